@@ -1,0 +1,74 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { RESOLVED_OPTIONS } from './channels.tokens.js';
+import type { ChannelDefinition } from './discovery/channel-definition.js';
+import { ChannelExplorer } from './discovery/channel-explorer.js';
+import type { ResolvedChannelsOptions } from './interfaces/channels-options.interface.js';
+import type { ConnectInfo, SocketHandler } from './interfaces/socket-handler.interface.js';
+import type { TransportConnection } from './interfaces/transport.interface.js';
+import { PubSub } from './pubsub/pubsub.js';
+import type { TopicRouter } from './router/topic-router.js';
+import type { Serializer } from './serializers/serializer.interface.js';
+import { CloseCode } from './socket/close-codes.js';
+import type { ConnectionContext } from './socket/connection-context.interface.js';
+import { ConnectionRegistry } from './socket/connection-registry.js';
+import { authorizeConnection, type AcceptedConnection } from './socket/socket-acceptor.js';
+import { SocketConnection } from './socket/socket-connection.js';
+import { resolveSocketHandler } from './socket/socket-handler-resolver.js';
+
+/**
+ * The transport-independent core every transport plugs into: channel routes, the socket
+ * handler, the live connections and their idle sweep.
+ */
+@Injectable()
+export class ChannelsRuntime implements ConnectionContext, OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('Channels');
+  router: TopicRouter<ChannelDefinition>;
+  private socketHandler: SocketHandler;
+  readonly connections: ConnectionRegistry;
+
+  constructor(
+    @Inject(RESOLVED_OPTIONS) readonly options: ResolvedChannelsOptions,
+    readonly pubsub: PubSub,
+    private readonly explorer: ChannelExplorer,
+    private readonly moduleRef: ModuleRef,
+  ) {
+    this.connections = new ConnectionRegistry(options.idleTimeoutMs, (connection) =>
+      connection.close(CloseCode.normal, 'idle timeout'),
+    );
+  }
+
+  get maxChannelsPerSocket(): number {
+    return this.options.maxChannelsPerSocket;
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.router = this.explorer.explore();
+    this.socketHandler = await resolveSocketHandler(this.options.socketHandler, this.moduleRef);
+    this.logger.log(`${this.router.size} channel route(s) on ${this.options.path}`);
+  }
+
+  /** Asks the socket handler whether a client may connect. */
+  authorize(params: Record<string, string>, info: ConnectInfo, vsn: string): Promise<AcceptedConnection | null> {
+    return authorizeConnection(this.socketHandler, params, info, vsn);
+  }
+
+  /** Starts serving an accepted connection over `transport`. */
+  open(transport: TransportConnection, serializer: Serializer, accepted: AcceptedConnection): SocketConnection {
+    const connection = new SocketConnection(transport, serializer, accepted.assigns, accepted.socketId, this);
+    this.connections.add(connection);
+    return connection;
+  }
+
+  connectionClosed(connection: SocketConnection): void {
+    this.connections.remove(connection);
+  }
+
+  /** Closes every connection with 1012 so clients reconnect, to another node if there is one. */
+  onApplicationShutdown(): void {
+    for (const connection of [...this.connections.values()]) {
+      connection.close(CloseCode.serviceRestart, 'server shutting down', 'shutdown');
+    }
+    this.connections.stopSweep();
+  }
+}

@@ -1,0 +1,35 @@
+export { ChannelsModule } from './channels.module.js';
+export { CHANNELS_MODULE_OPTIONS } from './channels.module-definition.js';
+export { ChannelsServer } from './channels.server.js';
+export { PUBSUB_ADAPTER } from './channels.tokens.js';
+export { CHANNELS_CONTEXT_TYPE, type ChannelsContextType } from './constants.js';
+
+export { Channel } from './decorators/channel.decorator.js';
+export { Join } from './decorators/join.decorator.js';
+export { HandleIn } from './decorators/handle-in.decorator.js';
+export { HandleOut } from './decorators/handle-out.decorator.js';
+export { Terminate } from './decorators/terminate.decorator.js';
+export { Assigns, ChannelSocket, Event, Payload, Ref, Topic } from './decorators/params.decorators.js';
+
+export { ChannelException } from './errors/channel.exception.js';
+export { ProtocolError } from './errors/protocol.error.js';
+
+export type {
+  ChannelsModuleOptions,
+  OriginCheck,
+  TransportName,
+} from './interfaces/channels-options.interface.js';
+export type { ConnectInfo, ConnectingSocket, SocketHandler } from './interfaces/socket-handler.interface.js';
+export type { TransportConnection } from './interfaces/transport.interface.js';
+
+export type { BroadcastMessage } from './pubsub/broadcast-message.js';
+export { InMemoryPubSubAdapter } from './pubsub/in-memory.adapter.js';
+export type { PubSubAdapter } from './pubsub/pubsub-adapter.interface.js';
+export { PubSub, type BroadcastHandler, type BroadcastSender } from './pubsub/pubsub.js';
+
+export type { ReplyStatus } from './protocol/messages.js';
+export type { SerializerVersion } from './serializers/serializer.interface.js';
+export { CloseCode } from './socket/close-codes.js';
+export type { TerminateReason } from './socket/channel-process.js';
+export { Socket } from './socket/socket.js';
+export { SocketRef } from './socket/socket-ref.js';

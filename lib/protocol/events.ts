@@ -1,0 +1,15 @@
+/** Event names of the Phoenix wire protocol. */
+export const PhxEvent = {
+  join: 'phx_join',
+  leave: 'phx_leave',
+  reply: 'phx_reply',
+  error: 'phx_error',
+  close: 'phx_close',
+  heartbeat: 'heartbeat',
+} as const;
+
+/** The topic that carries heartbeats. */
+export const HEARTBEAT_TOPIC = 'phoenix';
+
+/** Events a client may not push itself: they belong to the protocol. */
+export const RESERVED_EVENTS: ReadonlySet<string> = new Set([PhxEvent.reply, PhxEvent.error, PhxEvent.close]);

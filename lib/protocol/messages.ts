@@ -1,0 +1,48 @@
+/** A payload as it travels: JSON-compatible data, or raw bytes (binary frames, serializer 2.0.0). */
+export type Payload = unknown;
+
+/** A frame from a client, decoded. Binary payloads arrive as `Buffer`. */
+export interface InboundMessage {
+  joinRef: string | null;
+  ref: string | null;
+  topic: string;
+  event: string;
+  payload: Payload;
+}
+
+/** A server push (`ref` null) or a broadcast (`joinRef` and `ref` null). */
+export interface OutboundMessage {
+  joinRef: string | null;
+  ref: string | null;
+  topic: string;
+  event: string;
+  payload: Payload;
+}
+
+export type ReplyStatus = 'ok' | 'error';
+
+/** A `phx_reply` to the client's message `ref`. */
+export interface ReplyMessage {
+  joinRef: string | null;
+  ref: string;
+  topic: string;
+  status: ReplyStatus;
+  response: Payload;
+}
+
+/** An encoded frame, ready for a transport: text (`binary` false) or binary. */
+export interface Frame {
+  readonly data: string | Buffer;
+  readonly binary: boolean;
+}
+
+/** True for payloads sent as binary frames: `Buffer`, `Uint8Array`, `ArrayBuffer`. */
+export function isBinaryPayload(payload: unknown): payload is Uint8Array | ArrayBuffer {
+  return payload instanceof Uint8Array || payload instanceof ArrayBuffer;
+}
+
+export function toBuffer(payload: Uint8Array | ArrayBuffer): Buffer {
+  if (Buffer.isBuffer(payload)) return payload;
+  if (payload instanceof ArrayBuffer) return Buffer.from(payload);
+  return Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+}

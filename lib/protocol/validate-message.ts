@@ -1,0 +1,20 @@
+import { ProtocolError } from '../errors/protocol.error.js';
+import type { InboundMessage } from './messages.js';
+
+function isRef(value: unknown): value is string | null {
+  return value === null || value === undefined || typeof value === 'string';
+}
+
+/** Checks the field types of a decoded client frame; the payload is left to the handlers. */
+export function toInboundMessage(
+  joinRef: unknown,
+  ref: unknown,
+  topic: unknown,
+  event: unknown,
+  payload: unknown,
+): InboundMessage {
+  if (typeof topic !== 'string' || topic.length === 0) throw new ProtocolError('topic must be a non-empty string');
+  if (typeof event !== 'string' || event.length === 0) throw new ProtocolError('event must be a non-empty string');
+  if (!isRef(joinRef) || !isRef(ref)) throw new ProtocolError('join_ref and ref must be strings or null');
+  return { joinRef: joinRef ?? null, ref: ref ?? null, topic, event, payload: payload ?? null };
+}

@@ -1,0 +1,112 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { PUBSUB_ADAPTER } from '../channels.tokens.js';
+import type { BroadcastMessage } from './broadcast-message.js';
+import type { BroadcastSubscriber } from './broadcast-subscriber.interface.js';
+import { EncodedBroadcast } from './encoded-broadcast.js';
+import type { PubSubAdapter } from './pubsub-adapter.interface.js';
+
+/** A plain function subscribed with `PubSub.subscribe()`. @publicApi */
+export type BroadcastHandler = (message: BroadcastMessage) => void;
+
+/** Who a `broadcastFrom` excludes: a channel `Socket` or a subscriber id. */
+export type BroadcastSender = string | { readonly subscriberId: string };
+
+let nextHandlerId = 0;
+
+/**
+ * Topic-based publish/subscribe (Phoenix.PubSub). Channels use it for broadcasts; inject it in any
+ * service to broadcast from outside a channel. Delivery to this node's subscribers is immediate
+ * and in order; other nodes are reached through the configured adapter.
+ * @publicApi
+ */
+@Injectable()
+export class PubSub implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('PubSub');
+  private readonly topics = new Map<string, Map<unknown, BroadcastSubscriber>>();
+
+  constructor(@Inject(PUBSUB_ADAPTER) private readonly adapter: PubSubAdapter) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.adapter.init((message) => this.dispatch(message));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.adapter.close();
+  }
+
+  /** Calls `handler` with every broadcast on `topic`, from this node or any other. */
+  subscribe(topic: string, handler: BroadcastHandler | BroadcastSubscriber): void {
+    let subscribers = this.topics.get(topic);
+    if (subscribers?.has(handler)) return;
+    if (!subscribers) {
+      subscribers = new Map();
+      this.topics.set(topic, subscribers);
+      this.adapter.subscribe(topic);
+    }
+    subscribers.set(handler, typeof handler === 'function' ? wrapHandler(handler) : handler);
+  }
+
+  unsubscribe(topic: string, handler: BroadcastHandler | BroadcastSubscriber): void {
+    const subscribers = this.topics.get(topic);
+    if (!subscribers?.delete(handler)) return;
+    if (subscribers.size === 0) {
+      this.topics.delete(topic);
+      this.adapter.unsubscribe(topic);
+    }
+  }
+
+  /** Sends `event` to every subscriber of `topic` on every node (Phoenix's `Endpoint.broadcast/3`). */
+  broadcast(topic: string, event: string, payload: unknown): void {
+    this.publish({ topic, event, payload });
+  }
+
+  /** Like `broadcast`, except to `sender` (Phoenix's `broadcast_from/4`). */
+  broadcastFrom(sender: BroadcastSender, topic: string, event: string, payload: unknown): void {
+    this.publish({ topic, event, payload, from: typeof sender === 'string' ? sender : sender.subscriberId });
+  }
+
+  /** Sends `event` to the subscribers of `topic` on this node only. */
+  localBroadcast(topic: string, event: string, payload: unknown): void {
+    this.dispatch({ topic, event, payload });
+  }
+
+  /** Number of local subscribers of `topic`. */
+  subscriberCount(topic: string): number {
+    return this.topics.get(topic)?.size ?? 0;
+  }
+
+  /** Number of topics with local subscribers. */
+  get topicCount(): number {
+    return this.topics.size;
+  }
+
+  private publish(message: BroadcastMessage): void {
+    this.dispatch(message);
+    try {
+      this.adapter.publish(message);
+    } catch (error) {
+      // A broadcast never throws into channel code: cross-node delivery is at-most-once.
+      this.logger.error(`Could not publish on "${message.topic}" to other nodes: ${String(error)}`);
+    }
+  }
+
+  /** Delivers to this node's subscribers, encoding the frame at most once per serializer version. */
+  dispatch(message: BroadcastMessage): void {
+    const subscribers = this.topics.get(message.topic);
+    if (!subscribers) return;
+    const broadcast = new EncodedBroadcast(message);
+    // Map iteration tolerates subscribers leaving mid-dispatch, so no copy is made per broadcast.
+    for (const subscriber of subscribers.values()) {
+      if (message.from !== undefined && subscriber.subscriberId === message.from) continue;
+      try {
+        subscriber.deliver(broadcast);
+      } catch (error) {
+        this.logger.error(`A subscriber of "${message.topic}" failed: ${String(error)}`);
+      }
+    }
+  }
+}
+
+function wrapHandler(handler: BroadcastHandler): BroadcastSubscriber {
+  return { subscriberId: `handler:${nextHandlerId++}`, deliver: (broadcast) => handler(broadcast.message) };
+}

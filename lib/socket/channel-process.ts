@@ -1,0 +1,216 @@
+import { Logger } from '@nestjs/common';
+import type { ChannelDefinition, ChannelHandlerFn } from '../discovery/channel-definition.js';
+import { toErrorReply } from '../errors/error-reply.js';
+import { PhxEvent } from '../protocol/events.js';
+import type { InboundMessage, OutboundMessage, ReplyStatus } from '../protocol/messages.js';
+import type { BroadcastMessage } from '../pubsub/broadcast-message.js';
+import type { BroadcastSubscriber } from '../pubsub/broadcast-subscriber.interface.js';
+import type { EncodedBroadcast } from '../pubsub/encoded-broadcast.js';
+import type { PubSub } from '../pubsub/pubsub.js';
+import type { ChannelHost } from './channel-host.interface.js';
+import { Mailbox } from './mailbox.js';
+import { SocketRef, type ReplyTarget } from './socket-ref.js';
+import { Socket, type SocketOwner } from './socket.js';
+import { nextSubscriberId } from './subscriber-id.js';
+
+const logger = new Logger('Channel');
+
+type State = 'joining' | 'joined' | 'closed';
+
+/** Why a channel ended, as `@Terminate` receives it. */
+export type TerminateReason = 'leave' | 'closed' | 'duplicate_join' | 'crash' | 'shutdown' | (string & {});
+
+/**
+ * One joined topic on one connection: Phoenix's channel server. Messages are handled one at a
+ * time through a mailbox; broadcasts not intercepted go straight to the transport (fastlane).
+ */
+export class ChannelProcess implements BroadcastSubscriber, SocketOwner, ReplyTarget {
+  readonly subscriberId = nextSubscriberId('channel');
+  readonly socket: Socket;
+  private state: State = 'joining';
+  private readonly mailbox = new Mailbox((error) => this.crash(error, 'mailbox'));
+  /** Pushes made while joining wait here so that the join reply goes first. */
+  private pendingPushes: OutboundMessage[] | null = [];
+  private handling: InboundMessage | null = null;
+  private endReason: TerminateReason = 'closed';
+
+  constructor(
+    private readonly host: ChannelHost,
+    private readonly definition: ChannelDefinition,
+    readonly topic: string,
+    readonly joinRef: string | null,
+    private readonly pubsub: PubSub,
+  ) {
+    this.socket = new Socket(this, topic, joinRef, host.assigns, host.socketId, host.transportName, host.serializer.vsn);
+  }
+
+  get joined(): boolean {
+    return this.state === 'joined';
+  }
+
+  get closed(): boolean {
+    return this.state === 'closed';
+  }
+
+  join(message: InboundMessage): void {
+    this.mailbox.enqueue(() => this.runJoin(message));
+  }
+
+  handleIn(message: InboundMessage): void {
+    this.mailbox.enqueue(() => this.runHandleIn(message));
+  }
+
+  /** The client left: reply ok, then `phx_close` and terminate. */
+  leave(message: InboundMessage): void {
+    this.mailbox.enqueue(() => {
+      if (message.ref !== null) this.sendReply(message.joinRef, message.ref, 'ok', {});
+      this.end('leave', PhxEvent.close);
+    });
+  }
+
+  /** Ends the channel from outside (connection closed, duplicate join, shutdown). */
+  shutdown(reason: TerminateReason, notifyClient: boolean): void {
+    this.end(reason, notifyClient ? PhxEvent.close : null);
+  }
+
+  deliver(broadcast: EncodedBroadcast): void {
+    if (this.state !== 'joined') return;
+    const message = broadcast.message;
+    const intercept = this.definition.handleOut.get(message.event);
+    if (intercept) {
+      this.mailbox.enqueue(() => this.runHandleOut(intercept, message));
+      return;
+    }
+    const frame = broadcast.frameFor(this.host.serializer);
+    if (frame) this.host.send(frame);
+    else logger.warn(`Broadcast "${message.event}" on "${this.topic}" cannot be encoded for serializer ${this.host.serializer.vsn}`);
+  }
+
+  push(event: string, payload: unknown): void {
+    if (this.state === 'closed') return;
+    const message: OutboundMessage = { joinRef: this.joinRef, ref: null, topic: this.topic, event, payload };
+    if (this.pendingPushes) this.pendingPushes.push(message);
+    else this.host.send(this.host.serializer.encodeMessage(message));
+  }
+
+  broadcast(event: string, payload: unknown, excludeSelf: boolean): void {
+    if (excludeSelf) this.pubsub.broadcastFrom(this, this.topic, event, payload);
+    else this.pubsub.broadcast(this.topic, event, payload);
+  }
+
+  currentRef(): SocketRef {
+    const message = this.handling;
+    if (!message || message.ref === null) {
+      throw new Error('socketRef() is only available while a @HandleIn handler runs for a message with a ref');
+    }
+    return new SocketRef(this, this.topic, message.joinRef, message.ref);
+  }
+
+  stop(reason: string): void {
+    // Queued, so the handler that asked finishes (and replies) first.
+    this.mailbox.enqueue(() => this.end(reason, PhxEvent.close));
+  }
+
+  replyLater(joinRef: string | null, ref: string, status: ReplyStatus, response: unknown): void {
+    if (this.state !== 'joined') return;
+    this.sendReply(joinRef, ref, status, response);
+  }
+
+  private async runJoin(message: InboundMessage): Promise<void> {
+    let response: unknown;
+    try {
+      response = await this.definition.join(this.socket, message.payload, null, message.event);
+    } catch (error) {
+      const reply = toErrorReply(error);
+      if (!reply) logger.error(`${this.definition.name} join crashed on "${this.topic}": ${describe(error)}`);
+      this.state = 'closed';
+      this.pendingPushes = null;
+      this.host.channelEnded(this);
+      if (message.ref !== null) this.sendReply(message.joinRef, message.ref, 'error', reply ?? { reason: 'join crashed' });
+      return;
+    }
+    if (this.state === 'closed') {
+      // The connection went away while the join ran: the join did happen, so terminate runs.
+      if (this.definition.terminate) await this.runTerminate(this.endReason);
+      return;
+    }
+    this.state = 'joined';
+    this.pubsub.subscribe(this.topic, this);
+    if (message.ref !== null) this.sendReply(message.joinRef, message.ref, 'ok', response ?? {});
+    const pending = this.pendingPushes ?? [];
+    this.pendingPushes = null;
+    for (const push of pending) this.host.send(this.host.serializer.encodeMessage(push));
+  }
+
+  private async runHandleIn(message: InboundMessage): Promise<void> {
+    if (this.state !== 'joined') {
+      if (message.ref !== null) this.sendReply(message.joinRef, message.ref, 'error', { reason: 'unmatched topic' });
+      return;
+    }
+    const handler = this.definition.handleIn.get(message.event) ?? this.definition.catchAll;
+    if (!handler) {
+      if (message.ref !== null) this.sendReply(message.joinRef, message.ref, 'error', { reason: 'unhandled event' });
+      return;
+    }
+    this.handling = message;
+    try {
+      const ref = message.ref === null ? null : new SocketRef(this, this.topic, message.joinRef, message.ref);
+      const result = await handler(this.socket, message.payload, ref, message.event);
+      if (result !== undefined && message.ref !== null && this.state === 'joined') {
+        this.sendReply(message.joinRef, message.ref, 'ok', result);
+      }
+    } catch (error) {
+      const reply = toErrorReply(error);
+      if (reply && message.ref !== null) this.sendReply(message.joinRef, message.ref, 'error', reply);
+      else if (!reply) this.crash(error, `handle_in "${message.event}"`);
+    } finally {
+      this.handling = null;
+    }
+  }
+
+  private async runHandleOut(handler: ChannelHandlerFn, message: BroadcastMessage): Promise<void> {
+    if (this.state !== 'joined') return;
+    try {
+      await handler(this.socket, message.payload, null, message.event);
+    } catch (error) {
+      this.crash(error, `handle_out "${message.event}"`);
+    }
+  }
+
+  private crash(error: unknown, where: string): void {
+    if (this.state === 'closed') return;
+    logger.error(`${this.definition.name} crashed in ${where} on "${this.topic}": ${describe(error)}`);
+    this.end('crash', PhxEvent.error);
+  }
+
+  private end(reason: TerminateReason, notify: string | null): void {
+    if (this.state === 'closed') return;
+    const wasJoined = this.state === 'joined';
+    this.state = 'closed';
+    this.endReason = reason;
+    this.pendingPushes = null;
+    this.pubsub.unsubscribe(this.topic, this);
+    if (notify) {
+      const ref = this.joinRef;
+      this.host.send(this.host.serializer.encodeMessage({ joinRef: ref, ref, topic: this.topic, event: notify, payload: {} }));
+    }
+    this.host.channelEnded(this);
+    if (wasJoined && this.definition.terminate) this.mailbox.enqueue(() => this.runTerminate(reason));
+  }
+
+  private async runTerminate(reason: TerminateReason): Promise<void> {
+    try {
+      await this.definition.terminate!(reason, this.socket);
+    } catch (error) {
+      logger.error(`${this.definition.name} @Terminate failed on "${this.topic}": ${describe(error)}`);
+    }
+  }
+
+  private sendReply(joinRef: string | null, ref: string, status: ReplyStatus, response: unknown): void {
+    this.host.send(this.host.serializer.encodeReply({ joinRef, ref, topic: this.topic, status, response }));
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

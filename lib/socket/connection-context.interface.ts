@@ -1,0 +1,12 @@
+import type { ChannelDefinition } from '../discovery/channel-definition.js';
+import type { PubSub } from '../pubsub/pubsub.js';
+import type { TopicRouter } from '../router/topic-router.js';
+import type { SocketConnection } from './socket-connection.js';
+
+/** What every connection shares: routes, PubSub, limits and the registry of live connections. */
+export interface ConnectionContext {
+  readonly router: TopicRouter<ChannelDefinition>;
+  readonly pubsub: PubSub;
+  readonly maxChannelsPerSocket: number;
+  connectionClosed(connection: SocketConnection): void;
+}

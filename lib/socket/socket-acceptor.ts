@@ -1,0 +1,37 @@
+import { Logger } from '@nestjs/common';
+import type { ConnectInfo, SocketHandler } from '../interfaces/socket-handler.interface.js';
+import { PendingSocket } from './connecting-socket.js';
+
+/** A connection the socket handler accepted. */
+export interface AcceptedConnection {
+  assigns: Record<string, unknown>;
+  socketId: string | null;
+}
+
+const logger = new Logger('SocketHandler');
+
+/**
+ * Runs the socket handler for a connecting client. Only an explicit `true` accepts: a handler
+ * that forgets to return, or throws, refuses (and a throw is logged, since it is a bug).
+ */
+export async function authorizeConnection(
+  handler: SocketHandler,
+  params: Record<string, string>,
+  info: ConnectInfo,
+  vsn: string,
+): Promise<AcceptedConnection | null> {
+  const socket = new PendingSocket(vsn);
+  try {
+    const accepted = await handler.connect(params, socket, info);
+    if (accepted !== true) {
+      if (accepted !== false) logger.warn(`connect() returned ${String(accepted)}; return true to accept, false to refuse`);
+      return null;
+    }
+    const socketId = handler.id?.(socket) ?? null;
+    if (socketId !== null && typeof socketId !== 'string') throw new TypeError('id() must return a string or null');
+    return { assigns: socket.assigns, socketId };
+  } catch (error) {
+    logger.error(`connect() threw, refusing the connection: ${error instanceof Error ? error.stack : String(error)}`);
+    return null;
+  }
+}

@@ -1,0 +1,153 @@
+import { Logger } from '@nestjs/common';
+import { ProtocolError } from '../errors/protocol.error.js';
+import type { TransportConnection } from '../interfaces/transport.interface.js';
+import { HEARTBEAT_TOPIC, PhxEvent } from '../protocol/events.js';
+import type { Frame, InboundMessage, ReplyStatus } from '../protocol/messages.js';
+import type { BroadcastSubscriber } from '../pubsub/broadcast-subscriber.interface.js';
+import type { EncodedBroadcast } from '../pubsub/encoded-broadcast.js';
+import type { Serializer } from '../serializers/serializer.interface.js';
+import type { ChannelHost } from './channel-host.interface.js';
+import { ChannelProcess, type TerminateReason } from './channel-process.js';
+import { CloseCode } from './close-codes.js';
+import type { ConnectionContext } from './connection-context.interface.js';
+import { nextSubscriberId } from './subscriber-id.js';
+
+const logger = new Logger('Socket');
+
+/** Event broadcast on a socket id's topic to close every socket with that id. */
+export const DISCONNECT_EVENT = 'disconnect';
+
+/**
+ * One client connection: Phoenix's socket process. Decodes frames, answers heartbeats, routes
+ * joins to channels and every other message to the channel joined on its topic.
+ */
+export class SocketConnection implements ChannelHost, BroadcastSubscriber {
+  readonly subscriberId = nextSubscriberId('socket');
+  /** When the last frame arrived (ms since epoch); the idle sweep reads it. */
+  lastSeenAt = Date.now();
+  private readonly channels = new Map<string, ChannelProcess>();
+  private closed = false;
+
+  constructor(
+    private readonly transport: TransportConnection,
+    readonly serializer: Serializer,
+    readonly assigns: Record<string, unknown>,
+    readonly socketId: string | null,
+    private readonly context: ConnectionContext,
+  ) {
+    if (socketId !== null) context.pubsub.subscribe(socketId, this);
+  }
+
+  get transportName(): string {
+    return this.transport.name;
+  }
+
+  get channelCount(): number {
+    return this.channels.size;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  handleFrame(data: Buffer, isBinary: boolean): void {
+    if (this.closed) return;
+    this.lastSeenAt = Date.now();
+    let message: InboundMessage;
+    try {
+      message = this.serializer.decode(data, isBinary);
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      logger.debug(`Closing a socket that sent a malformed frame: ${error.message}`);
+      this.close(CloseCode.malformed, error.message);
+      return;
+    }
+    this.route(message);
+  }
+
+  send(frame: Frame): void {
+    if (!this.closed) this.transport.send(frame);
+  }
+
+  channelEnded(channel: ChannelProcess): void {
+    if (this.channels.get(channel.topic) === channel) this.channels.delete(channel.topic);
+  }
+
+  /** A broadcast on this socket's id topic: `disconnect` closes the socket. */
+  deliver(broadcast: EncodedBroadcast): void {
+    if (broadcast.message.event === DISCONNECT_EVENT) this.close(CloseCode.goingAway, 'disconnected');
+  }
+
+  /** Closes the transport and ends every channel (`@Terminate` runs with `reason`). */
+  close(code: number, reason: string, terminateReason: TerminateReason = 'closed'): void {
+    if (this.closed) return;
+    this.transportClosed(terminateReason);
+    this.transport.close(code, reason);
+  }
+
+  /** The transport is gone: end every channel without telling the client. */
+  transportClosed(terminateReason: TerminateReason = 'closed'): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.socketId !== null) this.context.pubsub.unsubscribe(this.socketId, this);
+    for (const channel of this.channels.values()) channel.shutdown(terminateReason, false);
+    this.channels.clear();
+    this.context.connectionClosed(this);
+  }
+
+  private route(message: InboundMessage): void {
+    const { topic, event } = message;
+    if (topic === HEARTBEAT_TOPIC && event === PhxEvent.heartbeat) {
+      this.reply(message, 'ok', {});
+      return;
+    }
+    if (event === PhxEvent.join) {
+      this.join(message);
+      return;
+    }
+    const channel = this.channels.get(topic);
+    const current = channel !== undefined && (message.joinRef === null || message.joinRef === channel.joinRef);
+    if (event === PhxEvent.leave) {
+      if (current) {
+        this.channels.delete(topic);
+        channel.leave(message);
+      } else {
+        this.reply(message, 'ok', {});
+      }
+      return;
+    }
+    if (!channel) {
+      this.reply(message, 'error', { reason: 'unmatched topic' });
+      return;
+    }
+    // A frame for an earlier join of this topic raced its close: drop it, as Phoenix does.
+    if (current) channel.handleIn(message);
+  }
+
+  private join(message: InboundMessage): void {
+    const { topic } = message;
+    const existing = this.channels.get(topic);
+    if (existing) {
+      this.channels.delete(topic);
+      existing.shutdown('duplicate_join', true);
+    } else if (this.channels.size >= this.context.maxChannelsPerSocket) {
+      this.reply(message, 'error', { reason: 'too many channels joined' });
+      return;
+    }
+    const definition = this.context.router.match(topic);
+    if (!definition) {
+      logger.debug(`Ignoring join of unmatched topic "${topic}"`);
+      this.reply(message, 'error', { reason: 'unmatched topic' });
+      return;
+    }
+    const channel = new ChannelProcess(this, definition, topic, message.joinRef ?? message.ref, this.context.pubsub);
+    this.channels.set(topic, channel);
+    channel.join(message);
+  }
+
+  private reply(message: InboundMessage, status: ReplyStatus, response: unknown): void {
+    if (message.ref === null) return;
+    const { joinRef, ref, topic } = message;
+    this.send(this.serializer.encodeReply({ joinRef, ref, topic, status, response }));
+  }
+}

@@ -1,0 +1,61 @@
+import type { IncomingMessage } from 'node:http';
+import type { OriginCheck } from '../interfaces/channels-options.interface.js';
+
+interface OriginPattern {
+  scheme: string | null;
+  host: string;
+  wildcard: boolean;
+  port: string | null;
+}
+
+// Patterns: "https://example.com", "//example.com", "example.com", "https://*.example.com:8443".
+function parsePattern(pattern: string): OriginPattern {
+  const match = /^(?:([a-z][a-z0-9+.-]*):)?(?:\/\/)?([^/:]+)(?::(\d+))?\/?$/i.exec(pattern.trim());
+  if (!match) throw new TypeError(`ChannelsModule option "checkOrigin" has an invalid origin: ${pattern}`);
+  const host = match[2].toLowerCase();
+  const wildcard = host.startsWith('*.');
+  return { scheme: match[1]?.toLowerCase() ?? null, host: wildcard ? host.slice(2) : host, wildcard, port: match[3] ?? null };
+}
+
+function parseOrigin(origin: string): URL | null {
+  try {
+    const url = new URL(origin);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+// A wildcard matches whole labels only: "*.example.com" matches "a.example.com" and
+// "a.b.example.com" but never "evil-example.com" or "example.com" itself.
+function hostMatches(pattern: OriginPattern, host: string): boolean {
+  if (!pattern.wildcard) return host === pattern.host;
+  return host.endsWith(`.${pattern.host}`);
+}
+
+function matchesPattern(pattern: OriginPattern, url: URL): boolean {
+  if (pattern.scheme && `${pattern.scheme}:` !== url.protocol) return false;
+  if (pattern.port && pattern.port !== (url.port || (url.protocol === 'https:' ? '443' : '80'))) return false;
+  return hostMatches(pattern, url.hostname.toLowerCase());
+}
+
+/**
+ * Builds the origin check of the WebSocket upgrade and long-poll requests. Requests without an
+ * `Origin` header (non-browser clients) pass, as in Phoenix; `null` and non-http origins never do.
+ */
+export function createOriginCheck(check: OriginCheck): (request: IncomingMessage) => boolean {
+  if (check === false) return () => true;
+  if (typeof check === 'function') {
+    return (request) => request.headers.origin === undefined || check(request.headers.origin, request);
+  }
+  const patterns = Array.isArray(check) ? check.map(parsePattern) : null;
+  return (request) => {
+    const origin = request.headers.origin;
+    if (origin === undefined) return true;
+    const url = parseOrigin(origin);
+    if (!url) return false;
+    if (patterns) return patterns.some((pattern) => matchesPattern(pattern, url));
+    const host = request.headers.host?.toLowerCase();
+    return host !== undefined && url.host.toLowerCase() === host;
+  };
+}

@@ -1,0 +1,98 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { ChannelsRuntime } from '../../channels-runtime.js';
+import { selectSerializer } from '../../serializers/serializer-registry.js';
+import type { Serializer } from '../../serializers/serializer.interface.js';
+import type { AcceptedConnection } from '../../socket/socket-acceptor.js';
+import { parseParams, parseProtocols, PHOENIX_PROTOCOL, rejectUpgrade } from '../handshake.js';
+import { createOriginCheck } from '../origin-check.js';
+import { UpgradeRouter } from '../upgrade-router.js';
+import { WsTransportConnection } from './ws-transport-connection.js';
+
+/**
+ * Serves `{path}/websocket` on the application's own HTTP server (Express or Fastify) with `ws`
+ * in `noServer` mode: origin, serializer version and socket handler are checked before the
+ * upgrade completes, so a refused client gets HTTP 403 and never an open socket.
+ */
+@Injectable()
+export class WebSocketTransport implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('WebSocketTransport');
+  private readonly endpoint: string;
+  private readonly checkOrigin: (request: IncomingMessage) => boolean;
+  private wss: WebSocketServer | undefined;
+  private router: UpgradeRouter | undefined;
+
+  constructor(
+    private readonly runtime: ChannelsRuntime,
+    private readonly httpAdapterHost: HttpAdapterHost,
+  ) {
+    this.endpoint = `${runtime.options.path === '/' ? '' : runtime.options.path}/websocket`;
+    this.checkOrigin = createOriginCheck(runtime.options.checkOrigin);
+  }
+
+  onApplicationBootstrap(): void {
+    const server = this.httpAdapterHost.httpAdapter?.getHttpServer() as Server | undefined;
+    if (!server) {
+      this.logger.warn('No HTTP server (an application context?): the WebSocket transport is not served');
+      return;
+    }
+    this.wss = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      maxPayload: this.runtime.options.maxFrameSize,
+      perMessageDeflate: false,
+      handleProtocols: (protocols) => (protocols.has(PHOENIX_PROTOCOL) ? PHOENIX_PROTOCOL : false),
+    });
+    this.router = new UpgradeRouter(server, (request) => this.owns(request), (request, socket, head) => {
+      void this.upgrade(request, socket, head);
+    });
+    this.router.install();
+  }
+
+  onApplicationShutdown(): void {
+    this.router?.uninstall();
+    this.wss?.close();
+  }
+
+  private owns(request: IncomingMessage): boolean {
+    const url = request.url ?? '';
+    const query = url.indexOf('?');
+    return (query === -1 ? url : url.slice(0, query)) === this.endpoint;
+  }
+
+  private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    // The socket handler may be async; a client resetting meanwhile must not crash the process.
+    socket.on('error', () => socket.destroy());
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const params = parseParams(url.searchParams);
+    const serializer = selectSerializer(params.vsn, this.runtime.options.serializers);
+    if (!serializer) return rejectUpgrade(socket, 403, 'unsupported serializer version');
+    if (!this.checkOrigin(request)) return rejectUpgrade(socket, 403, 'origin not allowed');
+    const { protocols, authToken } = parseProtocols(request.headers['sec-websocket-protocol']);
+    if (protocols.length > 0 && !protocols.includes(PHOENIX_PROTOCOL)) {
+      return rejectUpgrade(socket, 403, 'unsupported subprotocol');
+    }
+    const info = {
+      transport: 'websocket',
+      headers: request.headers,
+      address: request.socket.remoteAddress,
+      authToken,
+      url: request.url ?? '/',
+    };
+    const accepted = await this.runtime.authorize(params, info, serializer.vsn);
+    if (!accepted) return rejectUpgrade(socket, 403, 'connection refused');
+    if (socket.destroyed || !this.wss) return;
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.serve(ws, serializer, accepted));
+  }
+
+  private serve(ws: WebSocket, serializer: Serializer, accepted: AcceptedConnection): void {
+    const connection = this.runtime.open(new WsTransportConnection(ws), serializer, accepted);
+    ws.on('message', (data: Buffer, isBinary: boolean) => connection.handleFrame(data, isBinary));
+    ws.on('close', () => connection.transportClosed());
+    // ws closes the socket itself after an error (1009 too large, 1007 bad UTF-8, ...).
+    ws.on('error', (error) => this.logger.debug(`WebSocket error: ${error.message}`));
+  }
+}
