@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Type } from '@nestjs/common';
+import type { PubSubOption } from '../pubsub/pubsub-option.js';
 import type { SerializerVersion } from '../serializers/serializer.interface.js';
 import type { SocketHandler } from './socket-handler.interface.js';
 
@@ -8,12 +9,26 @@ export type TransportName = 'websocket' | 'longpoll';
 /** `false`: any origin; `true`: same host as the request; a list: those origins (`https://*.example.com`). */
 export type OriginCheck = boolean | string[] | ((origin: string, request: IncomingMessage) => boolean);
 
+/** Options of the long-poll transport. @publicApi */
+export interface LongPollOptions {
+  /** How long a poll waits for messages before answering 204; a session with no poll for 1.5x this ends. Default 10 000 ms. */
+  windowMs?: number;
+  /** Secret that signs session tokens; give every node of a cluster the same one. Default: random per process. */
+  secret?: string;
+  /** Largest POST body in bytes; larger gets status 413. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Bytes of undelivered messages a session may hold while its client does not poll; past it the session ends. Default 4 MiB. */
+  maxBufferedBytes?: number;
+}
+
 /** Options of `ChannelsModule.forRoot()`; every field has a default. @publicApi */
 export interface ChannelsModuleOptions {
   /** Socket mount path; transports live under it (`/socket/websocket`). Default `'/socket'`. */
   path?: string;
-  /** Transports to serve. Default `['websocket']`. */
+  /** Transports to serve: `'websocket'` (`{path}/websocket`) and `'longpoll'` (`{path}/longpoll`). Default `['websocket']`. */
   transports?: TransportName[];
+  /** Long-poll settings (used when `transports` includes `'longpoll'`). */
+  longpoll?: LongPollOptions;
   /** Accepts or refuses connections; a provider class or an instance. Default: accept everyone. */
   socketHandler?: Type<SocketHandler> | SocketHandler;
   /** A socket that sends nothing (not even a heartbeat) for this long is closed. Default 60 000 ms. */
@@ -26,8 +41,16 @@ export interface ChannelsModuleOptions {
   checkOrigin?: OriginCheck;
   /** Channels one socket may join at once (Phoenix's default 100). */
   maxChannelsPerSocket?: number;
+  /**
+   * How broadcasts reach other nodes. Absent: in-memory, one node. A `redis://` URL or
+   * `{ redis, prefix?, maxQueuedPublishes? }` (ioredis options; Sentinel and Cluster pass through)
+   * selects the Redis adapter and needs the `ioredis` package. Any `PubSubAdapter` instance works too.
+   */
+  pubsub?: PubSubOption;
 }
 
 /** Options with every default applied. */
-export type ResolvedChannelsOptions = Required<Omit<ChannelsModuleOptions, 'socketHandler'>> &
-  Pick<ChannelsModuleOptions, 'socketHandler'>;
+export type ResolvedChannelsOptions = Required<Omit<ChannelsModuleOptions, 'socketHandler' | 'longpoll' | 'pubsub'>> &
+  Pick<ChannelsModuleOptions, 'socketHandler' | 'pubsub'> & {
+    longpoll: Required<Omit<LongPollOptions, 'secret'>> & Pick<LongPollOptions, 'secret'>;
+  };

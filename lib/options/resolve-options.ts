@@ -1,7 +1,8 @@
 import type { ChannelsModuleOptions, ResolvedChannelsOptions } from '../interfaces/channels-options.interface.js';
+import { validatePubSubOption } from '../pubsub/pubsub-option.js';
 import { SUPPORTED_SERIALIZER_VERSIONS } from '../serializers/serializer-registry.js';
 
-const DEFAULTS: Omit<ResolvedChannelsOptions, 'socketHandler'> = {
+const DEFAULTS: Omit<ResolvedChannelsOptions, 'socketHandler' | 'pubsub'> = {
   path: '/socket',
   transports: ['websocket'],
   idleTimeoutMs: 60_000,
@@ -9,9 +10,10 @@ const DEFAULTS: Omit<ResolvedChannelsOptions, 'socketHandler'> = {
   maxFrameSize: 1024 * 1024,
   checkOrigin: true,
   maxChannelsPerSocket: 100,
+  longpoll: { windowMs: 10_000, maxBodyBytes: 1024 * 1024, maxBufferedBytes: 4 * 1024 * 1024 },
 };
 
-const AVAILABLE_TRANSPORTS = ['websocket'];
+const AVAILABLE_TRANSPORTS = ['websocket', 'longpoll'];
 
 function fail(option: string, message: string): never {
   throw new TypeError(`ChannelsModule option "${option}" ${message}`);
@@ -24,6 +26,7 @@ function positiveInteger(option: string, value: unknown): void {
 /** Applies defaults and rejects impossible options at boot, naming the option at fault. */
 export function resolveOptions(options: ChannelsModuleOptions = {}): ResolvedChannelsOptions {
   const resolved = { ...DEFAULTS, ...stripUndefined(options) } as ResolvedChannelsOptions;
+  resolved.longpoll = { ...DEFAULTS.longpoll, ...stripUndefined(options.longpoll ?? {}) };
   if (typeof resolved.path !== 'string' || !/^\/[^?#\s]*$/.test(resolved.path)) {
     fail('path', `must start with "/" and hold no query, got ${JSON.stringify(resolved.path)}`);
   }
@@ -47,6 +50,13 @@ export function resolveOptions(options: ChannelsModuleOptions = {}): ResolvedCha
   positiveInteger('idleTimeoutMs', resolved.idleTimeoutMs);
   positiveInteger('maxFrameSize', resolved.maxFrameSize);
   positiveInteger('maxChannelsPerSocket', resolved.maxChannelsPerSocket);
+  positiveInteger('longpoll.windowMs', resolved.longpoll.windowMs);
+  positiveInteger('longpoll.maxBodyBytes', resolved.longpoll.maxBodyBytes);
+  positiveInteger('longpoll.maxBufferedBytes', resolved.longpoll.maxBufferedBytes);
+  const secret = resolved.longpoll.secret;
+  if (secret !== undefined && (typeof secret !== 'string' || secret.length < 16)) {
+    fail('longpoll.secret', 'must be a string of at least 16 characters');
+  }
   const origin = resolved.checkOrigin;
   const validOrigin =
     typeof origin === 'boolean' ||
@@ -54,9 +64,10 @@ export function resolveOptions(options: ChannelsModuleOptions = {}): ResolvedCha
     (Array.isArray(origin) && origin.every((entry) => typeof entry === 'string' && entry.length > 0));
   if (!validOrigin) fail('checkOrigin', 'must be a boolean, a list of origins or a function');
   const handler = resolved.socketHandler;
-  if (handler !== undefined && typeof handler !== 'function' && typeof (handler as { connect?: unknown }).connect !== 'function') {
+  if (handler !== undefined && typeof handler !== 'function' && typeof (handler as { connect?: unknown } | null)?.connect !== 'function') {
     fail('socketHandler', 'must be a class or an object with a connect() method');
   }
+  validatePubSubOption(resolved.pubsub, fail);
   return resolved;
 }
 

@@ -9,12 +9,15 @@ export interface OfferedProtocols {
   authToken: string | undefined;
 }
 
-/** Splits `Sec-WebSocket-Protocol` and decodes the auth token (standard base64 despite the name). */
+/**
+ * Splits `Sec-WebSocket-Protocol` and decodes the auth token (standard base64 despite the name).
+ * The client encodes with `btoa`, one byte per character, so latin1 is its exact inverse.
+ */
 export function parseProtocols(header: string | undefined): OfferedProtocols {
   const protocols = header ? header.split(',').map((protocol) => protocol.trim()).filter(Boolean) : [];
   const tokenProtocol = protocols.find((protocol) => protocol.startsWith(AUTH_TOKEN_PROTOCOL_PREFIX));
   const authToken = tokenProtocol
-    ? Buffer.from(tokenProtocol.slice(AUTH_TOKEN_PROTOCOL_PREFIX.length), 'base64').toString('utf8')
+    ? Buffer.from(tokenProtocol.slice(AUTH_TOKEN_PROTOCOL_PREFIX.length), 'base64').toString('latin1')
     : undefined;
   return { protocols, authToken };
 }

@@ -8,13 +8,21 @@ interface OriginPattern {
   port: string | null;
 }
 
+const DEFAULT_PORTS: Record<string, string> = { http: '80', https: '443' };
+
 // Patterns: "https://example.com", "//example.com", "example.com", "https://*.example.com:8443".
+// As in Phoenix, a scheme without a port means that scheme's default port; no scheme, any port.
 function parsePattern(pattern: string): OriginPattern {
-  const match = /^(?:([a-z][a-z0-9+.-]*):)?(?:\/\/)?([^/:]+)(?::(\d+))?\/?$/i.exec(pattern.trim());
-  if (!match) throw new TypeError(`ChannelsModule option "checkOrigin" has an invalid origin: ${pattern}`);
+  const match = /^(?:([a-z][a-z0-9+.-]*):)?(?:\/\/)?([^/:\s]+)(?::(\d+))?\/?$/i.exec(pattern.trim());
+  const scheme = match?.[1]?.toLowerCase() ?? null;
+  // Browsers only send http(s) origins; "localhost:4000" would otherwise parse as scheme "localhost".
+  if (!match || (scheme !== null && !Object.hasOwn(DEFAULT_PORTS, scheme))) {
+    throw new TypeError(`ChannelsModule option "checkOrigin" has an invalid origin: ${pattern}`);
+  }
   const host = match[2].toLowerCase();
   const wildcard = host.startsWith('*.');
-  return { scheme: match[1]?.toLowerCase() ?? null, host: wildcard ? host.slice(2) : host, wildcard, port: match[3] ?? null };
+  const port = match[3] ?? (scheme ? DEFAULT_PORTS[scheme] : null);
+  return { scheme, host: wildcard ? host.slice(2) : host, wildcard, port };
 }
 
 function parseOrigin(origin: string): URL | null {

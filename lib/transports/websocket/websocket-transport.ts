@@ -4,12 +4,12 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { HttpAdapterHost } from '@nestjs/core';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ChannelsRuntime } from '../../channels-runtime.js';
-import { selectSerializer } from '../../serializers/serializer-registry.js';
 import type { Serializer } from '../../serializers/serializer.interface.js';
 import type { AcceptedConnection } from '../../socket/socket-acceptor.js';
-import { parseParams, parseProtocols, PHOENIX_PROTOCOL, rejectUpgrade } from '../handshake.js';
+import { decideConnect, requestParams } from '../connect-request.js';
+import { parseProtocols, PHOENIX_PROTOCOL, rejectUpgrade } from '../handshake.js';
 import { createOriginCheck } from '../origin-check.js';
-import { UpgradeRouter } from '../upgrade-router.js';
+import { requestPath, ServerListenerRouter } from '../server-listener-router.js';
 import { WsTransportConnection } from './ws-transport-connection.js';
 
 /**
@@ -23,7 +23,7 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
   private readonly endpoint: string;
   private readonly checkOrigin: (request: IncomingMessage) => boolean;
   private wss: WebSocketServer | undefined;
-  private router: UpgradeRouter | undefined;
+  private router: ServerListenerRouter | undefined;
 
   constructor(
     private readonly runtime: ChannelsRuntime,
@@ -34,6 +34,7 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
   }
 
   onApplicationBootstrap(): void {
+    if (!this.runtime.options.transports.includes('websocket')) return;
     const server = this.httpAdapterHost.httpAdapter?.getHttpServer() as Server | undefined;
     if (!server) {
       this.logger.warn('No HTTP server (an application context?): the WebSocket transport is not served');
@@ -46,9 +47,13 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
       perMessageDeflate: false,
       handleProtocols: (protocols) => (protocols.has(PHOENIX_PROTOCOL) ? PHOENIX_PROTOCOL : false),
     });
-    this.router = new UpgradeRouter(server, (request) => this.owns(request), (request, socket, head) => {
-      void this.upgrade(request, socket, head);
-    });
+    this.router = new ServerListenerRouter(
+      server,
+      'upgrade',
+      (request) => requestPath(request) === this.endpoint,
+      (request, socket: Duplex, head: Buffer) => void this.upgrade(request, socket, head),
+      (_request, socket: Duplex) => rejectUpgrade(socket, 404, 'no WebSocket endpoint here'),
+    );
     this.router.install();
   }
 
@@ -57,33 +62,17 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
     this.wss?.close();
   }
 
-  private owns(request: IncomingMessage): boolean {
-    const url = request.url ?? '';
-    const query = url.indexOf('?');
-    return (query === -1 ? url : url.slice(0, query)) === this.endpoint;
-  }
-
   private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     // The socket handler may be async; a client resetting meanwhile must not crash the process.
     socket.on('error', () => socket.destroy());
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const params = parseParams(url.searchParams);
-    const serializer = selectSerializer(params.vsn, this.runtime.options.serializers);
-    if (!serializer) return rejectUpgrade(socket, 403, 'unsupported serializer version');
-    if (!this.checkOrigin(request)) return rejectUpgrade(socket, 403, 'origin not allowed');
     const { protocols, authToken } = parseProtocols(request.headers['sec-websocket-protocol']);
     if (protocols.length > 0 && !protocols.includes(PHOENIX_PROTOCOL)) {
       return rejectUpgrade(socket, 403, 'unsupported subprotocol');
     }
-    const info = {
-      transport: 'websocket',
-      headers: request.headers,
-      address: request.socket.remoteAddress,
-      authToken,
-      url: request.url ?? '/',
-    };
-    const accepted = await this.runtime.authorize(params, info, serializer.vsn);
-    if (!accepted) return rejectUpgrade(socket, 403, 'connection refused');
+    const { params } = requestParams(request);
+    const decision = await decideConnect(this.runtime, request, params, 'websocket', authToken, this.checkOrigin);
+    if ('refused' in decision) return rejectUpgrade(socket, 403, decision.refused);
+    const { accepted, serializer } = decision;
     if (socket.destroyed || !this.wss) return;
     this.wss.handleUpgrade(request, socket, head, (ws) => this.serve(ws, serializer, accepted));
   }

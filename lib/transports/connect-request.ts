@@ -1,0 +1,36 @@
+import type { IncomingMessage } from 'node:http';
+import type { ChannelsRuntime } from '../channels-runtime.js';
+import { selectSerializer } from '../serializers/serializer-registry.js';
+import type { Serializer } from '../serializers/serializer.interface.js';
+import type { AcceptedConnection } from '../socket/socket-acceptor.js';
+import { parseParams } from './handshake.js';
+
+export type ConnectDecision =
+  | { accepted: AcceptedConnection; serializer: Serializer }
+  | { refused: string };
+
+/**
+ * The checks every transport runs before a connection exists, in Phoenix's order: serializer
+ * version, origin, then the socket handler. Refusals carry a reason for logs; clients only see 403.
+ */
+export async function decideConnect(
+  runtime: ChannelsRuntime,
+  request: IncomingMessage,
+  params: Record<string, string>,
+  transport: string,
+  authToken: string | undefined,
+  checkOrigin: (request: IncomingMessage) => boolean,
+): Promise<ConnectDecision> {
+  const serializer = selectSerializer(params.vsn, runtime.options.serializers);
+  if (!serializer) return { refused: 'unsupported serializer version' };
+  if (!checkOrigin(request)) return { refused: 'origin not allowed' };
+  const info = { transport, headers: request.headers, address: request.socket.remoteAddress, authToken, url: request.url ?? '/' };
+  const accepted = await runtime.authorize(params, info, serializer.vsn);
+  return accepted ? { accepted, serializer } : { refused: 'connection refused' };
+}
+
+/** Query parameters of a request URL. */
+export function requestParams(request: IncomingMessage): { params: Record<string, string>; search: URLSearchParams } {
+  const search = new URL(request.url ?? '/', 'http://localhost').searchParams;
+  return { params: parseParams(search), search };
+}

@@ -1,0 +1,147 @@
+import type { ServerResponse } from 'node:http';
+import { Logger } from '@nestjs/common';
+import type { TransportConnection } from '../../interfaces/transport.interface.js';
+import type { Frame } from '../../protocol/messages.js';
+import type { SocketConnection } from '../../socket/socket-connection.js';
+import { sendStatusJson } from './http-io.js';
+import type { InboundFrame } from './ndjson-batch.js';
+
+const logger = new Logger('LongPoll');
+
+export interface LongPollLimits {
+  /** How long a poll waits for messages before answering 204. */
+  windowMs: number;
+  /** Bytes of undelivered messages a session may hold; past it the session ends. */
+  maxBufferedBytes: number;
+}
+
+/**
+ * One long-poll client: a `TransportConnection` whose frames wait in a buffer until the next
+ * poll collects them. At most one poll waits at a time; a newer poll answers the older with 204.
+ */
+export class LongPollSession implements TransportConnection {
+  readonly name = 'longpoll';
+  connection: SocketConnection | undefined;
+  /** When the client last polled or posted (ms); the inactivity sweep reads it. */
+  lastActiveAt = Date.now();
+  private buffer: string[] = [];
+  private bufferedBytes = 0;
+  private waiting: { response: ServerResponse; timer: NodeJS.Timeout } | undefined;
+  private ended = false;
+  private warnedBinary = false;
+
+  constructor(
+    readonly id: string,
+    readonly token: string,
+    private readonly limits: LongPollLimits,
+    private readonly onEnded: (session: LongPollSession) => void,
+  ) {}
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** True while a poll is held open: the client is there even if it has not asked for a while. */
+  get isPolling(): boolean {
+    return this.waiting !== undefined;
+  }
+
+  send(frame: Frame): void {
+    if (this.ended) return;
+    if (frame.binary) {
+      // The phoenix client decodes long-poll messages as JSON text only; binary frames need WebSocket.
+      if (!this.warnedBinary) logger.warn('Binary frames cannot be delivered over long-poll; dropped');
+      this.warnedBinary = true;
+      return;
+    }
+    const text = typeof frame.data === 'string' ? frame.data : frame.data.toString('utf8');
+    this.bufferedBytes += text.length;
+    if (this.bufferedBytes > this.limits.maxBufferedBytes) {
+      logger.warn(`Long-poll session ${this.id} holds over ${this.limits.maxBufferedBytes} bytes undelivered; closing it`);
+      this.connection?.close(1008, 'buffer overflow');
+      return;
+    }
+    this.buffer.push(text);
+    if (this.waiting) this.flush();
+  }
+
+  close(): void {
+    this.end();
+  }
+
+  /** A GET with this session's token. */
+  poll(response: ServerResponse): void {
+    this.lastActiveAt = Date.now();
+    if (this.ended) {
+      sendStatusJson(response, { status: 410 });
+      return;
+    }
+    if (this.waiting) this.answerWaiting(204);
+    if (this.buffer.length > 0) {
+      this.respondMessages(response);
+      return;
+    }
+    const timer = setTimeout(() => this.answerWaiting(204), this.limits.windowMs);
+    this.waiting = { response, timer };
+    response.on('close', () => {
+      if (this.waiting?.response !== response) return;
+      clearTimeout(this.waiting.timer);
+      this.waiting = undefined;
+      this.lastActiveAt = Date.now();
+    });
+  }
+
+  /** A POST with this session's token: frames go to the connection in order. */
+  post(frames: InboundFrame[]): void {
+    this.lastActiveAt = Date.now();
+    for (const frame of frames) {
+      if (this.ended || !this.connection) return;
+      this.connection.handleFrame(frame.data, frame.binary);
+    }
+  }
+
+  /** Ends the session: a waiting poll learns at once that it is gone (410), channels terminate. */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.waiting) this.answerWaiting(410);
+    this.buffer = [];
+    this.connection?.transportClosed();
+    this.onEnded(this);
+  }
+
+  private flush(): void {
+    const waiting = this.waiting!;
+    clearTimeout(waiting.timer);
+    this.waiting = undefined;
+    // Answer on the next tick so that frames sent in the same turn travel in one response.
+    setImmediate(() => this.respondMessages(waiting.response));
+  }
+
+  private respondMessages(response: ServerResponse): void {
+    if (this.buffer.length === 0) {
+      if (!this.ended) this.rewait(response);
+      return;
+    }
+    const messages = this.buffer;
+    this.buffer = [];
+    this.bufferedBytes = 0;
+    this.lastActiveAt = Date.now();
+    sendStatusJson(response, { status: 200, token: this.token, messages });
+  }
+
+  // A flushed poll whose messages another poll took meanwhile goes back to waiting.
+  private rewait(response: ServerResponse): void {
+    if (response.writableEnded || response.destroyed) return;
+    this.poll(response);
+  }
+
+  private answerWaiting(status: 204 | 410): void {
+    const waiting = this.waiting;
+    if (!waiting) return;
+    clearTimeout(waiting.timer);
+    this.waiting = undefined;
+    this.lastActiveAt = Date.now();
+    sendStatusJson(waiting.response, status === 204 ? { status, token: this.token, messages: [] } : { status });
+  }
+}

@@ -1,0 +1,134 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { ChannelsRuntime } from '../../channels-runtime.js';
+import { decideConnect, requestParams } from '../connect-request.js';
+import { createOriginCheck } from '../origin-check.js';
+import { requestPath, ServerListenerRouter } from '../server-listener-router.js';
+import { BodyTooLargeError, readBody, sendPreflight, sendStatusJson } from './http-io.js';
+import { LongPollSession } from './longpoll-session.js';
+import { parseBatch } from './ndjson-batch.js';
+import { LongPollSessionRegistry } from './session-registry.js';
+import { SessionTokens } from './session-token.js';
+
+const TOKEN_HEADER = 'x-phoenix-longpoll-token';
+const AUTH_TOKEN_HEADER = 'x-phoenix-authtoken';
+
+/**
+ * Serves `{path}/longpoll` as the phoenix client's `LongPoll` transport expects: a GET without a
+ * session opens one (`410` + signed token), GETs with the token wait for messages (`200`) or the
+ * poll window (`204`), POSTs carry ndjson batches. Every answer is HTTP 200 with the real status
+ * in the JSON body, as Phoenix does.
+ */
+@Injectable()
+export class LongPollTransport implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('LongPollTransport');
+  private readonly endpoint: string;
+  private readonly checkOrigin: (request: IncomingMessage) => boolean;
+  private readonly tokens: SessionTokens;
+  private readonly sessions: LongPollSessionRegistry;
+  private router: ServerListenerRouter | undefined;
+
+  constructor(
+    private readonly runtime: ChannelsRuntime,
+    private readonly httpAdapterHost: HttpAdapterHost,
+  ) {
+    const { path, checkOrigin, longpoll } = runtime.options;
+    this.endpoint = `${path === '/' ? '' : path}/longpoll`;
+    this.checkOrigin = createOriginCheck(checkOrigin);
+    this.tokens = new SessionTokens(longpoll.secret);
+    this.sessions = new LongPollSessionRegistry(Math.floor(longpoll.windowMs * 1.5));
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.runtime.options.transports.includes('longpoll')) return;
+    const server = this.httpAdapterHost.httpAdapter?.getHttpServer() as Server | undefined;
+    if (!server) {
+      this.logger.warn('No HTTP server (an application context?): the long-poll transport is not served');
+      return;
+    }
+    this.router = new ServerListenerRouter(
+      server,
+      'request',
+      (request) => requestPath(request) === this.endpoint,
+      (request, response: ServerResponse) => this.handle(request, response),
+      (_request, response: ServerResponse) => response.writeHead(404).end(),
+    );
+    this.router.install();
+  }
+
+  onApplicationShutdown(): void {
+    this.router?.uninstall();
+    this.sessions.endAll();
+  }
+
+  private handle(request: IncomingMessage, response: ServerResponse): void {
+    this.serve(request, response).catch((error: unknown) => {
+      this.logger.error(`Long-poll request failed: ${error instanceof Error ? error.stack : String(error)}`);
+      sendStatusJson(response, { status: 500 });
+    });
+  }
+
+  private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (request.method === 'OPTIONS') return sendPreflight(request, response);
+    if (request.method !== 'GET' && request.method !== 'POST') {
+      response.writeHead(400).end();
+      return;
+    }
+    if (!this.checkOrigin(request)) return sendStatusJson(response, { status: 403 });
+    const { params, search } = requestParams(request);
+    const queryTokens = search.getAll('token');
+    const headerToken = request.headers[TOKEN_HEADER];
+    const presented = typeof headerToken === 'string' ? headerToken : queryTokens.at(-1);
+    const sessionId = this.tokens.verify(presented);
+    const session = sessionId === null ? undefined : this.sessions.get(sessionId);
+
+    if (request.method === 'GET') {
+      if (session) return session.poll(response);
+      // A session token that names an ended session, or that does not verify (tampered, or signed
+      // before a restart): the client drops it, reconnects with a fresh session and rejoins.
+      if (presented !== undefined && (sessionId !== null || SessionTokens.looksLikeToken(presented))) {
+        return sendStatusJson(response, { status: 410 });
+      }
+      return this.openSession(request, response, this.connectParams(params, queryTokens));
+    }
+    if (!session) return sendStatusJson(response, { status: 410 });
+    let body: Buffer;
+    try {
+      body = await readBody(request, this.runtime.options.longpoll.maxBodyBytes);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return sendStatusJson(response, { status: 413 });
+      throw error;
+    }
+    session.post(parseBatch(body, request.headers['content-type']));
+    sendStatusJson(response, { status: session.isEnded ? 410 : 200 });
+  }
+
+  private async openSession(request: IncomingMessage, response: ServerResponse, params: Record<string, string>): Promise<void> {
+    const authHeader = request.headers[AUTH_TOKEN_HEADER];
+    const authToken = typeof authHeader === 'string' ? authHeader : undefined;
+    const decision = await decideConnect(this.runtime, request, params, 'longpoll', authToken, this.checkOrigin);
+    if ('refused' in decision) return sendStatusJson(response, { status: 403 });
+    const sessionId = SessionTokens.newSessionId();
+    const token = this.tokens.sign(sessionId);
+    const session = new LongPollSession(sessionId, token, this.runtime.options.longpoll, (ended) =>
+      this.sessions.remove(ended),
+    );
+    session.connection = this.runtime.open(session, decision.serializer, decision.accepted);
+    this.sessions.add(session);
+    sendStatusJson(response, { status: 410, token, messages: [] });
+  }
+
+  // The client appends its session token as one more `token` query parameter after the app's
+  // own params, which may carry a `token` too: the app sees its own, never a session token.
+  private connectParams(params: Record<string, string>, queryTokens: string[]): Record<string, string> {
+    const appTokens = queryTokens.filter((token) => token !== '' && !SessionTokens.looksLikeToken(token));
+    if (appTokens.length > 0) params.token = appTokens[appTokens.length - 1];
+    else delete params.token;
+    return params;
+  }
+}

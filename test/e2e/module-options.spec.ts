@@ -1,0 +1,94 @@
+import 'reflect-metadata';
+import { Injectable, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Channel, ChannelsModule, Join } from '../../lib/index.js';
+import { connect, createClient, disconnect, join } from '../support/phoenix-client.js';
+
+@Channel('conf:*')
+class ConfChannel {
+  @Join()
+  join() {
+    return { ok: true };
+  }
+}
+
+@Injectable()
+class SettingsService {
+  readonly socketPath = '/live';
+}
+
+@Module({ providers: [SettingsService], exports: [SettingsService] })
+class SettingsModule {}
+
+async function boot(module: unknown) {
+  const app = await NestFactory.create(module as never, { logger: false });
+  await app.listen(0, '127.0.0.1');
+  return app;
+}
+
+describe('ChannelsModule options', () => {
+  test('forRootAsync takes its options from an injected provider', async () => {
+    @Module({
+      imports: [
+        ChannelsModule.forRootAsync({
+          imports: [SettingsModule],
+          inject: [SettingsService],
+          useFactory: (settings: SettingsService) => ({ path: settings.socketPath }),
+        }),
+      ],
+      providers: [ConfChannel],
+    })
+    class AsyncAppModule {}
+
+    const app = await boot(AsyncAppModule);
+    try {
+      const { port } = app.getHttpServer().address();
+      const client = createClient(`ws://127.0.0.1:${port}/live`);
+      await connect(client);
+      expect(await join(client.channel('conf:1'))).toEqual({ status: 'ok', response: { ok: true } });
+      await disconnect(client);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test.each([
+    [{ path: 'socket' }, /"path"/],
+    [{ idleTimeoutMs: 0 }, /"idleTimeoutMs"/],
+    [{ maxFrameSize: -1 }, /"maxFrameSize"/],
+    [{ serializers: ['3.0.0'] }, /"serializers"/],
+    [{ transports: ['carrier-pigeon'] }, /"transports"/],
+    [{ checkOrigin: 'yes' }, /"checkOrigin"/],
+    [{ maxChannelsPerSocket: 1.5 }, /"maxChannelsPerSocket"/],
+  ])('an invalid option fails at boot and names it: %j', async (options, message) => {
+    @Module({ imports: [ChannelsModule.forRoot(options as never)] })
+    class BadModule {}
+    await expect(NestFactory.create(BadModule, { logger: false, abortOnError: false })).rejects.toThrow(message);
+  });
+
+  test('a channel without @Join fails at boot and names the class', async () => {
+    @Channel('nojoin')
+    class NoJoinChannel {}
+    @Module({ imports: [ChannelsModule.forRoot()], providers: [NoJoinChannel] })
+    class NoJoinModule {}
+    const app = await NestFactory.create(NoJoinModule, { logger: false, abortOnError: false });
+    await expect(app.init()).rejects.toThrow(/NoJoinChannel.*@Join/);
+    await app.close().catch(() => undefined);
+  });
+
+  test('two channels routing the same topic fail at boot and name both', async () => {
+    @Channel('dup:*')
+    class FirstChannel {
+      @Join() join() {}
+    }
+    @Channel('dup:*')
+    class SecondChannel {
+      @Join() join() {}
+    }
+    @Module({ imports: [ChannelsModule.forRoot()], providers: [FirstChannel, SecondChannel] })
+    class DupModule {}
+    const app = await NestFactory.create(DupModule, { logger: false, abortOnError: false });
+    await expect(app.init()).rejects.toThrow(/FirstChannel.*SecondChannel/);
+    await app.close().catch(() => undefined);
+  });
+});
