@@ -27,6 +27,8 @@ export class V1JsonSerializer implements Serializer {
   }
 
   encodeReply(reply: ReplyMessage): Frame {
+    // The response is wrapped in `{status, response}`, which encodeMessage's check cannot see into.
+    if (isBinaryPayload(reply.response)) throw binaryPayloadError();
     return this.encodeMessage({
       joinRef: reply.joinRef,
       ref: reply.ref,
@@ -37,10 +39,12 @@ export class V1JsonSerializer implements Serializer {
   }
 
   encodeMessage(message: OutboundMessage): Frame {
-    if (isBinaryPayload(message.payload)) {
-      throw new TypeError('binary payloads need serializer 2.0.0; this client connected with 1.0.0');
-    }
+    if (isBinaryPayload(message.payload)) throw binaryPayloadError();
     const { topic, event, payload, ref, joinRef } = message;
     return { data: JSON.stringify({ topic, event, payload, ref, join_ref: joinRef }), binary: false };
   }
+}
+
+function binaryPayloadError(): TypeError {
+  return new TypeError('binary payloads need serializer 2.0.0; this client connected with 1.0.0');
 }

@@ -1,10 +1,9 @@
-import type { ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
 import type { TransportConnection } from '../../interfaces/transport.interface.js';
 import type { Frame } from '../../protocol/messages.js';
 import type { SocketConnection } from '../../socket/socket-connection.js';
-import { sendStatusJson } from './http-io.js';
 import type { InboundFrame } from './ndjson-batch.js';
+import type { PollResponder } from './poll-responder.js';
 
 const logger = new Logger('LongPoll');
 
@@ -26,7 +25,7 @@ export class LongPollSession implements TransportConnection {
   lastActiveAt = Date.now();
   private buffer: string[] = [];
   private bufferedBytes = 0;
-  private waiting: { response: ServerResponse; timer: NodeJS.Timeout } | undefined;
+  private waiting: { responder: PollResponder; timer: NodeJS.Timeout } | undefined;
   private ended = false;
   private warnedBinary = false;
 
@@ -69,22 +68,22 @@ export class LongPollSession implements TransportConnection {
     this.end();
   }
 
-  /** A GET with this session's token. */
-  poll(response: ServerResponse): void {
+  /** A GET with this session's token, from this node or forwarded by another. */
+  poll(responder: PollResponder): void {
     this.lastActiveAt = Date.now();
     if (this.ended) {
-      sendStatusJson(response, { status: 410 });
+      responder.answer({ status: 410 });
       return;
     }
     if (this.waiting) this.answerWaiting(204);
     if (this.buffer.length > 0) {
-      this.respondMessages(response);
+      this.respondMessages(responder);
       return;
     }
     const timer = setTimeout(() => this.answerWaiting(204), this.limits.windowMs);
-    this.waiting = { response, timer };
-    response.on('close', () => {
-      if (this.waiting?.response !== response) return;
+    this.waiting = { responder, timer };
+    responder.onAbort(() => {
+      if (this.waiting?.responder !== responder) return;
       clearTimeout(this.waiting.timer);
       this.waiting = undefined;
       this.lastActiveAt = Date.now();
@@ -115,25 +114,20 @@ export class LongPollSession implements TransportConnection {
     clearTimeout(waiting.timer);
     this.waiting = undefined;
     // Answer on the next tick so that frames sent in the same turn travel in one response.
-    setImmediate(() => this.respondMessages(waiting.response));
+    setImmediate(() => this.respondMessages(waiting.responder));
   }
 
-  private respondMessages(response: ServerResponse): void {
+  private respondMessages(responder: PollResponder): void {
     if (this.buffer.length === 0) {
-      if (!this.ended) this.rewait(response);
+      // A flushed poll whose messages another poll took meanwhile goes back to waiting.
+      if (!this.ended && responder.open) this.poll(responder);
       return;
     }
     const messages = this.buffer;
     this.buffer = [];
     this.bufferedBytes = 0;
     this.lastActiveAt = Date.now();
-    sendStatusJson(response, { status: 200, token: this.token, messages });
-  }
-
-  // A flushed poll whose messages another poll took meanwhile goes back to waiting.
-  private rewait(response: ServerResponse): void {
-    if (response.writableEnded || response.destroyed) return;
-    this.poll(response);
+    responder.answer({ status: 200, token: this.token, messages });
   }
 
   private answerWaiting(status: 204 | 410): void {
@@ -142,6 +136,6 @@ export class LongPollSession implements TransportConnection {
     clearTimeout(waiting.timer);
     this.waiting = undefined;
     this.lastActiveAt = Date.now();
-    sendStatusJson(waiting.response, status === 204 ? { status, token: this.token, messages: [] } : { status });
+    waiting.responder.answer(status === 204 ? { status, token: this.token, messages: [] } : { status });
   }
 }

@@ -8,11 +8,15 @@ import { requestPath, ServerListenerRouter } from '../server-listener-router.js'
 import { BodyTooLargeError, readBody, sendPreflight, sendStatusJson } from './http-io.js';
 import { LongPollSession } from './longpoll-session.js';
 import { parseBatch } from './ndjson-batch.js';
+import { HttpPollResponder } from './poll-responder.js';
 import { LongPollSessionRegistry } from './session-registry.js';
+import { LongPollForwarding } from './session-forwarding.js';
 import { SessionTokens } from './session-token.js';
 
 const TOKEN_HEADER = 'x-phoenix-longpoll-token';
 const AUTH_TOKEN_HEADER = 'x-phoenix-authtoken';
+/** How long a node waits for the owner of a session to acknowledge a forwarded request (Phoenix: 2 s). */
+const FORWARD_ACK_TIMEOUT_MS = 2_000;
 
 /**
  * Serves `{path}/longpoll` as the phoenix client's `LongPoll` transport expects: a GET without a
@@ -27,6 +31,8 @@ export class LongPollTransport implements OnApplicationBootstrap, OnApplicationS
   private readonly checkOrigin: (request: IncomingMessage) => boolean;
   private readonly tokens: SessionTokens;
   private readonly sessions: LongPollSessionRegistry;
+  /** Only in a cluster (a shared `longpoll.secret`): other nodes' tokens verify here and are forwarded. */
+  private readonly forwarding: LongPollForwarding | undefined;
   private router: ServerListenerRouter | undefined;
 
   constructor(
@@ -38,6 +44,9 @@ export class LongPollTransport implements OnApplicationBootstrap, OnApplicationS
     this.checkOrigin = createOriginCheck(checkOrigin);
     this.tokens = new SessionTokens(longpoll.secret);
     this.sessions = new LongPollSessionRegistry(Math.floor(longpoll.windowMs * 1.5));
+    this.forwarding = longpoll.secret
+      ? new LongPollForwarding(runtime.pubsub, longpoll.windowMs, FORWARD_ACK_TIMEOUT_MS)
+      : undefined;
   }
 
   get sessionCount(): number {
@@ -64,6 +73,7 @@ export class LongPollTransport implements OnApplicationBootstrap, OnApplicationS
   onApplicationShutdown(): void {
     this.router?.uninstall();
     this.sessions.endAll();
+    this.forwarding?.close();
   }
 
   private handle(request: IncomingMessage, response: ServerResponse): void {
@@ -88,7 +98,8 @@ export class LongPollTransport implements OnApplicationBootstrap, OnApplicationS
     const session = sessionId === null ? undefined : this.sessions.get(sessionId);
 
     if (request.method === 'GET') {
-      if (session) return session.poll(response);
+      if (session) return session.poll(new HttpPollResponder(response));
+      if (sessionId !== null && this.forwarding) return this.forwarding.forwardPoll(sessionId, response);
       // A session token that names an ended session, or that does not verify (tampered, or signed
       // before a restart): the client drops it, reconnects with a fresh session and rejoins.
       if (presented !== undefined && (sessionId !== null || SessionTokens.looksLikeToken(presented))) {
@@ -96,7 +107,7 @@ export class LongPollTransport implements OnApplicationBootstrap, OnApplicationS
       }
       return this.openSession(request, response, this.connectParams(params, queryTokens));
     }
-    if (!session) return sendStatusJson(response, { status: 410 });
+    if (!session && (sessionId === null || !this.forwarding)) return sendStatusJson(response, { status: 410 });
     let body: Buffer;
     try {
       body = await readBody(request, this.runtime.options.longpoll.maxBodyBytes);
@@ -104,7 +115,9 @@ export class LongPollTransport implements OnApplicationBootstrap, OnApplicationS
       if (error instanceof BodyTooLargeError) return sendStatusJson(response, { status: 413 });
       throw error;
     }
-    session.post(parseBatch(body, request.headers['content-type']));
+    const frames = parseBatch(body, request.headers['content-type']);
+    if (!session) return this.forwarding!.forwardPost(sessionId!, frames, response);
+    session.post(frames);
     sendStatusJson(response, { status: session.isEnded ? 410 : 200 });
   }
 
@@ -115,9 +128,12 @@ export class LongPollTransport implements OnApplicationBootstrap, OnApplicationS
     if ('refused' in decision) return sendStatusJson(response, { status: 403 });
     const sessionId = SessionTokens.newSessionId();
     const token = this.tokens.sign(sessionId);
-    const session = new LongPollSession(sessionId, token, this.runtime.options.longpoll, (ended) =>
-      this.sessions.remove(ended),
-    );
+    let detach: (() => void) | undefined;
+    const session = new LongPollSession(sessionId, token, this.runtime.options.longpoll, (ended) => {
+      this.sessions.remove(ended);
+      detach?.();
+    });
+    detach = this.forwarding?.attach(session);
     session.connection = this.runtime.open(session, decision.serializer, decision.accepted);
     this.sessions.add(session);
     sendStatusJson(response, { status: 410, token, messages: [] });

@@ -1,0 +1,120 @@
+import { resolveOptions } from '../../lib/options/resolve-options.js';
+import type { ChannelsModuleOptions } from '../../lib/interfaces/channels-options.interface.js';
+
+describe('resolveOptions: defaults', () => {
+  const DEFAULTS = {
+    path: '/socket',
+    transports: ['websocket'],
+    idleTimeoutMs: 60_000,
+    serializers: ['1.0.0', '2.0.0'],
+    maxFrameSize: 1024 * 1024,
+    checkOrigin: true,
+    maxChannelsPerSocket: 100,
+  };
+
+  test('applies every default when no options are given', () => {
+    expect(resolveOptions()).toMatchObject(DEFAULTS);
+    expect(resolveOptions({})).toMatchObject(DEFAULTS);
+    expect(resolveOptions().socketHandler).toBeUndefined();
+  });
+
+  test('fills in long-poll defaults next to the ones given', () => {
+    expect(resolveOptions().longpoll).toMatchObject({ windowMs: 10_000 });
+    expect(resolveOptions({ longpoll: { windowMs: 500 } }).longpoll).toMatchObject({
+      windowMs: 500,
+      maxBodyBytes: resolveOptions().longpoll.maxBodyBytes,
+    });
+  });
+
+  test('an option set to undefined keeps its default', () => {
+    expect(resolveOptions({ path: undefined, idleTimeoutMs: undefined, checkOrigin: undefined })).toMatchObject(DEFAULTS);
+  });
+
+  test('user options win over defaults and the input is not changed', () => {
+    const options: ChannelsModuleOptions = { path: '/live/', maxChannelsPerSocket: 5, checkOrigin: false, serializers: ['2.0.0'] };
+    const before = structuredClone(options);
+    expect(resolveOptions(options)).toMatchObject({ path: '/live', maxChannelsPerSocket: 5, checkOrigin: false, serializers: ['2.0.0'] });
+    expect(options).toEqual(before);
+  });
+
+  test.each([
+    ['/socket/', '/socket'],
+    ['/a/b//', '/a/b'],
+    ['/', '/'],
+  ])('normalises the path %j to %j', (path, expected) => {
+    expect(resolveOptions({ path }).path).toBe(expected);
+  });
+
+  test('accepts a socket handler class, an instance, an origin list and a function', () => {
+    class Handler {
+      connect() {
+        return true;
+      }
+    }
+    expect(resolveOptions({ socketHandler: Handler }).socketHandler).toBe(Handler);
+    const instance = new Handler();
+    expect(resolveOptions({ socketHandler: instance }).socketHandler).toBe(instance);
+    expect(resolveOptions({ checkOrigin: ['https://*.example.com'] }).checkOrigin).toEqual(['https://*.example.com']);
+    const check = () => true;
+    expect(resolveOptions({ checkOrigin: check }).checkOrigin).toBe(check);
+  });
+});
+
+describe('resolveOptions: invalid options throw a TypeError naming the option', () => {
+  const invalid: Array<[string, unknown]> = [
+    ['path', 'socket'],
+    ['path', ''],
+    ['path', '/socket?x=1'],
+    ['path', '/socket#x'],
+    ['path', '/my socket'],
+    ['path', 5],
+    ['path', null],
+    ['transports', []],
+    ['transports', 'websocket'],
+    ['transports', ['carrier-pigeon']],
+    ['transports', null],
+    ['serializers', []],
+    ['serializers', ['3.0.0']],
+    ['serializers', ['2.0.1']],
+    ['serializers', '2.0.0'],
+    ['idleTimeoutMs', 0],
+    ['idleTimeoutMs', -1],
+    ['idleTimeoutMs', 1.5],
+    ['idleTimeoutMs', Number.NaN],
+    ['idleTimeoutMs', Number.POSITIVE_INFINITY],
+    ['idleTimeoutMs', '60000'],
+    ['maxFrameSize', 0],
+    ['maxFrameSize', -1024],
+    ['maxFrameSize', '1mb'],
+    ['maxChannelsPerSocket', 0],
+    ['maxChannelsPerSocket', 2.5],
+    ['maxChannelsPerSocket', null],
+    ['checkOrigin', 'https://example.com'],
+    ['checkOrigin', ['']],
+    ['checkOrigin', [42]],
+    ['checkOrigin', null],
+    ['checkOrigin', 1],
+    ['socketHandler', 5],
+    ['socketHandler', 'handler'],
+    ['socketHandler', {}],
+    ['socketHandler', { connect: true }],
+    ['socketHandler', null],
+    ['longpoll.windowMs', 0],
+    ['longpoll.maxBodyBytes', -1],
+    ['longpoll.maxBufferedBytes', 0.5],
+    ['longpoll.secret', 'too short'],
+    ['longpoll.secret', 12345678901234567890],
+  ];
+
+  test.each(invalid)('%s: %p', (option, value) => {
+    const [name, nested] = option.split('.');
+    let thrown: unknown;
+    try {
+      resolveOptions({ [name]: nested ? { [nested]: value } : value } as ChannelsModuleOptions);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(TypeError);
+    expect((thrown as TypeError).message).toContain(`"${option}"`);
+  });
+});
