@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { RESOLVED_OPTIONS } from './channels.tokens.js';
 import type { ChannelDefinition } from './discovery/channel-definition.js';
@@ -10,6 +17,7 @@ import { PubSub } from './pubsub/pubsub.js';
 import type { TopicRouter } from './router/topic-router.js';
 import type { Serializer } from './serializers/serializer.interface.js';
 import { CloseCode } from './socket/close-codes.js';
+import type { RateLimitOptions } from './socket/inbound-rate-limit.js';
 import type { ConnectionContext } from './socket/connection-context.interface.js';
 import { ConnectionRegistry } from './socket/connection-registry.js';
 import { authorizeConnection, type AcceptedConnection } from './socket/socket-acceptor.js';
@@ -21,8 +29,11 @@ import { resolveSocketHandler } from './socket/socket-handler-resolver.js';
  * handler, the live connections and their idle sweep.
  */
 @Injectable()
-export class ChannelsRuntime implements ConnectionContext, OnModuleInit, OnApplicationShutdown {
+export class ChannelsRuntime
+  implements ConnectionContext, OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger('Channels');
+  private draining = false;
   router: TopicRouter<ChannelDefinition>;
   private socketHandler: SocketHandler;
   readonly connections: ConnectionRegistry;
@@ -42,6 +53,10 @@ export class ChannelsRuntime implements ConnectionContext, OnModuleInit, OnAppli
     return this.options.maxChannelsPerSocket;
   }
 
+  get rateLimit(): RateLimitOptions | false {
+    return this.options.rateLimit;
+  }
+
   async onModuleInit(): Promise<void> {
     this.router = this.explorer.explore();
     this.socketHandler = await resolveSocketHandler(this.options.socketHandler, this.moduleRef);
@@ -49,7 +64,8 @@ export class ChannelsRuntime implements ConnectionContext, OnModuleInit, OnAppli
   }
 
   /** Asks the socket handler whether a client may connect. */
-  authorize(params: Record<string, string>, info: ConnectInfo, vsn: string): Promise<AcceptedConnection | null> {
+  async authorize(params: Record<string, string>, info: ConnectInfo, vsn: string): Promise<AcceptedConnection | null> {
+    if (this.draining) return null;
     return authorizeConnection(this.socketHandler, params, info, vsn);
   }
 
@@ -64,11 +80,28 @@ export class ChannelsRuntime implements ConnectionContext, OnModuleInit, OnAppli
     this.connections.remove(connection);
   }
 
-  /** Closes every connection with 1012 so clients reconnect, to another node if there is one. */
-  onApplicationShutdown(): void {
-    for (const connection of [...this.connections.values()]) {
-      connection.close(CloseCode.serviceRestart, 'server shutting down', 'shutdown');
+  /**
+   * Closes every connection with 1012 so clients reconnect, to another node if there is one.
+   * Before shutdown, not on it: Nest closes the HTTP server in between, and that waits for
+   * every open (upgraded) socket, so draining later would hang until the clients leave.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.draining = true;
+    const { batchSize, batchIntervalMs } = this.options.drain;
+    const connections = [...this.connections.values()];
+    const terminated: Promise<void>[] = [];
+    for (let start = 0; start < connections.length; start += batchSize) {
+      // Batches, so that thousands of clients do not reconnect (elsewhere) in the same instant.
+      if (start > 0) await new Promise((resolve) => setTimeout(resolve, batchIntervalMs));
+      for (const connection of connections.slice(start, start + batchSize)) {
+        connection.close(CloseCode.serviceRestart, 'server shutting down', 'shutdown');
+        terminated.push(connection.terminated);
+      }
     }
+    await Promise.all(terminated);
+  }
+
+  onApplicationShutdown(): void {
     this.connections.stopSweep();
   }
 }

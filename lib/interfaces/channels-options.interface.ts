@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Type } from '@nestjs/common';
 import type { PubSubOption } from '../pubsub/pubsub-option.js';
 import type { SerializerVersion } from '../serializers/serializer.interface.js';
+import type { RateLimitOptions } from '../socket/inbound-rate-limit.js';
 import type { SocketHandler } from './socket-handler.interface.js';
 
 export type TransportName = 'websocket' | 'longpoll';
@@ -19,6 +20,14 @@ export interface LongPollOptions {
   maxBodyBytes?: number;
   /** Bytes of undelivered messages a session may hold while its client does not poll; past it the session ends. Default 4 MiB. */
   maxBufferedBytes?: number;
+}
+
+/** How `app.close()` / SIGTERM closes sockets: in batches, so clients do not all reconnect at once. @publicApi */
+export interface DrainOptions {
+  /** Sockets closed (code 1012) per batch. Default 1000. */
+  batchSize?: number;
+  /** Pause between batches. Default 50 ms. */
+  batchIntervalMs?: number;
 }
 
 /** Options of `ChannelsModule.forRoot()`; every field has a default. @publicApi */
@@ -41,6 +50,12 @@ export interface ChannelsModuleOptions {
   checkOrigin?: OriginCheck;
   /** Channels one socket may join at once (Phoenix's default 100). */
   maxChannelsPerSocket?: number;
+  /** Per-socket inbound rate limit, or `false` for none. Default 200 frames/s with bursts of 500. */
+  rateLimit?: RateLimitOptions | false;
+  /** A WebSocket whose unsent outbound data passes this many bytes (a slow consumer) is dropped. Default 1 MiB. */
+  maxOutboundBufferBytes?: number;
+  /** Batches of the shutdown drain. */
+  drain?: DrainOptions;
   /**
    * How broadcasts reach other nodes. Absent: in-memory, one node. A `redis://` URL or
    * `{ redis, prefix?, maxQueuedPublishes? }` (ioredis options; Sentinel and Cluster pass through)
@@ -53,4 +68,5 @@ export interface ChannelsModuleOptions {
 export type ResolvedChannelsOptions = Required<Omit<ChannelsModuleOptions, 'socketHandler' | 'longpoll' | 'pubsub'>> &
   Pick<ChannelsModuleOptions, 'socketHandler' | 'pubsub'> & {
     longpoll: Required<Omit<LongPollOptions, 'secret'>> & Pick<LongPollOptions, 'secret'>;
+    drain: Required<DrainOptions>;
   };

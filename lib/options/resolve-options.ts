@@ -11,6 +11,9 @@ const DEFAULTS: Omit<ResolvedChannelsOptions, 'socketHandler' | 'pubsub'> = {
   checkOrigin: true,
   maxChannelsPerSocket: 100,
   longpoll: { windowMs: 10_000, maxBodyBytes: 1024 * 1024, maxBufferedBytes: 4 * 1024 * 1024 },
+  rateLimit: { messagesPerSecond: 200, burst: 500 },
+  maxOutboundBufferBytes: 1024 * 1024,
+  drain: { batchSize: 1000, batchIntervalMs: 50 },
 };
 
 const AVAILABLE_TRANSPORTS = ['websocket', 'longpoll'];
@@ -27,6 +30,7 @@ function positiveInteger(option: string, value: unknown): void {
 export function resolveOptions(options: ChannelsModuleOptions = {}): ResolvedChannelsOptions {
   const resolved = { ...DEFAULTS, ...stripUndefined(options) } as ResolvedChannelsOptions;
   resolved.longpoll = { ...DEFAULTS.longpoll, ...stripUndefined(options.longpoll ?? {}) };
+  resolved.drain = { ...DEFAULTS.drain, ...stripUndefined(options.drain ?? {}) };
   if (typeof resolved.path !== 'string' || !/^\/[^?#\s]*$/.test(resolved.path)) {
     fail('path', `must start with "/" and hold no query, got ${JSON.stringify(resolved.path)}`);
   }
@@ -50,6 +54,15 @@ export function resolveOptions(options: ChannelsModuleOptions = {}): ResolvedCha
   positiveInteger('idleTimeoutMs', resolved.idleTimeoutMs);
   positiveInteger('maxFrameSize', resolved.maxFrameSize);
   positiveInteger('maxChannelsPerSocket', resolved.maxChannelsPerSocket);
+  positiveInteger('maxOutboundBufferBytes', resolved.maxOutboundBufferBytes);
+  positiveInteger('drain.batchSize', resolved.drain.batchSize);
+  positiveInteger('drain.batchIntervalMs', resolved.drain.batchIntervalMs);
+  if (resolved.rateLimit !== false) {
+    const limit = resolved.rateLimit;
+    if (typeof limit !== 'object' || limit === null) fail('rateLimit', 'must be false or { messagesPerSecond, burst }');
+    positiveInteger('rateLimit.messagesPerSecond', limit.messagesPerSecond);
+    positiveInteger('rateLimit.burst', limit.burst);
+  }
   positiveInteger('longpoll.windowMs', resolved.longpoll.windowMs);
   positiveInteger('longpoll.maxBodyBytes', resolved.longpoll.maxBodyBytes);
   positiveInteger('longpoll.maxBufferedBytes', resolved.longpoll.maxBufferedBytes);

@@ -33,6 +33,9 @@ export class ChannelProcess implements BroadcastSubscriber, SocketOwner, ReplyTa
   private pendingPushes: OutboundMessage[] | null = [];
   private handling: InboundMessage | null = null;
   private endReason: TerminateReason = 'closed';
+  private markTerminated!: () => void;
+  /** Settles once the channel ended and its `@Terminate` (if any) returned. */
+  readonly terminated = new Promise<void>((resolve) => (this.markTerminated = resolve));
 
   constructor(
     private readonly host: ChannelHost,
@@ -68,9 +71,10 @@ export class ChannelProcess implements BroadcastSubscriber, SocketOwner, ReplyTa
     });
   }
 
-  /** Ends the channel from outside (connection closed, duplicate join, shutdown). */
-  shutdown(reason: TerminateReason, notifyClient: boolean): void {
+  /** Ends the channel from outside (connection closed, duplicate join, shutdown); resolves once `@Terminate` ran. */
+  shutdown(reason: TerminateReason, notifyClient: boolean): Promise<void> {
     this.end(reason, notifyClient ? PhxEvent.close : null);
+    return this.terminated;
   }
 
   deliver(broadcast: EncodedBroadcast): void {
@@ -117,6 +121,10 @@ export class ChannelProcess implements BroadcastSubscriber, SocketOwner, ReplyTa
   }
 
   private async runJoin(message: InboundMessage): Promise<void> {
+    if (this.state === 'closed') {
+      this.markTerminated();
+      return;
+    }
     let response: unknown;
     try {
       response = await this.definition.join(this.socket, message.payload, null, message.event);
@@ -126,12 +134,15 @@ export class ChannelProcess implements BroadcastSubscriber, SocketOwner, ReplyTa
       this.state = 'closed';
       this.pendingPushes = null;
       this.host.channelEnded(this);
+      this.socket.markEnded('join_failed');
+      this.markTerminated();
       if (message.ref !== null) this.sendReply(message.joinRef, message.ref, 'error', reply ?? { reason: 'join crashed' });
       return;
     }
-    if (this.state === 'closed') {
+    if (this.closed) {
       // The connection went away while the join ran: the join did happen, so terminate runs.
       if (this.definition.terminate) await this.runTerminate(this.endReason);
+      else this.markTerminated();
       return;
     }
     this.state = 'joined';
@@ -195,7 +206,10 @@ export class ChannelProcess implements BroadcastSubscriber, SocketOwner, ReplyTa
       this.host.send(this.host.serializer.encodeMessage({ joinRef: ref, ref, topic: this.topic, event: notify, payload: {} }));
     }
     this.host.channelEnded(this);
+    this.socket.markEnded(reason);
     if (wasJoined && this.definition.terminate) this.mailbox.enqueue(() => this.runTerminate(reason));
+    // A join still running settles `terminated` itself when it returns.
+    else if (wasJoined) this.markTerminated();
   }
 
   private async runTerminate(reason: TerminateReason): Promise<void> {
@@ -203,6 +217,8 @@ export class ChannelProcess implements BroadcastSubscriber, SocketOwner, ReplyTa
       await this.definition.terminate!(reason, this.socket);
     } catch (error) {
       logger.error(`${this.definition.name} @Terminate failed on "${this.topic}": ${describe(error)}`);
+    } finally {
+      this.markTerminated();
     }
   }
 

@@ -6,6 +6,8 @@ export const CloseCode = {
   goingAway: 1001,
   /** A frame the serializer cannot decode. */
   malformed: 1007,
+  /** Policy: the socket kept flooding past its rate limit. */
+  policyViolation: 1008,
   /** A frame over `maxFrameSize` (sent by `ws` itself). */
   tooLarge: 1009,
   /** Server shutting down: clients reconnect, to another node if there is one. */

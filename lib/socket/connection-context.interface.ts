@@ -1,6 +1,7 @@
 import type { ChannelDefinition } from '../discovery/channel-definition.js';
 import type { PubSub } from '../pubsub/pubsub.js';
 import type { TopicRouter } from '../router/topic-router.js';
+import type { RateLimitOptions } from './inbound-rate-limit.js';
 import type { SocketConnection } from './socket-connection.js';
 
 /** What every connection shares: routes, PubSub, limits and the registry of live connections. */
@@ -8,5 +9,6 @@ export interface ConnectionContext {
   readonly router: TopicRouter<ChannelDefinition>;
   readonly pubsub: PubSub;
   readonly maxChannelsPerSocket: number;
+  readonly rateLimit: RateLimitOptions | false;
   connectionClosed(connection: SocketConnection): void;
 }

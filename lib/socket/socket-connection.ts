@@ -10,12 +10,16 @@ import type { ChannelHost } from './channel-host.interface.js';
 import { ChannelProcess, type TerminateReason } from './channel-process.js';
 import { CloseCode } from './close-codes.js';
 import type { ConnectionContext } from './connection-context.interface.js';
+import { InboundRateLimit } from './inbound-rate-limit.js';
 import { nextSubscriberId } from './subscriber-id.js';
 
 const logger = new Logger('Socket');
 
 /** Event broadcast on a socket id's topic to close every socket with that id. */
 export const DISCONNECT_EVENT = 'disconnect';
+
+/** Topics longer than this cannot be framed by the 2.0.0 binary protocol (one length byte). */
+export const MAX_TOPIC_BYTES = 255;
 
 /**
  * One client connection: Phoenix's socket process. Decodes frames, answers heartbeats, routes
@@ -26,7 +30,10 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
   /** When the last frame arrived (ms since epoch); the idle sweep reads it. */
   lastSeenAt = Date.now();
   private readonly channels = new Map<string, ChannelProcess>();
+  private readonly rateLimit: InboundRateLimit | undefined;
   private closed = false;
+  /** Settles once the socket closed and every channel's `@Terminate` returned. */
+  terminated: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly transport: TransportConnection,
@@ -36,6 +43,7 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
     private readonly context: ConnectionContext,
   ) {
     if (socketId !== null) context.pubsub.subscribe(socketId, this);
+    if (context.rateLimit) this.rateLimit = new InboundRateLimit(context.rateLimit);
   }
 
   get transportName(): string {
@@ -52,7 +60,14 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
 
   handleFrame(data: Buffer, isBinary: boolean): void {
     if (this.closed) return;
-    this.lastSeenAt = Date.now();
+    const now = Date.now();
+    this.lastSeenAt = now;
+    const verdict = this.rateLimit?.take(now) ?? 'accept';
+    if (verdict === 'close') {
+      logger.warn(`Closing socket ${this.socketId ?? this.subscriberId}: it kept sending past its rate limit`);
+      this.close(CloseCode.policyViolation, 'rate limit exceeded');
+      return;
+    }
     let message: InboundMessage;
     try {
       message = this.serializer.decode(data, isBinary);
@@ -60,6 +75,10 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
       if (!(error instanceof ProtocolError)) throw error;
       logger.debug(`Closing a socket that sent a malformed frame: ${error.message}`);
       this.close(CloseCode.malformed, error.message);
+      return;
+    }
+    if (verdict === 'throttle') {
+      this.reply(message, 'error', { reason: 'rate limited' });
       return;
     }
     this.route(message);
@@ -90,8 +109,9 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
     if (this.closed) return;
     this.closed = true;
     if (this.socketId !== null) this.context.pubsub.unsubscribe(this.socketId, this);
-    for (const channel of this.channels.values()) channel.shutdown(terminateReason, false);
+    const terminated = [...this.channels.values()].map((channel) => channel.shutdown(terminateReason, false));
     this.channels.clear();
+    this.terminated = Promise.all(terminated).then(() => undefined);
     this.context.connectionClosed(this);
   }
 
@@ -126,6 +146,10 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
 
   private join(message: InboundMessage): void {
     const { topic } = message;
+    if (Buffer.byteLength(topic) > MAX_TOPIC_BYTES) {
+      this.reply(message, 'error', { reason: 'invalid topic' });
+      return;
+    }
     const existing = this.channels.get(topic);
     if (existing) {
       this.channels.delete(topic);

@@ -1,4 +1,7 @@
+import { Logger } from '@nestjs/common';
 import type { SocketRef } from './socket-ref.js';
+
+const logger = new Logger('Channel');
 
 /** What a channel `Socket` acts through: its channel process. */
 export interface SocketOwner {
@@ -17,6 +20,9 @@ export interface SocketOwner {
  */
 export class Socket {
   readonly assigns: Record<string, unknown>;
+  /** Callbacks for the end of this channel; null once it ended. */
+  private endHooks: Set<(reason: string) => void> | null = new Set();
+  private endReason = '';
 
   constructor(
     private readonly owner: SocketOwner,
@@ -43,6 +49,46 @@ export class Socket {
   /** True until the channel ends. */
   get joined(): boolean {
     return this.owner.joined;
+  }
+
+  /** True once the channel has ended (and its end hooks ran). */
+  get ended(): boolean {
+    return this.endHooks === null;
+  }
+
+  /**
+   * Runs `hook` once when this channel ends, however it ends: leave, closed connection, crash,
+   * duplicate join, shutdown, `stop()`, or a join that failed. It runs before `@Terminate`, and at
+   * once when the channel has already ended. Returns a function that cancels it. For services
+   * that keep state per channel (`Presence` untracks with it).
+   */
+  onEnd(hook: (reason: string) => void): () => void {
+    if (this.endHooks === null) {
+      hook(this.endReason);
+      return () => {};
+    }
+    // A wrapper per call, so that the same function registered twice runs twice.
+    const registered = (reason: string) => hook(reason);
+    const hooks = this.endHooks;
+    hooks.add(registered);
+    return () => {
+      hooks.delete(registered);
+    };
+  }
+
+  /** @internal Called once by the channel process when the channel ends. */
+  markEnded(reason: string): void {
+    const hooks = this.endHooks;
+    if (hooks === null) return;
+    this.endHooks = null;
+    this.endReason = reason;
+    for (const hook of hooks) {
+      try {
+        hook(reason);
+      } catch (error) {
+        logger.error(`An end hook failed on "${this.topic}": ${String(error)}`);
+      }
+    }
   }
 
   assign(key: string, value: unknown): this;

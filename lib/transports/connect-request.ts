@@ -17,11 +17,15 @@ export async function decideConnect(
   runtime: ChannelsRuntime,
   request: IncomingMessage,
   params: Record<string, string>,
+  search: URLSearchParams,
   transport: string,
   authToken: string | undefined,
   checkOrigin: (request: IncomingMessage) => boolean,
 ): Promise<ConnectDecision> {
-  const serializer = selectSerializer(params.vsn, runtime.options.serializers);
+  // `vsn[]=x` or a repeated vsn is not a version: refuse rather than fall back to 1.0.0.
+  const vsnKeys = [...search.keys()].filter((key) => key === 'vsn' || key.startsWith('vsn['));
+  const malformedVsn = vsnKeys.length > 1 || vsnKeys[0]?.startsWith('vsn[') === true;
+  const serializer = malformedVsn ? null : selectSerializer(params.vsn, runtime.options.serializers);
   if (!serializer) return { refused: 'unsupported serializer version' };
   if (!checkOrigin(request)) return { refused: 'origin not allowed' };
   const info = { transport, headers: request.headers, address: request.socket.remoteAddress, authToken, url: request.url ?? '/' };

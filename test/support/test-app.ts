@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { INestApplication, ModuleMetadata, Type } from '@nestjs/common';
+import type { INestApplication, LoggerService, LogLevel, ModuleMetadata, Type } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -22,6 +22,8 @@ export interface TestAppOptions {
   channels?: ChannelsModuleOptions;
   platform?: Platform;
   configure?: (app: INestApplication) => void | Promise<void>;
+  /** Nest's logger option; default errors and warnings to the console. */
+  logger?: LoggerService | LogLevel[] | false;
 }
 
 /** Boots a real Nest app with the channels module on a free port of 127.0.0.1. */
@@ -33,10 +35,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   })
   class TestAppModule {}
 
+  const logger = options.logger ?? ['error', 'warn'];
   const app =
     options.platform === 'fastify'
-      ? await NestFactory.create(TestAppModule, new FastifyAdapter(), { logger: ['error', 'warn'] })
-      : await NestFactory.create(TestAppModule, { logger: ['error', 'warn'] });
+      ? await NestFactory.create(TestAppModule, new FastifyAdapter(), { logger })
+      : await NestFactory.create(TestAppModule, { logger });
   await options.configure?.(app);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };

@@ -57,7 +57,7 @@ export class LongPollTransport implements OnApplicationBootstrap, OnApplicationS
     if (!this.runtime.options.transports.includes('longpoll')) return;
     const server = this.httpAdapterHost.httpAdapter?.getHttpServer() as Server | undefined;
     if (!server) {
-      this.logger.warn('No HTTP server (an application context?): the long-poll transport is not served');
+      this.logger.log('No HTTP server (an application context?): the long-poll transport is not served');
       return;
     }
     this.router = new ServerListenerRouter(
@@ -105,7 +105,7 @@ export class LongPollTransport implements OnApplicationBootstrap, OnApplicationS
       if (presented !== undefined && (sessionId !== null || SessionTokens.looksLikeToken(presented))) {
         return sendStatusJson(response, { status: 410 });
       }
-      return this.openSession(request, response, this.connectParams(params, queryTokens));
+      return this.openSession(request, response, this.connectParams(params, queryTokens), search);
     }
     if (!session && (sessionId === null || !this.forwarding)) return sendStatusJson(response, { status: 410 });
     let body: Buffer;
@@ -121,10 +121,15 @@ export class LongPollTransport implements OnApplicationBootstrap, OnApplicationS
     sendStatusJson(response, { status: session.isEnded ? 410 : 200 });
   }
 
-  private async openSession(request: IncomingMessage, response: ServerResponse, params: Record<string, string>): Promise<void> {
+  private async openSession(
+    request: IncomingMessage,
+    response: ServerResponse,
+    params: Record<string, string>,
+    search: URLSearchParams,
+  ): Promise<void> {
     const authHeader = request.headers[AUTH_TOKEN_HEADER];
     const authToken = typeof authHeader === 'string' ? authHeader : undefined;
-    const decision = await decideConnect(this.runtime, request, params, 'longpoll', authToken, this.checkOrigin);
+    const decision = await decideConnect(this.runtime, request, params, search, 'longpoll', authToken, this.checkOrigin);
     if ('refused' in decision) return sendStatusJson(response, { status: 403 });
     const sessionId = SessionTokens.newSessionId();
     const token = this.tokens.sign(sessionId);

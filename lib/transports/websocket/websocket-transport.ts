@@ -37,7 +37,7 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
     if (!this.runtime.options.transports.includes('websocket')) return;
     const server = this.httpAdapterHost.httpAdapter?.getHttpServer() as Server | undefined;
     if (!server) {
-      this.logger.warn('No HTTP server (an application context?): the WebSocket transport is not served');
+      this.logger.log('No HTTP server (an application context?): the WebSocket transport is not served');
       return;
     }
     this.wss = new WebSocketServer({
@@ -65,12 +65,13 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
   private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     // The socket handler may be async; a client resetting meanwhile must not crash the process.
     socket.on('error', () => socket.destroy());
+    if (request.method !== 'GET') return rejectUpgrade(socket, 400, 'WebSocket upgrades use GET');
     const { protocols, authToken } = parseProtocols(request.headers['sec-websocket-protocol']);
     if (protocols.length > 0 && !protocols.includes(PHOENIX_PROTOCOL)) {
       return rejectUpgrade(socket, 403, 'unsupported subprotocol');
     }
-    const { params } = requestParams(request);
-    const decision = await decideConnect(this.runtime, request, params, 'websocket', authToken, this.checkOrigin);
+    const { params, search } = requestParams(request);
+    const decision = await decideConnect(this.runtime, request, params, search, 'websocket', authToken, this.checkOrigin);
     if ('refused' in decision) return rejectUpgrade(socket, 403, decision.refused);
     const { accepted, serializer } = decision;
     if (socket.destroyed || !this.wss) return;
@@ -78,7 +79,7 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
   }
 
   private serve(ws: WebSocket, serializer: Serializer, accepted: AcceptedConnection): void {
-    const connection = this.runtime.open(new WsTransportConnection(ws), serializer, accepted);
+    const connection = this.runtime.open(new WsTransportConnection(ws, this.runtime.options.maxOutboundBufferBytes), serializer, accepted);
     ws.on('message', (data: Buffer, isBinary: boolean) => connection.handleFrame(data, isBinary));
     ws.on('close', () => connection.transportClosed());
     // ws closes the socket itself after an error (1009 too large, 1007 bad UTF-8, ...).

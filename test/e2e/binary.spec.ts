@@ -1,0 +1,74 @@
+import { Announcer } from '../fixtures/announcer.service.js';
+import { conformanceApp } from '../fixtures/conformance.app.js';
+import { Journal } from '../fixtures/room.channel.js';
+import { useTestApp } from '../support/app-scope.js';
+import { CapturedLogger } from '../support/captured-logger.js';
+import { useClients } from '../support/client-scope.js';
+import { BINARY_TARGETS, describeEachTarget } from '../support/matrix.js';
+import { recordMessages } from '../support/message-log.js';
+import { nextEvent, push } from '../support/phoenix-client.js';
+
+function arrayBuffer(...bytes: number[]): ArrayBuffer {
+  return new Uint8Array(bytes).buffer;
+}
+
+function bytesOf(payload: unknown): number[] {
+  expect(payload).toBeInstanceOf(ArrayBuffer);
+  return [...new Uint8Array(payload as ArrayBuffer)];
+}
+
+// Binary frames exist in serializer 2.0.0 only.
+describeEachTarget(
+  'binary payloads',
+  ({ platform, vsn }) => {
+    const logger = new CapturedLogger();
+    const app = useTestApp(() => conformanceApp(platform, {}, { logger }));
+    const clients = useClients(app, vsn);
+
+    test('an ArrayBuffer push reaches the handler as a Buffer; its binary reply and push arrive as ArrayBuffers', async () => {
+      const channel = await clients.joined(await clients.connected(), 'room:bin');
+      const pushed = nextEvent(channel, 'bytes');
+      const reply = await push(channel, 'bytes', arrayBuffer(1, 2, 255));
+      expect(reply.status).toBe('ok');
+      expect(bytesOf(reply.response)).toEqual([...Buffer.from('ack:'), 1, 2, 255]);
+      expect(bytesOf(await pushed)).toEqual([255, 2, 1]);
+      const received = app.get(Journal).binaryPayloads.at(-1);
+      expect(Buffer.isBuffer(received)).toBe(true);
+      expect([...(received as Buffer)]).toEqual([1, 2, 255]);
+    });
+
+    test('a binary broadcast reaches every client as an ArrayBuffer', async () => {
+      const ann = await clients.joined(await clients.connected(), 'room:bin-all', { nick: 'ann' });
+      const bob = await clients.joined(await clients.connected(), 'room:bin-all', { nick: 'bob' });
+      const arrivals = [ann, bob].map((channel) => nextEvent(channel, 'shout'));
+      await push(ann, 'shout', arrayBuffer(9, 8, 7));
+      expect((await Promise.all(arrivals)).map(bytesOf)).toEqual([
+        [9, 8, 7],
+        [9, 8, 7],
+      ]);
+    });
+
+    test('a Buffer broadcast from a service arrives as an ArrayBuffer', async () => {
+      const channel = await clients.joined(await clients.connected(), 'room:bin-service');
+      const arrival = nextEvent(channel, 'announcement');
+      app.get(Announcer).announce('room:bin-service', Buffer.from('hi'));
+      expect(bytesOf(await arrival)).toEqual([...Buffer.from('hi')]);
+    });
+
+    test('a 1.0.0 client on the topic is skipped by a binary broadcast and keeps working', async () => {
+      const modern = await clients.joined(await clients.connected(), 'room:bin-mixed');
+      const legacySocket = await clients.connected({ vsn: '1.0.0' });
+      const legacy = await clients.joined(legacySocket, 'room:bin-mixed');
+      const legacyMessages = recordMessages(legacySocket);
+      const arrival = nextEvent(modern, 'shout');
+      await push(modern, 'shout', arrayBuffer(1));
+      expect(bytesOf(await arrival)).toEqual([1]);
+      expect(await push(legacy, 'echo', { text: 'still here' })).toEqual({ status: 'ok', response: { text: 'still here' } });
+      expect(legacyMessages.filter((message) => message.event === 'shout')).toEqual([]);
+      expect(logger.of('warn', 'Channel').map((entry) => entry.message)).toContainEqual(
+        'Broadcast "shout" on "room:bin-mixed" cannot be encoded for serializer 1.0.0',
+      );
+    });
+  },
+  BINARY_TARGETS,
+);
