@@ -34,6 +34,8 @@ export interface ReplyMessage {
 export interface Frame {
   readonly data: string | Buffer;
   readonly binary: boolean;
+  /** The same frame goes to many sockets (a broadcast): transports may prepare it once for all. */
+  readonly shared?: boolean;
 }
 
 /** True for payloads sent as binary frames: `Buffer`, `Uint8Array`, `ArrayBuffer`. */

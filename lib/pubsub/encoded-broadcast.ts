@@ -31,7 +31,8 @@ export class EncodedBroadcast {
     const { topic, event, payload } = this.message;
     try {
       const frame = serializer.encodeMessage({ joinRef: null, ref: null, topic, event, payload });
-      return typeof frame.data === 'string' ? { data: Buffer.from(frame.data, 'utf8'), binary: false } : frame;
+      const data = typeof frame.data === 'string' ? Buffer.from(frame.data, 'utf8') : frame.data;
+      return { data, binary: frame.binary, shared: true };
     } catch {
       return null;
     }

@@ -130,7 +130,8 @@ export class ChannelProcess implements BroadcastSubscriber, SocketOwner, ReplyTa
       response = await this.definition.join(this.socket, message.payload, null, message.event);
     } catch (error) {
       const reply = toErrorReply(error);
-      if (!reply) logger.error(`${this.definition.name} join crashed on "${this.topic}": ${describe(error)}`);
+      // Nest's exception handler already logged the stack; say which channel it was.
+      if (!reply) logger.error(`${this.definition.name} join crashed on "${this.topic}": ${summary(error)}`);
       this.state = 'closed';
       this.pendingPushes = null;
       this.host.channelEnded(this);
@@ -173,7 +174,7 @@ export class ChannelProcess implements BroadcastSubscriber, SocketOwner, ReplyTa
     } catch (error) {
       const reply = toErrorReply(error);
       if (reply && message.ref !== null) this.sendReply(message.joinRef, message.ref, 'error', reply);
-      else if (!reply) this.crash(error, `handle_in "${message.event}"`);
+      else if (!reply) this.crash(error, `handle_in "${message.event}"`, true);
     } finally {
       this.handling = null;
     }
@@ -188,9 +189,11 @@ export class ChannelProcess implements BroadcastSubscriber, SocketOwner, ReplyTa
     }
   }
 
-  private crash(error: unknown, where: string): void {
+  /** `loggedByNest`: the handler ran behind Nest's exception filters, which logged the stack already. */
+  private crash(error: unknown, where: string, loggedByNest = false): void {
     if (this.state === 'closed') return;
-    logger.error(`${this.definition.name} crashed in ${where} on "${this.topic}": ${describe(error)}`);
+    const detail = loggedByNest ? summary(error) : describe(error);
+    logger.error(`${this.definition.name} crashed in ${where} on "${this.topic}": ${detail}`);
     this.end('crash', PhxEvent.error);
   }
 
@@ -225,6 +228,10 @@ export class ChannelProcess implements BroadcastSubscriber, SocketOwner, ReplyTa
   private sendReply(joinRef: string | null, ref: string, status: ReplyStatus, response: unknown): void {
     this.host.send(this.host.serializer.encodeReply({ joinRef, ref, topic: this.topic, status, response }));
   }
+}
+
+function summary(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 function describe(error: unknown): string {

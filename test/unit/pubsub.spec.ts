@@ -132,7 +132,7 @@ describe('PubSub: encode once per serializer version', () => {
     expect(encode).toHaveBeenCalledTimes(1);
     expect(encode).toHaveBeenCalledWith({ joinRef: null, ref: null, topic: 't', event: 'e', payload: { n: 1 } });
     const frame = channels[0].frames[0];
-    expect(frame).toEqual({ data: Buffer.from('[null,null,"t","e",{"n":1}]'), binary: false });
+    expect(frame).toEqual({ data: Buffer.from('[null,null,"t","e",{"n":1}]'), binary: false, shared: true });
     for (const channel of channels) expect(channel.frames[0]).toBe(frame);
   });
 

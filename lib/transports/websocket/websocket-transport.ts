@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
@@ -10,6 +11,7 @@ import { decideConnect, requestParams } from '../connect-request.js';
 import { parseProtocols, PHOENIX_PROTOCOL, rejectUpgrade } from '../handshake.js';
 import { createOriginCheck } from '../origin-check.js';
 import { requestPath, ServerListenerRouter } from '../server-listener-router.js';
+import { SocketCorker } from './socket-corker.js';
 import { WsTransportConnection } from './ws-transport-connection.js';
 
 /**
@@ -22,6 +24,7 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
   private readonly logger = new Logger('WebSocketTransport');
   private readonly endpoint: string;
   private readonly checkOrigin: (request: IncomingMessage) => boolean;
+  private readonly corker = new SocketCorker();
   private wss: WebSocketServer | undefined;
   private router: ServerListenerRouter | undefined;
 
@@ -75,11 +78,12 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
     if ('refused' in decision) return rejectUpgrade(socket, 403, decision.refused);
     const { accepted, serializer } = decision;
     if (socket.destroyed || !this.wss) return;
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.serve(ws, serializer, accepted));
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.serve(ws, socket as Socket, serializer, accepted));
   }
 
-  private serve(ws: WebSocket, serializer: Serializer, accepted: AcceptedConnection): void {
-    const connection = this.runtime.open(new WsTransportConnection(ws, this.runtime.options.maxOutboundBufferBytes), serializer, accepted);
+  private serve(ws: WebSocket, socket: Socket, serializer: Serializer, accepted: AcceptedConnection): void {
+    const transport = new WsTransportConnection(ws, socket, this.corker, this.runtime.options.maxOutboundBufferBytes);
+    const connection = this.runtime.open(transport, serializer, accepted);
     ws.on('message', (data: Buffer, isBinary: boolean) => connection.handleFrame(data, isBinary));
     ws.on('close', () => connection.transportClosed());
     // ws closes the socket itself after an error (1009 too large, 1007 bad UTF-8, ...).
