@@ -1,0 +1,65 @@
+import type { Logger } from '@nestjs/common';
+
+type LinkState = 'connecting' | 'up' | 'down' | 'ended';
+
+/**
+ * Follows the adapter's Redis connections as one link and logs its transitions only: an outage
+ * is logged once when it starts and once when it ends, never per failed broadcast or retry.
+ */
+export class RedisLinkMonitor {
+  private state: LinkState = 'connecting';
+  private readonly ready = new Set<string>();
+  private downSince = 0;
+  private lastError: string | undefined;
+  private settle!: () => void;
+  /** Resolves at the first outcome of the first connection attempt, success or failure. */
+  readonly firstAttempt = new Promise<void>((resolve) => (this.settle = resolve));
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly target: string,
+    private readonly connections: readonly string[],
+  ) {}
+
+  get isUp(): boolean {
+    return this.state === 'up';
+  }
+
+  connectionReady(name: string): void {
+    this.ready.add(name);
+    if (this.ready.size < this.connections.length || this.state === 'up') return;
+    if (this.state === 'down') {
+      const seconds = ((Date.now() - this.downSince) / 1000).toFixed(1);
+      this.logger.log(`Redis at ${this.target} is back after ${seconds} s; cross-node delivery resumes`);
+    } else {
+      this.logger.log(`Connected to Redis at ${this.target}`);
+    }
+    this.state = 'up';
+    this.settle();
+  }
+
+  connectionError(error: Error): void {
+    this.lastError = error.message;
+  }
+
+  connectionLost(name: string): void {
+    this.ready.delete(name);
+    if (this.state === 'down' || this.state === 'ended') return;
+    const reason = this.lastError ?? 'connection closed';
+    this.logger.warn(
+      `Redis at ${this.target} is unreachable (${reason}); broadcasts reach this node's subscribers only until it is back`,
+    );
+    this.state = 'down';
+    this.downSince = Date.now();
+    this.settle();
+  }
+
+  /** ioredis stopped retrying (its retryStrategy gave up): this node stays local from now on. */
+  connectionEnded(name: string): void {
+    this.ready.delete(name);
+    if (this.state === 'ended') return;
+    this.state = 'ended';
+    this.logger.error(`Redis at ${this.target}: reconnection abandoned; this node now delivers locally only`);
+    this.settle();
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * ioredis connection options (`RedisOptions`: host, port, password, db, tls, retryStrategy, ...;
+ * Sentinel: `sentinels` and `name`). Typed loosely so that ioredis stays an optional dependency;
+ * every key is passed to ioredis as is.
+ * @publicApi
+ */
+export interface RedisConnectionOptions {
+  host?: string;
+  port?: number;
+  path?: string;
+  username?: string;
+  password?: string;
+  db?: number;
+  /** Sentinel addresses; `name` then names the master group. */
+  sentinels?: Array<{ host?: string; port?: number }>;
+  name?: string;
+  [option: string]: any;
+}
+
+/** A Redis Cluster: its startup nodes and ioredis `ClusterOptions`, passed through. @publicApi */
+export interface RedisClusterConnection {
+  cluster: Array<string | number | { host?: string; port?: number }>;
+  clusterOptions?: Record<string, unknown>;
+}
+
+/** Where Redis is: a `redis://` or `rediss://` URL, ioredis options, or a cluster. @publicApi */
+export type RedisConnection = string | RedisConnectionOptions | RedisClusterConnection;
+
+/** Options of the Redis PubSub adapter. @publicApi */
+export interface RedisPubSubOptions {
+  redis: RedisConnection;
+  /**
+   * Prepended to every topic to name its Redis channel, so that several apps (or environments)
+   * can share one Redis. Nodes of one app must use the same prefix. Default `'nestjs-channels:'`.
+   */
+  prefix?: string;
+  /**
+   * Broadcasts kept while Redis is unreachable and published once it is back; beyond this the
+   * oldest are dropped. `0` drops every broadcast made during an outage. Default 1000.
+   */
+  maxQueuedPublishes?: number;
+}
+
+/** Counters of one Redis adapter since it started. @publicApi */
+export interface RedisPubSubStats {
+  /** Broadcasts Redis accepted (one PUBLISH each). */
+  published: number;
+  /** Broadcasts received from other nodes and delivered here. */
+  received: number;
+  /** Messages on our channels that were not a valid envelope (a third party published them). */
+  invalid: number;
+  /** Broadcasts that never reached Redis (outage with a full queue, or a failed PUBLISH). */
+  dropped: number;
+}

@@ -1,0 +1,198 @@
+import { randomBytes } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import type { BroadcastMessage } from '../broadcast-message.js';
+import type { PubSubAdapter } from '../pubsub-adapter.interface.js';
+import { loadIoredis } from './load-ioredis.js';
+import { PendingPublishes } from './pending-publishes.js';
+import { createRedisClient, describeRedisTarget, type RedisClient } from './redis-client.js';
+import { decodeEnvelope, encodeEnvelope } from './redis-envelope.js';
+import { RedisLinkMonitor } from './redis-link-monitor.js';
+import type { RedisPubSubOptions, RedisPubSubStats } from './redis-pubsub-options.interface.js';
+import { validateRedisPubSubOptions } from './validate-redis-options.js';
+
+/** Channel names of one app on a shared Redis start with this unless `prefix` says otherwise. */
+export const DEFAULT_REDIS_PREFIX = 'nestjs-channels:';
+const DEFAULT_MAX_QUEUED_PUBLISHES = 1000;
+/** Channels per SUBSCRIBE when restoring subscriptions, to keep each command reasonably small. */
+const RESUBSCRIBE_BATCH = 500;
+
+/**
+ * Carries broadcasts between nodes over Redis pub/sub (ioredis). Each topic is a Redis channel
+ * (`prefix` + topic): a broadcast is one PUBLISH whatever the number of subscribers, and a node
+ * subscribes only to the topics it has local subscribers for. Delivery across nodes is
+ * at-most-once, as in Phoenix: broadcasts made while Redis is away are queued up to a bound,
+ * then dropped. Uses two connections, since a subscribed Redis connection cannot publish.
+ * @publicApi
+ */
+export class RedisPubSubAdapter implements PubSubAdapter {
+  /** Tags this node's messages so that it ignores its own broadcasts coming back from Redis. */
+  readonly nodeId = randomBytes(9).toString('base64url');
+  readonly prefix: string;
+  private readonly logger = new Logger('RedisPubSub');
+  private readonly options: RedisPubSubOptions;
+  private readonly pending: PendingPublishes;
+  /**
+   * Topics with local subscribers. `PubSub` counts the subscribers and calls `subscribe` for a
+   * topic's first and `unsubscribe` after its last, so one SUBSCRIBE per topic and node.
+   */
+  private readonly topics = new Set<string>();
+  private readonly counters: RedisPubSubStats = { published: 0, received: 0, invalid: 0, dropped: 0 };
+  private publisher: RedisClient | undefined;
+  private subscriber: RedisClient | undefined;
+  private monitor: RedisLinkMonitor | undefined;
+  private deliver: (message: BroadcastMessage) => void = () => {};
+  private closed = false;
+  private invalidLogged = false;
+
+  constructor(options: RedisPubSubOptions | string) {
+    this.options = typeof options === 'string' ? { redis: options } : options;
+    validateRedisPubSubOptions(this.options, (option, message) => {
+      throw new TypeError(`RedisPubSubAdapter option "${option}" ${message}`);
+    });
+    this.prefix = this.options.prefix ?? DEFAULT_REDIS_PREFIX;
+    this.pending = new PendingPublishes(this.options.maxQueuedPublishes ?? DEFAULT_MAX_QUEUED_PUBLISHES);
+  }
+
+  /** Counters since start: publishes, deliveries from other nodes, invalid and dropped messages. */
+  get stats(): Readonly<RedisPubSubStats> {
+    return { ...this.counters };
+  }
+
+  /** Topics this node is subscribed to in Redis (or will be once it is reachable). */
+  get subscribedTopics(): string[] {
+    return [...this.topics];
+  }
+
+  /**
+   * Connects both connections. Resolves once Redis answered or the first attempt failed: a Redis
+   * that is down at boot is logged and retried, it does not stop the app.
+   */
+  async init(deliver: (message: BroadcastMessage) => void): Promise<void> {
+    this.deliver = deliver;
+    const classes = await loadIoredis();
+    const { redis } = this.options;
+    this.monitor = new RedisLinkMonitor(this.logger, describeRedisTarget(redis), ['publisher', 'subscriber']);
+    this.publisher = createRedisClient(classes, redis, 'nestjs-channels:pub');
+    this.subscriber = createRedisClient(classes, redis, 'nestjs-channels:sub');
+    this.watch(this.publisher, 'publisher', () => this.flushPending());
+    this.watch(this.subscriber, 'subscriber', () => this.restoreSubscriptions());
+    this.subscriber.on('message', (channel: string, data: string) => this.receive(channel, data));
+    await this.monitor.firstAttempt;
+  }
+
+  publish(message: BroadcastMessage): void {
+    if (this.closed) return;
+    let data: string;
+    try {
+      data = encodeEnvelope(this.nodeId, message);
+    } catch (error) {
+      this.counters.dropped++;
+      this.logger.warn(`Broadcast "${message.event}" on "${message.topic}" cannot be sent to other nodes: ${String(error)}`);
+      return;
+    }
+    const channel = this.prefix + message.topic;
+    if (this.publisher?.status === 'ready') this.send(channel, data);
+    else this.counters.dropped += this.pending.add({ channel, data });
+  }
+
+  subscribe(topic: string): void {
+    if (this.topics.has(topic)) return;
+    this.topics.add(topic);
+    if (this.subscriber?.status === 'ready') {
+      this.subscriber.subscribe(this.prefix + topic).catch((error) => this.commandFailed('SUBSCRIBE', topic, error));
+    }
+  }
+
+  unsubscribe(topic: string): void {
+    if (!this.topics.delete(topic)) return;
+    // A connection that is down has no subscriptions on the server; restore skips this topic.
+    if (this.subscriber?.status === 'ready') {
+      this.subscriber.unsubscribe(this.prefix + topic).catch((error) => this.commandFailed('UNSUBSCRIBE', topic, error));
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([this.publisher, this.subscriber].map((client) => client && closeQuietly(client)));
+  }
+
+  private watch(client: RedisClient, name: string, onReady: () => void): void {
+    const monitor = this.monitor!;
+    client.on('ready', () => {
+      if (this.closed) return;
+      onReady();
+      monitor.connectionReady(name);
+    });
+    // Listening to 'error' also keeps ioredis from printing every failed retry.
+    client.on('error', (error: Error) => {
+      if (this.closed) return;
+      monitor.connectionError(error);
+      if (client.status !== 'ready') monitor.connectionLost(name);
+    });
+    client.on('close', () => {
+      if (!this.closed) monitor.connectionLost(name);
+    });
+    client.on('end', () => {
+      if (!this.closed) monitor.connectionEnded(name);
+    });
+  }
+
+  private send(channel: string, data: string): void {
+    this.publisher!.publish(channel, data).then(
+      () => this.counters.published++,
+      // The connection dropped under this PUBLISH: the monitor logs the outage, we only count.
+      () => this.counters.dropped++,
+    );
+  }
+
+  private flushPending(): void {
+    for (const { channel, data } of this.pending.drain()) this.send(channel, data);
+  }
+
+  private restoreSubscriptions(): void {
+    const channels = [...this.topics].map((topic) => this.prefix + topic);
+    for (let start = 0; start < channels.length; start += RESUBSCRIBE_BATCH) {
+      const batch = channels.slice(start, start + RESUBSCRIBE_BATCH);
+      this.subscriber!.subscribe(...batch).catch((error) => this.commandFailed('SUBSCRIBE', `${batch.length} topics`, error));
+    }
+    if (channels.length > 0) this.logger.debug(`Subscribed to ${channels.length} topic(s) in Redis`);
+  }
+
+  private receive(channel: string, data: string): void {
+    if (!channel.startsWith(this.prefix)) return;
+    const received = decodeEnvelope(data);
+    if (!received) {
+      this.counters.invalid++;
+      if (!this.invalidLogged) {
+        this.invalidLogged = true;
+        this.logger.warn(`Ignoring a message on Redis channel "${channel}" that no nestjs-channels node sent (further ones are only counted)`);
+      }
+      return;
+    }
+    // This node delivered its own broadcast locally when it published it.
+    if (received.nodeId === this.nodeId) return;
+    this.counters.received++;
+    const topic = channel.slice(this.prefix.length);
+    const { event, payload, from } = received;
+    this.deliver(from === undefined ? { topic, event, payload } : { topic, event, payload, from });
+  }
+
+  private commandFailed(command: string, what: string, error: unknown): void {
+    // Failures from a dropped connection are repaired on reconnect; anything else (ACLs) is not.
+    if (this.closed || !this.monitor?.isUp) return;
+    this.logger.warn(`Redis ${command} for "${what}" failed: ${String(error)}`);
+  }
+}
+
+async function closeQuietly(client: RedisClient): Promise<void> {
+  if (client.status === 'ready') {
+    try {
+      await client.quit();
+      return;
+    } catch {
+      // Fall through: the connection went away while quitting.
+    }
+  }
+  client.disconnect();
+}

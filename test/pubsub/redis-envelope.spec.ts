@@ -1,0 +1,47 @@
+import { decodeEnvelope, encodeEnvelope } from '../../lib/pubsub/redis/redis-envelope.js';
+
+describe('Redis envelope', () => {
+  test('a JSON payload, its event and the sending node survive the trip', () => {
+    const raw = encodeEnvelope('node-1', { topic: 'room:1', event: 'new_msg', payload: { body: 'hi', n: [1, null] } });
+    expect(decodeEnvelope(raw)).toEqual({ nodeId: 'node-1', event: 'new_msg', payload: { body: 'hi', n: [1, null] } });
+  });
+
+  test('a byte payload arrives as the same bytes, not as JSON', () => {
+    const bytes = Buffer.from([0, 255, 1, 128, 10]);
+    const decoded = decodeEnvelope(encodeEnvelope('n', { topic: 't', event: 'bin', payload: bytes }));
+    expect(Buffer.isBuffer(decoded?.payload)).toBe(true);
+    expect(decoded?.payload).toEqual(bytes);
+  });
+
+  test('Uint8Array and ArrayBuffer payloads travel as bytes too', () => {
+    const view = new Uint8Array([9, 8, 7]);
+    expect(decodeEnvelope(encodeEnvelope('n', { topic: 't', event: 'e', payload: view }))?.payload).toEqual(Buffer.from(view));
+    expect(decodeEnvelope(encodeEnvelope('n', { topic: 't', event: 'e', payload: view.buffer }))?.payload).toEqual(Buffer.from(view));
+  });
+
+  test('a string that merely looks like base64 stays a string', () => {
+    const decoded = decodeEnvelope(encodeEnvelope('n', { topic: 't', event: 'e', payload: 'AAEC' }));
+    expect(decoded?.payload).toBe('AAEC');
+  });
+
+  test('the broadcastFrom sender is kept, and absent when there is none', () => {
+    const from = decodeEnvelope(encodeEnvelope('n', { topic: 't', event: 'e', payload: {}, from: 'channel:x:1' }));
+    expect(from?.from).toBe('channel:x:1');
+    const plain = decodeEnvelope(encodeEnvelope('n', { topic: 't', event: 'e', payload: {} }));
+    expect(plain).not.toHaveProperty('from');
+  });
+
+  test.each([
+    ['not JSON', 'hello'],
+    ['a JSON array', '[1,2]'],
+    ['null', 'null'],
+    ['another version', JSON.stringify({ v: 2, n: 'x', e: 'e', p: {} })],
+    ['no node id', JSON.stringify({ v: 1, e: 'e', p: {} })],
+    ['an empty node id', JSON.stringify({ v: 1, n: '', e: 'e', p: {} })],
+    ['no event', JSON.stringify({ v: 1, n: 'x', p: {} })],
+    ['a sender that is not a string', JSON.stringify({ v: 1, n: 'x', e: 'e', f: 3 })],
+    ['a binary marker on a non-string payload', JSON.stringify({ v: 1, n: 'x', e: 'e', p: {}, b: 1 })],
+  ])('%s is not an envelope', (_, raw) => {
+    expect(decodeEnvelope(raw)).toBeNull();
+  });
+});
