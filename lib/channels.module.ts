@@ -1,15 +1,21 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ChannelsRuntime } from './channels-runtime.js';
-import { CHANNELS_MODULE_OPTIONS, ConfigurableChannelsModule } from './channels.module-definition.js';
+import {
+  CHANNELS_MODULE_OPTIONS,
+  CHANNELS_OPTIONS_TYPE,
+  ConfigurableChannelsModule,
+} from './channels.module-definition.js';
 import { ChannelsServer } from './channels.server.js';
 import { PUBSUB_ADAPTER, RESOLVED_OPTIONS } from './channels.tokens.js';
 import { ChannelContextCreator } from './context/channel-context-creator.js';
 import { ChannelExplorer } from './discovery/channel-explorer.js';
-import type { ChannelsModuleOptions } from './interfaces/channels-options.interface.js';
+import type { ChannelsModuleOptions, ResolvedChannelsOptions } from './interfaces/channels-options.interface.js';
 import { resolveOptions } from './options/resolve-options.js';
-import { InMemoryPubSubAdapter } from './pubsub/in-memory.adapter.js';
+import { Presence } from './presence/presence.js';
 import { PubSub } from './pubsub/pubsub.js';
+import { createPubSubAdapter } from './pubsub/pubsub-option.js';
+import { LongPollTransport } from './transports/longpoll/longpoll-transport.js';
 import { WebSocketTransport } from './transports/websocket/websocket-transport.js';
 
 /**
@@ -26,14 +32,25 @@ import { WebSocketTransport } from './transports/websocket/websocket-transport.j
       useFactory: (options: ChannelsModuleOptions) => resolveOptions(options),
       inject: [CHANNELS_MODULE_OPTIONS],
     },
-    { provide: PUBSUB_ADAPTER, useClass: InMemoryPubSubAdapter },
+    {
+      provide: PUBSUB_ADAPTER,
+      useFactory: (options: ResolvedChannelsOptions) => createPubSubAdapter(options.pubsub),
+      inject: [RESOLVED_OPTIONS],
+    },
     PubSub,
     ChannelContextCreator,
     ChannelExplorer,
     ChannelsRuntime,
     ChannelsServer,
     WebSocketTransport,
+    LongPollTransport,
+    Presence,
   ],
-  exports: [PubSub, ChannelsServer],
+  exports: [PubSub, ChannelsServer, PUBSUB_ADAPTER, Presence],
 })
-export class ChannelsModule extends ConfigurableChannelsModule {}
+export class ChannelsModule extends ConfigurableChannelsModule {
+  /** Every option has a default, so `ChannelsModule.forRoot()` alone serves `/socket`. */
+  static override forRoot(options: typeof CHANNELS_OPTIONS_TYPE = {}): DynamicModule {
+    return super.forRoot(options);
+  }
+}

@@ -26,6 +26,19 @@ export type { BroadcastMessage } from './pubsub/broadcast-message.js';
 export { InMemoryPubSubAdapter } from './pubsub/in-memory.adapter.js';
 export type { PubSubAdapter } from './pubsub/pubsub-adapter.interface.js';
 export { PubSub, type BroadcastHandler, type BroadcastSender } from './pubsub/pubsub.js';
+export type { PubSubOption } from './pubsub/pubsub-option.js';
+export { DEFAULT_REDIS_PREFIX, RedisPubSubAdapter } from './pubsub/redis/redis-pubsub.adapter.js';
+export type {
+  RedisClusterConnection,
+  RedisConnection,
+  RedisConnectionOptions,
+  RedisPubSubOptions,
+  RedisPubSubStats,
+} from './pubsub/redis/redis-pubsub-options.interface.js';
+
+export { Presence, type PresenceMetaInput } from './presence/presence.js';
+export { PRESENCE_OPTIONS, type PresenceOptions } from './presence/presence-options.js';
+export type { PresenceDiff, PresenceEntry, PresenceFetch, PresenceMeta, Presences } from './presence/presence.types.js';
 
 export type { ReplyStatus } from './protocol/messages.js';
 export type { SerializerVersion } from './serializers/serializer.interface.js';
@@ -33,3 +46,11 @@ export { CloseCode } from './socket/close-codes.js';
 export type { TerminateReason } from './socket/channel-process.js';
 export { Socket } from './socket/socket.js';
 export { SocketRef } from './socket/socket-ref.js';
+
+export { ChannelsAuthModule } from './auth/channels-auth.module.js';
+export { CHANNELS_AUTH_OPTIONS } from './auth/channels-auth.module-definition.js';
+export type { ChannelsAuthOptions, TokenSecret, TokenSocketOptions } from './auth/auth-options.interface.js';
+export { ChannelsTokenService, type VerifyTokenOptions } from './auth/channels-token.service.js';
+export type { TokenFailure, TokenVerification } from './auth/token-verification.js';
+export { TokenSocketHandler } from './auth/token-socket.handler.js';
+export { TopicOwnerGuard, type TopicOwnerOptions } from './auth/topic-owner.guard.js';

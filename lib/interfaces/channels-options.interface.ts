@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Type } from '@nestjs/common';
 import type { PubSubOption } from '../pubsub/pubsub-option.js';
 import type { SerializerVersion } from '../serializers/serializer.interface.js';
+import type { PresenceOptions } from '../presence/presence-options.js';
 import type { RateLimitOptions } from '../socket/inbound-rate-limit.js';
 import type { SocketHandler } from './socket-handler.interface.js';
 
@@ -56,6 +57,8 @@ export interface ChannelsModuleOptions {
   maxOutboundBufferBytes?: number;
   /** Batches of the shutdown drain. */
   drain?: DrainOptions;
+  /** `Presence` settings: replication periods, node name, the `fetch` enrichment hook. */
+  presence?: PresenceOptions;
   /**
    * How broadcasts reach other nodes. Absent: in-memory, one node. A `redis://` URL or
    * `{ redis, prefix?, maxQueuedPublishes? }` (ioredis options; Sentinel and Cluster pass through)
@@ -65,8 +68,8 @@ export interface ChannelsModuleOptions {
 }
 
 /** Options with every default applied. */
-export type ResolvedChannelsOptions = Required<Omit<ChannelsModuleOptions, 'socketHandler' | 'longpoll' | 'pubsub'>> &
-  Pick<ChannelsModuleOptions, 'socketHandler' | 'pubsub'> & {
+export type ResolvedChannelsOptions = Required<Omit<ChannelsModuleOptions, 'socketHandler' | 'longpoll' | 'pubsub' | 'drain' | 'presence'>> &
+  Pick<ChannelsModuleOptions, 'socketHandler' | 'pubsub' | 'presence'> & {
     longpoll: Required<Omit<LongPollOptions, 'secret'>> & Pick<LongPollOptions, 'secret'>;
     drain: Required<DrainOptions>;
   };

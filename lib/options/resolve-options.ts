@@ -1,8 +1,9 @@
 import type { ChannelsModuleOptions, ResolvedChannelsOptions } from '../interfaces/channels-options.interface.js';
 import { validatePubSubOption } from '../pubsub/pubsub-option.js';
+import { resolvePresenceOptions } from '../presence/presence-options.js';
 import { SUPPORTED_SERIALIZER_VERSIONS } from '../serializers/serializer-registry.js';
 
-const DEFAULTS: Omit<ResolvedChannelsOptions, 'socketHandler' | 'pubsub'> = {
+const DEFAULTS: Omit<ResolvedChannelsOptions, 'socketHandler' | 'pubsub' | 'presence'> = {
   path: '/socket',
   transports: ['websocket'],
   idleTimeoutMs: 60_000,
@@ -76,6 +77,7 @@ export function resolveOptions(options: ChannelsModuleOptions = {}): ResolvedCha
     typeof origin === 'function' ||
     (Array.isArray(origin) && origin.every((entry) => typeof entry === 'string' && entry.length > 0));
   if (!validOrigin) fail('checkOrigin', 'must be a boolean, a list of origins or a function');
+  if (resolved.presence !== undefined) resolvePresenceOptions(resolved.presence);
   const handler = resolved.socketHandler;
   if (handler !== undefined && typeof handler !== 'function' && typeof (handler as { connect?: unknown } | null)?.connect !== 'function') {
     fail('socketHandler', 'must be a class or an object with a connect() method');

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ProtocolError } from '../errors/protocol.error.js';
 import type { TransportConnection } from '../interfaces/transport.interface.js';
-import { HEARTBEAT_TOPIC, PhxEvent } from '../protocol/events.js';
+import { HEARTBEAT_TOPIC, isReservedTopic, PhxEvent } from '../protocol/events.js';
 import type { Frame, InboundMessage, ReplyStatus } from '../protocol/messages.js';
 import type { BroadcastSubscriber } from '../pubsub/broadcast-subscriber.interface.js';
 import type { EncodedBroadcast } from '../pubsub/encoded-broadcast.js';
@@ -158,7 +158,7 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
       this.reply(message, 'error', { reason: 'too many channels joined' });
       return;
     }
-    const definition = this.context.router.match(topic);
+    const definition = isReservedTopic(topic) ? undefined : this.context.router.match(topic);
     if (!definition) {
       logger.debug(`Ignoring join of unmatched topic "${topic}"`);
       this.reply(message, 'error', { reason: 'unmatched topic' });

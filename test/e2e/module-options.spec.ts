@@ -60,6 +60,9 @@ describe('ChannelsModule options', () => {
     [{ transports: ['carrier-pigeon'] }, /"transports"/],
     [{ checkOrigin: 'yes' }, /"checkOrigin"/],
     [{ maxChannelsPerSocket: 1.5 }, /"maxChannelsPerSocket"/],
+    [{ rateLimit: { messagesPerSecond: 0, burst: 1 } }, /"rateLimit.messagesPerSecond"/],
+    [{ presence: { broadcastPeriodMs: 0 } }, /"broadcastPeriodMs"/],
+    [{ longpoll: { secret: 'short' } }, /"longpoll.secret"/],
   ])('an invalid option fails at boot and names it: %j', async (options, message) => {
     @Module({ imports: [ChannelsModule.forRoot(options as never)] })
     class BadModule {}

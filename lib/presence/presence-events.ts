@@ -1,0 +1,4 @@
+/** Pushed to a joining client: every presence of the topic. */
+export const PRESENCE_STATE = 'presence_state';
+/** Broadcast to a topic's subscribers on every change: `{ joins, leaves }`. */
+export const PRESENCE_DIFF = 'presence_diff';

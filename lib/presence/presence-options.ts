@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { PresenceFetch } from './presence.types.js';
+
+/**
+ * Injection token of the `Presence` options. Provide it in any module of the app to change the
+ * defaults: `{ provide: PRESENCE_OPTIONS, useValue: { downPeriodMs: 10_000 } }`, or `useFactory`
+ * with `inject` when `fetch` needs services.
+ * @publicApi
+ */
+export const PRESENCE_OPTIONS = Symbol('nestjs-channels:presence-options');
+
+/** Options of `Presence`; every field has a default. @publicApi */
+export interface PresenceOptions {
+  /**
+   * How often this node tells the others it is alive, in ms, when it had no change to send in
+   * that period (Phoenix's `broadcast_period`). Default 1500.
+   */
+  broadcastPeriodMs?: number;
+  /**
+   * A node not heard from for this long (killed, cut off) is declared down and all its presences
+   * leave, with `presence_diff` leaves to clients (Phoenix's `down_period`). At least twice
+   * `broadcastPeriodMs`. Default 30 000.
+   */
+  downPeriodMs?: number;
+  /** Changes made within this many ms travel to the other nodes in one delta. Default 20. */
+  deltaBatchMs?: number;
+  /**
+   * This node's name among the presence replicas: unique per running node. A node restarted
+   * under the same name replaces its previous run at once instead of after `downPeriodMs`.
+   * Default: host name, process id and a random suffix.
+   */
+  nodeName?: string;
+  /** Enriches presences in one batch before every list and diff (Phoenix's `fetch/2`). */
+  fetch?: PresenceFetch;
+}
+
+/** Options with every default applied. */
+export type ResolvedPresenceOptions = Required<Omit<PresenceOptions, 'fetch'>> & Pick<PresenceOptions, 'fetch'>;
+
+function fail(option: string, message: string): never {
+  throw new TypeError(`Presence option "${option}" ${message}`);
+}
+
+function checkInteger(option: string, value: unknown, min: number): void {
+  if (!Number.isInteger(value) || (value as number) < min) {
+    fail(option, `must be an integer of at least ${min}, got ${String(value)}`);
+  }
+}
+
+/** Applies the defaults and rejects impossible options at boot, naming the one at fault. */
+export function resolvePresenceOptions(options: PresenceOptions = {}): ResolvedPresenceOptions {
+  const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  const resolved: ResolvedPresenceOptions = {
+    broadcastPeriodMs: 1500,
+    downPeriodMs: 30_000,
+    deltaBatchMs: 20,
+    nodeName: `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`,
+    ...defined,
+  };
+  checkInteger('broadcastPeriodMs', resolved.broadcastPeriodMs, 1);
+  checkInteger('downPeriodMs', resolved.downPeriodMs, 1);
+  checkInteger('deltaBatchMs', resolved.deltaBatchMs, 0);
+  if (resolved.downPeriodMs < 2 * resolved.broadcastPeriodMs) {
+    fail('downPeriodMs', `must be at least twice broadcastPeriodMs (${2 * resolved.broadcastPeriodMs}), got ${resolved.downPeriodMs}`);
+  }
+  if (typeof resolved.nodeName !== 'string' || resolved.nodeName.length === 0) {
+    fail('nodeName', `must be a non-empty string, got ${JSON.stringify(resolved.nodeName)}`);
+  }
+  if (resolved.fetch !== undefined && typeof resolved.fetch !== 'function') {
+    fail('fetch', `must be a function (topic, presences) => presences, got ${typeof resolved.fetch}`);
+  }
+  return resolved;
+}

@@ -1,0 +1,200 @@
+import {
+  Inject,
+  type BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { RESOLVED_OPTIONS } from '../channels.tokens.js';
+import type { ResolvedChannelsOptions } from '../interfaces/channels-options.interface.js';
+import { PubSub } from '../pubsub/pubsub.js';
+import type { Socket } from '../socket/socket.js';
+import { DiffDispatcher } from './diff-dispatcher.js';
+import { PresenceEnricher } from './presence-enricher.js';
+import { PRESENCE_STATE } from './presence-events.js';
+import { diffsByTopic, groupByKey } from './presence-grouping.js';
+import { PRESENCE_OPTIONS, resolvePresenceOptions, type PresenceOptions } from './presence-options.js';
+import { PresenceRefs } from './presence-ref.js';
+import { PresenceTracker } from './presence-tracker.js';
+import type { Presences } from './presence.types.js';
+import type { PresenceChanges } from './tracked-presence.js';
+
+/** Fields of a meta given to `track` or `update`; `phx_ref` and `phx_ref_prev` are set by `Presence`. */
+export type PresenceMetaInput = Record<string, unknown>;
+
+/**
+ * Who is on each topic, on every node (Phoenix.Presence). Track a channel under a key (a user
+ * id) with a meta; every subscriber of the topic gets `presence_diff` `{ joins, leaves }` on each
+ * change, and `pushState()` gives a joining client the whole list as `presence_state`: the
+ * phoenix client's `Presence` works with it unchanged. A presence leaves by itself when its
+ * channel ends, however it ends; across nodes, presences are replicated over the configured
+ * PubSub, and those of a node that stops responding leave after `downPeriodMs`.
+ *
+ * ```ts
+ * @Join()
+ * join(@ChannelSocket() socket: Socket) {
+ *   this.presence.track(socket, socket.assigns.userId as string, { online_at: Date.now() });
+ *   this.presence.pushState(socket);
+ * }
+ * ```
+ * @publicApi
+ */
+@Injectable()
+export class Presence implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Presence');
+  private readonly refs = new PresenceRefs();
+  /** Channels that track something, with the cancel of their end hook. */
+  private readonly watched = new Map<string, () => void>();
+  private tracker: PresenceTracker | undefined;
+  private bootstrapped = false;
+  private used = false;
+  private enricher: PresenceEnricher;
+  private dispatcher: DiffDispatcher;
+
+  constructor(
+    private readonly pubsub: PubSub,
+    private readonly moduleRef: ModuleRef,
+    @Inject(RESOLVED_OPTIONS) private readonly channelsOptions: ResolvedChannelsOptions,
+  ) {}
+
+  onModuleInit(): void {
+    const options = resolvePresenceOptions(this.configuredOptions());
+    this.enricher = new PresenceEnricher(options.fetch, this.logger);
+    this.dispatcher = new DiffDispatcher(this.pubsub, this.enricher);
+    this.tracker = new PresenceTracker(this.pubsub, options, (changes) => this.publish(changes));
+  }
+
+  /**
+   * The tracker joins the other nodes on first use, after every `onModuleInit` (the PubSub
+   * adapter is connected by then): an app that never uses `Presence` sends nothing for it.
+   */
+  onApplicationBootstrap(): void {
+    this.bootstrapped = true;
+    if (this.used) this.tracker?.start();
+  }
+
+  /** Tells the other nodes this one is leaving, so that its presences leave there at once. */
+  beforeApplicationShutdown(): void {
+    this.bootstrapped = false;
+    this.tracker?.stop(true);
+  }
+
+  /**
+   * Tracks `socket`'s channel as a presence under `key` on its topic, with `meta` (small and
+   * JSON-serializable: it travels to every node). One presence per channel and key: a user with
+   * two tabs is one key with two metas. Returns the meta's `phx_ref`, or null when the channel
+   * has already ended (nothing is tracked). Throws when the channel already tracks `key`.
+   */
+  track(socket: Socket, key: string | number, meta: PresenceMetaInput = {}): string | null {
+    const tracker = this.started();
+    checkMeta('track', meta);
+    if (socket.ended) return null;
+    const ref = this.refs.next();
+    tracker.track(socket.subscriberId, { topic: socket.topic, key: String(key), meta: { ...withoutRefs(meta), phx_ref: ref } });
+    this.watch(socket);
+    return ref;
+  }
+
+  /**
+   * Replaces the meta of the channel's presence under `key`, with `meta` or what `meta(current)`
+   * returns (`current` without its refs). Clients get a diff that joins the new meta, with a new
+   * `phx_ref` and the old one as `phx_ref_prev`, and leaves the old one. Returns the new
+   * `phx_ref`, or null when the channel has ended. Throws when the channel does not track `key`.
+   */
+  update(socket: Socket, key: string | number, meta: PresenceMetaInput | ((current: PresenceMetaInput) => PresenceMetaInput)): string | null {
+    const tracker = this.started();
+    if (socket.ended) return null;
+    const current = tracker.state.get(socket.subscriberId, socket.topic, String(key));
+    if (!current) throw new Error(`Presence.update(): "${String(key)}" is not tracked by this channel on "${socket.topic}"`);
+    const next = typeof meta === 'function' ? meta(withoutRefs(current.meta)) : meta;
+    checkMeta('update', next);
+    const ref = this.refs.next();
+    const replacement = { ...withoutRefs(next), phx_ref: ref, phx_ref_prev: current.meta.phx_ref };
+    tracker.update(socket.subscriberId, { topic: socket.topic, key: String(key), meta: replacement });
+    return ref;
+  }
+
+  /** Stops tracking the channel's presence under `key`; nothing happens when there is none. */
+  untrack(socket: Socket, key: string | number): void {
+    const tracker = this.started();
+    tracker.untrack(socket.subscriberId, socket.topic, String(key));
+    if (!tracker.state.owns(socket.subscriberId)) this.unwatch(socket.subscriberId);
+  }
+
+  /** Every presence on a topic, from every node, as `presence_state` carries it, through `fetch`. */
+  list(topic: string | Socket): Promise<Presences> {
+    const name = typeof topic === 'string' ? topic : topic.topic;
+    return this.enricher.enrich(name, groupByKey(this.started().state.list(name)));
+  }
+
+  /**
+   * Pushes `presence_state` (the topic's list) to this client. Call it in `@Join`, where the push
+   * waits for the join reply, or later. The list is taken at once and the diffs that happen while
+   * the channel is still joining are relayed to it, so the client misses no change. Resolves
+   * once pushed; it never rejects, so it need not be awaited.
+   */
+  pushState(socket: Socket): Promise<void> {
+    const presences = groupByKey(this.started().state.list(socket.topic));
+    if (!socket.joined && !socket.ended) this.dispatcher.relayWhileJoining(socket);
+    if (!this.enricher.active) {
+      socket.push(PRESENCE_STATE, presences);
+      return Promise.resolve();
+    }
+    return this.enricher.enrich(socket.topic, presences).then((enriched) => socket.push(PRESENCE_STATE, enriched));
+  }
+
+  private publish(changes: PresenceChanges): void {
+    for (const [topic, diff] of diffsByTopic(changes)) this.dispatcher.dispatch(topic, diff);
+  }
+
+  private watch(socket: Socket): void {
+    const owner = socket.subscriberId;
+    if (this.watched.has(owner)) return;
+    this.watched.set(
+      owner,
+      socket.onEnd(() => {
+        this.watched.delete(owner);
+        this.tracker?.untrackOwner(owner);
+      }),
+    );
+  }
+
+  private unwatch(owner: string): void {
+    this.watched.get(owner)?.();
+    this.watched.delete(owner);
+  }
+
+  private started(): PresenceTracker {
+    const tracker = this.tracker;
+    if (!tracker) throw new Error('Presence is used before the application was initialized (app.init() or app.listen())');
+    this.used = true;
+    if (this.bootstrapped && !tracker.isRunning) tracker.start();
+    return tracker;
+  }
+
+  /** `presence` of the module options, else `PRESENCE_OPTIONS` from whichever module provides it; defaults otherwise. */
+  private configuredOptions(): PresenceOptions {
+    if (this.channelsOptions.presence) return this.channelsOptions.presence;
+    try {
+      return this.moduleRef.get<PresenceOptions>(PRESENCE_OPTIONS, { strict: false }) ?? {};
+    } catch {
+      return {};
+    }
+  }
+}
+
+function checkMeta(method: string, meta: unknown): void {
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) {
+    throw new TypeError(`Presence.${method}(): the meta must be an object, got ${Array.isArray(meta) ? 'an array' : String(meta)}`);
+  }
+}
+
+/** A copy of `meta` without the refs that `Presence` sets itself. */
+function withoutRefs(meta: PresenceMetaInput): PresenceMetaInput {
+  const copy = { ...meta };
+  delete copy.phx_ref;
+  delete copy.phx_ref_prev;
+  return copy;
+}
