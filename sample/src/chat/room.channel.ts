@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { ValidationPipe } from '@nestjs/common';
+import {
+  Assigns,
+  Channel,
+  ChannelException,
+  ChannelSocket,
+  ChannelsServer,
+  HandleIn,
+  Join,
+  Payload,
+  Topic,
+  type Socket,
+} from 'nestjs-channels';
+import { toPublic, type ChatMessage, type PublicChatMessage } from './chat-message.js';
+import { findMentions } from './mentions.js';
+import { MessageStore } from './message-store.service.js';
+import { NewMessageDto } from './new-message.dto.js';
+import { ROOM_PREFIX, userTopic } from './topics.js';
+
+const ROOM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * A chat room, `room:<name>`: any signed-in user joins and gets the recent history; messages
+ * go to everyone in the room, mentions also to the mentioned user's `user:<name>` channel.
+ */
+@Channel(`${ROOM_PREFIX}*`)
+export class RoomChannel {
+  constructor(
+    private readonly store: MessageStore,
+    private readonly channels: ChannelsServer,
+  ) {}
+
+  @Join()
+  join(@Topic() topic: string, @ChannelSocket() socket: Socket): { messages: PublicChatMessage[] } {
+    const room = topic.slice(ROOM_PREFIX.length);
+    if (!ROOM_NAME.test(room)) throw new ChannelException('invalid room');
+    socket.assign('room', room);
+    return { messages: this.store.recent(room).map(toPublic) };
+  }
+
+  @HandleIn('new_msg')
+  newMessage(
+    @Payload(new ValidationPipe()) { body }: NewMessageDto,
+    @Assigns('user') user: string,
+    @ChannelSocket() socket: Socket,
+  ): { id: string } {
+    const room = socket.assigns.room as string;
+    const message: ChatMessage = { id: randomUUID(), room, user, body, at: new Date().toISOString() };
+    this.store.add(message);
+    socket.broadcast('new_msg', toPublic(message));
+    for (const mentioned of findMentions(body)) {
+      this.channels.broadcast(userTopic(mentioned), 'mention', { from: user, room, body });
+    }
+    return { id: message.id };
+  }
+
+  /** No reply: typing notices are fire-and-forget, and the sender already knows it is typing. */
+  @HandleIn('typing')
+  typing(@Assigns('user') user: string, @ChannelSocket() socket: Socket): void {
+    socket.broadcastFrom('typing', { user });
+  }
+}

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { describeWhen, REDIS_URL, redisAnswers } from '../../test/fixtures/nodes/redis.js';
+import { collect, eventually, nextEvent, push } from '../../test/support/phoenix-client.js';
+import { SampleClients, signIn, startSampleApp, upgradeStatus, type SampleApp } from './support/sample-app.js';
+
+const describeRedis = describeWhen(await redisAnswers(REDIS_URL), `Redis is not reachable at ${REDIS_URL}`);
+
+// Names of this run only: other test runs may share the Redis (and its topics) meanwhile.
+const run = randomBytes(3).toString('hex');
+const ann = `ann-${run}`;
+const bob = `bob-${run}`;
+
+describeRedis('two sample nodes on one Redis (REDIS_URL)', () => {
+  let nodes: SampleApp[] = [];
+  let clientsOf: Map<SampleApp, SampleClients>;
+  beforeAll(async () => {
+    nodes = await Promise.all([startSampleApp({ REDIS_URL }), startSampleApp({ REDIS_URL })]);
+    clientsOf = new Map(nodes.map((node) => [node, new SampleClients(() => node.socketUrl)]));
+  });
+  afterEach(() => Promise.all([...clientsOf.values()].map((clients) => clients.disconnectAll())));
+  afterAll(() => Promise.all(nodes.map((node) => node.close())));
+
+  /** A socket of `user` on `node`, with a token that the other node issued. */
+  async function connectAs(user: string, node: SampleApp) {
+    const issuer = nodes.find((other) => other !== node)!;
+    return clientsOf.get(node)!.connected(await signIn(issuer.baseUrl, user), { reconnectAfterMs: () => 60_000 });
+  }
+
+  test('a message sent on one node reaches the room on the other, and is in both histories', async () => {
+    const [a, b] = nodes;
+    const room = `room:cluster-${run}-1`;
+    const { channel: annRoom } = await clientsOf.get(a)!.joined(await connectAs(ann, a), room);
+    const { channel: bobRoom } = await clientsOf.get(b)!.joined(await connectAs(bob, b), room);
+    const toBob = nextEvent(bobRoom, 'new_msg');
+
+    const reply = await push(annRoom, 'new_msg', { body: 'across nodes' });
+    expect(await toBob).toMatchObject({ id: reply.response.id, user: ann, body: 'across nodes' });
+
+    for (const node of nodes) {
+      const { response } = await clientsOf.get(node)!.joined(await connectAs(bob, node), room);
+      expect(response.messages.map((message: any) => message.id)).toEqual([reply.response.id]);
+    }
+  });
+
+  test('a mention reaches the user on the other node', async () => {
+    const [a, b] = nodes;
+    const { channel: bobPrivate } = await clientsOf.get(b)!.joined(await connectAs(bob, b), `user:${bob}`);
+    const { channel: annRoom } = await clientsOf.get(a)!.joined(await connectAs(ann, a), `room:cluster-${run}-2`);
+    const mention = nextEvent(bobPrivate, 'mention');
+    await push(annRoom, 'new_msg', { body: `hi @${bob}` });
+    expect(await mention).toEqual({ from: ann, room: `cluster-${run}-2`, body: `hi @${bob}` });
+  });
+
+  test("logout on one node closes the user's sockets on every node", async () => {
+    const [a, b] = nodes;
+    const token = await signIn(a.baseUrl, ann);
+    const onB = await clientsOf.get(b)!.connected(token, { reconnectAfterMs: () => 60_000 });
+    const closes: number[] = [];
+    onB.onClose((event: { code: number }) => closes.push(event.code));
+
+    const response = await fetch(`${a.baseUrl}/api/session/logout`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(response.status).toBe(204);
+    await eventually(() => closes.length > 0, "ann's socket on the other node to close");
+    expect(closes).toEqual([1001]);
+    // The revocation reached the other node before the disconnect did: no way back in there.
+    expect(await upgradeStatus(b.socketUrl, { token })).toBe(403);
+  });
+
+  test('typing crosses nodes too, and still skips the sender', async () => {
+    const [a, b] = nodes;
+    const room = `room:cluster-${run}-3`;
+    const { channel: annRoom } = await clientsOf.get(a)!.joined(await connectAs(ann, a), room);
+    const { channel: bobRoom } = await clientsOf.get(b)!.joined(await connectAs(bob, b), room);
+    const seenByAnn = collect(annRoom, 'typing');
+    const toBob = nextEvent(bobRoom, 'typing');
+    annRoom.push('typing', {});
+    expect(await toBob).toEqual({ user: ann });
+    const echo = nextEvent(annRoom, 'new_msg');
+    await push(annRoom, 'new_msg', { body: 'after typing' });
+    await echo;
+    expect(seenByAnn).toEqual([]);
+  });
+});

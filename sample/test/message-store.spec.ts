@@ -1,0 +1,51 @@
+import { InMemoryPubSubAdapter, PubSub, type BroadcastMessage } from 'nestjs-channels';
+import type { ChatMessage } from '../src/chat/chat-message.js';
+import { HISTORY_LIMIT, MessageStore } from '../src/chat/message-store.service.js';
+
+let pubsub: PubSub;
+let store: MessageStore;
+beforeEach(async () => {
+  pubsub = new PubSub(new InMemoryPubSubAdapter());
+  await pubsub.onModuleInit();
+  store = new MessageStore(pubsub);
+  store.onModuleInit();
+});
+afterEach(() => store.onModuleDestroy());
+
+const message = (room: string, n: number): ChatMessage => ({
+  id: `${room}-${n}`,
+  room,
+  user: 'ann',
+  body: `message ${n}`,
+  at: new Date(n * 1000).toISOString(),
+});
+
+test('keeps each room apart, oldest first, and has a message as soon as add() returns', () => {
+  store.add(message('a', 1));
+  store.add(message('b', 1));
+  store.add(message('a', 2));
+  expect(store.recent('a').map((m) => m.id)).toEqual(['a-1', 'a-2']);
+  expect(store.recent('b').map((m) => m.id)).toEqual(['b-1']);
+  expect(store.recent('c')).toEqual([]);
+});
+
+test(`keeps the last ${HISTORY_LIMIT} messages of a room`, () => {
+  for (let n = 1; n <= HISTORY_LIMIT + 7; n++) store.add(message('a', n));
+  const recent = store.recent('a');
+  expect(recent).toHaveLength(HISTORY_LIMIT);
+  expect(recent[0].id).toBe('a-8');
+  expect(recent.at(-1)!.id).toBe(`a-${HISTORY_LIMIT + 7}`);
+});
+
+test('also records messages another node published through PubSub', () => {
+  // What a cross-node adapter does with a message from elsewhere: deliver it on this node.
+  const fromElsewhere: BroadcastMessage = { topic: 'chat:history', event: 'message', payload: message('a', 1) };
+  pubsub.dispatch(fromElsewhere);
+  expect(store.recent('a').map((m) => m.id)).toEqual(['a-1']);
+});
+
+test('hands out copies, so callers cannot change the history', () => {
+  store.add(message('a', 1));
+  store.recent('a').pop();
+  expect(store.recent('a')).toHaveLength(1);
+});
