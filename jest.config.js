@@ -1,19 +1,10 @@
-// Nest 12 ships ES modules, so jest runs in its native ESM mode (node --experimental-vm-modules)
-// and SWC strips types while keeping legacy decorators and their design-time metadata.
-const swc = {
-  jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true },
-    target: 'es2022',
-  },
-  module: { type: 'es6' },
-  sourceMaps: 'inline',
-};
+// Nest 12 ships ES modules, so jest runs in its native ESM mode (node --experimental-vm-modules).
+import { swcOptions } from './swc.options.js';
 
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
+  transform: { '^.+\\.ts$': ['@swc/jest', swcOptions] },
   moduleNameMapper: {
     '^nestjs-channels$': '<rootDir>/lib/index.ts',
     '^nestjs-channels/testing$': '<rootDir>/lib/testing/index.ts',

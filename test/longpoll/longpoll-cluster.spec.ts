@@ -3,14 +3,14 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { LongPoll, type Socket as PhoenixSocket } from 'phoenix';
 import { ChannelsModule, PUBSUB_ADAPTER } from '../../lib/index.js';
-import { LinkedPubSubBus } from '../support/linked-pubsub.js';
+import { PubSubLink } from '../support/linked-pubsub.js';
 import { createClient, join, nextEvent, push } from '../support/phoenix-client.js';
 import { LongPollChannel, LongPollJournal, LongPollSocketHandler } from './fixtures.js';
 import { LongPollHttp } from './lp-http.js';
 
 const SECRET = 'a-shared-long-poll-secret';
 
-async function startNode(bus: LinkedPubSubBus): Promise<{ app: INestApplication; port: number }> {
+async function startNode(bus: PubSubLink, name: string): Promise<{ app: INestApplication; port: number }> {
   const moduleRef = await Test.createTestingModule({
     imports: [
       ChannelsModule.forRoot({
@@ -22,7 +22,7 @@ async function startNode(bus: LinkedPubSubBus): Promise<{ app: INestApplication;
     providers: [LongPollChannel, LongPollJournal, LongPollSocketHandler],
   })
     .overrideProvider(PUBSUB_ADAPTER)
-    .useValue(bus.adapter())
+    .useValue(bus.adapter(name))
     .compile();
   const app = moduleRef.createNestApplication({ logger: ['error'] });
   await app.listen(0, '127.0.0.1');
@@ -40,13 +40,13 @@ function roundRobinFetch(realFetch: typeof fetch, ports: number[]): typeof fetch
 }
 
 describe('long-poll behind a round-robin balancer (two nodes, shared PubSub)', () => {
-  const bus = new LinkedPubSubBus();
+  const bus = new PubSubLink();
   let nodes: Array<{ app: INestApplication; port: number }>;
   const realFetch = globalThis.fetch;
   let client: PhoenixSocket | undefined;
 
   beforeAll(async () => {
-    nodes = [await startNode(bus), await startNode(bus)];
+    nodes = [await startNode(bus, 'a'), await startNode(bus, 'b')];
   });
   afterEach(() => {
     client?.disconnect();

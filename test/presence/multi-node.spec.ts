@@ -4,7 +4,7 @@ import { CapturedLogger } from '../support/captured-logger.js';
 import { ClientScope } from '../support/client-scope.js';
 import { eventually, join } from '../support/phoenix-client.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { PubSubLink, type LinkedAdapter } from './support/linked-pubsub.js';
+import { PubSubLink, type LinkedAdapter } from '../support/linked-pubsub.js';
 import { PresenceJournal, PresenceRoomChannel } from './support/presence-room.channel.js';
 import { PresenceWatcher } from './support/presence-watcher.js';
 

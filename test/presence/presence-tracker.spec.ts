@@ -4,7 +4,7 @@ import { PresenceTracker } from '../../lib/presence/presence-tracker.js';
 import type { PresenceChanges, TrackedPresence } from '../../lib/presence/tracked-presence.js';
 import { TRACKER_TOPIC } from '../../lib/presence/tracker-messages.js';
 import { CapturedLogger } from '../support/captured-logger.js';
-import { PubSubLink, type LinkedAdapter } from './support/linked-pubsub.js';
+import { PubSubLink, type LinkedAdapter } from '../support/linked-pubsub.js';
 
 // Periods long enough that the trackers' own timers never fire here: each test ticks by hand
 // on a fake clock, so down detection is exact and nothing depends on the machine's speed.

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { InMemoryPubSubAdapter, PubSub, RedisPubSubAdapter, type BroadcastMessage, type PubSubAdapter } from '../../lib/index.js';
 import { describeWhen, REDIS_URL, redisAnswers, testRedis, uniquePrefix, waitForSubscribers } from '../fixtures/nodes/redis.js';
 import { CapturedLogger } from '../support/captured-logger.js';
-import { LinkedPubSubBus } from '../support/linked-pubsub.js';
+import { PubSubLink } from '../support/linked-pubsub.js';
 import { eventually, sleep } from '../support/phoenix-client.js';
 
 /** Nodes of one cluster, each a PubSub on its own adapter instance. */
@@ -114,8 +114,8 @@ function describeAdapterConformance(name: string, nodeCount: 1 | 2, start: () =>
 describeAdapterConformance('in-memory', 1, () => startCluster([new InMemoryPubSubAdapter()], async () => {}));
 
 describeAdapterConformance('linked (test bus)', 2, () => {
-  const bus = new LinkedPubSubBus();
-  return startCluster([bus.adapter(), bus.adapter()], async () => {});
+  const link = new PubSubLink();
+  return startCluster([link.adapter('a'), link.adapter('b')], async () => {});
 });
 
 const describeRedis = describeWhen(await redisAnswers(REDIS_URL), `Redis is not reachable at ${REDIS_URL}`);
