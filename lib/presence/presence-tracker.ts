@@ -79,10 +79,11 @@ export class PresenceTracker implements BroadcastSubscriber {
   /** Stops talking and listening; `announce` tells the others so this node's presences leave now. */
   stop(announce: boolean): void {
     if (!this.running) return;
+    // Changes still waiting for their batch window go out first, so no leave is lost even if
+    // the goodbye does not arrive.
+    this.flush();
     this.running = false;
     clearInterval(this.heartbeatTimer);
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
     if (announce) this.send(TRACKER_TOPIC, { event: 'goodbye', from: this.self });
     this.pubsub.unsubscribe(TRACKER_TOPIC, this);
     this.pubsub.unsubscribe(inboxTopic(this.self), this);
