@@ -1,5 +1,5 @@
 // The chat page: plain JavaScript on the official phoenix client, which the app serves itself.
-import { Socket } from '/vendor/phoenix.mjs';
+import { Presence, Socket } from '/vendor/phoenix.mjs';
 
 const SESSION_KEY = 'nestjs-channels-chat.session';
 const NAME = /^[A-Za-z0-9_-]{1,32}$/;
@@ -15,7 +15,7 @@ const state = {
   session: loadSession(), // { token, user } or null
   socket: null,
   userChannel: null,
-  room: null, // { name, channel }
+  room: null, // { name, channel, presence }
   typing: new Map(), // user -> timer that hides them
   lastTypingSentAt: 0,
   failures: 0,
@@ -100,6 +100,7 @@ function stopChat() {
   state.socket = null;
   state.room = null;
   state.userChannel = null;
+  renderOnline([]);
   setStatus('offline');
 }
 
@@ -117,6 +118,7 @@ async function checkStillSignedIn() {
 function setStatus(status) {
   $('status').dataset.state = status;
   $('status').textContent = status;
+  document.body.dataset.connection = status;
 }
 
 // ---- rooms ------------------------------------------------------------------------------
@@ -128,6 +130,7 @@ function joinRoom(name) {
   showRoomError('');
   clearTyping();
   $('messages').replaceChildren();
+  renderOnline([]);
   $('room').value = name;
   $('room-title').textContent = `#${name}`;
   history.replaceState(null, '', `#${name}`);
@@ -138,8 +141,16 @@ function joinRoom(name) {
     appendMessages([message]);
   });
   channel.on('typing', ({ user }) => showTyping(user));
-  // ONLINE LIST: once the library has Presence, track it here with phoenix's Presence:
-  //   const presence = new Presence(channel); presence.onSync(() => renderOnline(presence.list()));
+  // phoenix's Presence keeps the list from presence_state and every presence_diff, and starts
+  // over on each rejoin, so the list stays right across reconnects.
+  const presence = new Presence(channel);
+  presence.onSync(() => {
+    if (state.room?.channel === channel) renderOnline(presence.list(toPerson));
+  });
+  presence.onLeave((user, current) => {
+    // Their last tab left: they are not typing any more.
+    if (current.metas.length === 0 && state.room?.channel === channel) stopTyping(user);
+  });
   channel
     .join()
     // Runs again on every rejoin (after a reconnect), so the history replaces what is shown.
@@ -151,7 +162,7 @@ function joinRoom(name) {
       channel.leave(); // otherwise the client retries the join forever
       showRoomError(`Cannot join #${name}: ${reason}`);
     });
-  state.room = { name, channel };
+  state.room = { name, channel, presence };
 }
 
 function roomFromHash() {
@@ -161,6 +172,32 @@ function roomFromHash() {
 
 function showRoomError(message) {
   $('room-error').textContent = message;
+}
+
+// ---- who is online ----------------------------------------------------------------------
+
+// A presence is a user name with one meta per tab (or device) that joined the room.
+function toPerson(user, { metas }) {
+  const since = metas.map((meta) => meta.online_at).sort()[0];
+  return { user, tabs: metas.length, since };
+}
+
+function renderOnline(people) {
+  const me = state.session?.user;
+  // Me first, then by name.
+  const sorted = [...people].sort((a, b) => (b.user === me) - (a.user === me) || a.user.localeCompare(b.user));
+  $('online').replaceChildren(...sorted.map((person) => renderPerson(person, me)));
+  $('online-count').textContent = people.length ? `(${people.length})` : '';
+}
+
+function renderPerson({ user, tabs, since }, me) {
+  const item = element('li', 'person');
+  item.dataset.user = user;
+  item.append(element('span', 'name', user));
+  if (user === me) item.append(element('span', 'note', 'you'));
+  if (tabs > 1) item.append(element('span', 'note', `${tabs} tabs`));
+  if (since) item.title = `online since ${new Date(since).toLocaleTimeString()}`;
+  return item;
 }
 
 // ---- messages ---------------------------------------------------------------------------

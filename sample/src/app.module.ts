@@ -1,17 +1,27 @@
 import { createHmac } from 'node:crypto';
 import { Module } from '@nestjs/common';
-import { ChannelsModule } from 'nestjs-channels';
+import { ChannelsAuthModule, ChannelsModule } from 'nestjs-channels';
 import { ChatModule } from './chat/chat.module.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { SESSION_TOKEN_SALT } from './session/session-user.js';
 import { SessionModule } from './session/session.module.js';
 import { UserSocketHandler } from './socket/user-socket.handler.js';
 import { WebController } from './web/web.controller.js';
 
-/** The chat sample: demo sessions, token-checked sockets, rooms and per-user channels, and the page. */
+/** The chat sample: demo sessions, token-checked sockets, rooms with presence, per-user channels, and the page. */
 @Module({
   imports: [
     ConfigModule,
+    // Signs and verifies the session tokens (global: SessionService and the socket handler use it).
+    ChannelsAuthModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        secrets: config.tokenSecret,
+        maxAge: config.tokenMaxAgeS,
+        socket: { salt: SESSION_TOKEN_SALT },
+      }),
+    }),
     ChannelsModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
@@ -21,6 +31,7 @@ import { WebController } from './web/web.controller.js';
         longpoll: { secret: createHmac('sha256', config.tokenSecret).update('long-poll sessions').digest('base64url') },
         // Unset: in memory, one node. A redis:// URL: every node on that Redis forms one cluster.
         pubsub: config.redisUrl,
+        presence: { nodeName: config.nodeName },
       }),
     }),
     SessionModule,

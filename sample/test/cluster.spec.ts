@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describeWhen, REDIS_URL, redisAnswers } from '../../test/fixtures/nodes/redis.js';
-import { collect, eventually, nextEvent, push } from '../../test/support/phoenix-client.js';
+import { Presence } from 'phoenix';
+import { collect, eventually, join, nextEvent, push } from '../../test/support/phoenix-client.js';
 import { SampleClients, signIn, startSampleApp, upgradeStatus, type SampleApp } from './support/sample-app.js';
 
 const describeRedis = describeWhen(await redisAnswers(REDIS_URL), `Redis is not reachable at ${REDIS_URL}`);
@@ -56,7 +57,7 @@ describeRedis('two sample nodes on one Redis (REDIS_URL)', () => {
     const token = await signIn(a.baseUrl, ann);
     const onB = await clientsOf.get(b)!.connected(token, { reconnectAfterMs: () => 60_000 });
     const closes: number[] = [];
-    onB.onClose((event: { code: number }) => closes.push(event.code));
+    onB.onClose((event: { code: number }) => void closes.push(event.code));
 
     const response = await fetch(`${a.baseUrl}/api/session/logout`, {
       method: 'POST',
@@ -67,6 +68,29 @@ describeRedis('two sample nodes on one Redis (REDIS_URL)', () => {
     expect(closes).toEqual([1001]);
     // The revocation reached the other node before the disconnect did: no way back in there.
     expect(await upgradeStatus(b.socketUrl, { token })).toBe(403);
+  });
+
+  test('each node lists who is online on the other, and drops them when they leave', async () => {
+    const [a, b] = nodes;
+    const topic = `room:cluster-${run}-4`;
+    const onlineSeenBy = async (user: string, node: SampleApp) => {
+      const channel = (await connectAs(user, node)).channel(topic);
+      const presence = new Presence(channel);
+      let online: string[] = [];
+      presence.onSync(() => {
+        online = presence.list((name: string) => name).sort();
+      });
+      expect((await join(channel)).status).toBe('ok');
+      return { channel, online: () => online };
+    };
+    const annView = await onlineSeenBy(ann, a);
+    const bobView = await onlineSeenBy(bob, b);
+    const both = [ann, bob].sort().join();
+    await eventually(() => annView.online().join() === both, 'ann on one node to see bob on the other');
+    await eventually(() => bobView.online().join() === both, 'bob to see ann');
+
+    await new Promise<void>((resolve) => bobView.channel.leave().receive('ok', () => resolve()));
+    await eventually(() => annView.online().join() === ann, 'bob to leave the list on the other node');
   });
 
   test('typing crosses nodes too, and still skips the sender', async () => {

@@ -1,6 +1,7 @@
-import { JwtService } from '@nestjs/jwt';
+import { ChannelsTokenService } from 'nestjs-channels';
 import { connect, eventually, join } from '../../test/support/phoenix-client.js';
 import { DEMO_TOKEN_SECRET } from '../src/config/app-config.js';
+import { SESSION_TOKEN_SALT } from '../src/session/session-user.js';
 import { SampleClients, signIn, startSampleApp, upgradeStatus, type SampleApp } from './support/sample-app.js';
 
 let server: SampleApp;
@@ -12,6 +13,12 @@ afterEach(() => clients.disconnectAll());
 afterAll(() => server.close());
 
 const DAY_S = 86_400;
+/** A session token of ann's, signed with the app's secret `seconds` ago. */
+const signedAgo = (seconds: number) =>
+  new ChannelsTokenService({ secrets: DEMO_TOKEN_SECRET, clock: () => Date.now() - seconds * 1000 }).sign(SESSION_TOKEN_SALT, {
+    id: 'ann',
+    session: `signed ${seconds} s ago`,
+  });
 const authTokenProtocols = (token: string) => [
   'phoenix',
   `base64url.bearer.phx.${Buffer.from(token).toString('base64').replace(/=+$/, '')}`,
@@ -42,17 +49,30 @@ describe('connecting', () => {
   test('a malformed or forged token is refused with 403', async () => {
     expect(await upgradeStatus(server.socketUrl, { token: 'not-a-token' })).toBe(403);
     expect(await upgradeStatus(server.socketUrl, {}, authTokenProtocols('not-a-token'))).toBe(403);
-    const forged = new JwtService({ secret: 'someone else' }).sign({ sub: 'ann', jti: 'forged' });
+    const forger = new ChannelsTokenService({ secrets: 'someone-elses-secret-of-32-bytes-or-more' });
+    const forged = await forger.sign(SESSION_TOKEN_SALT, { id: 'ann', session: 'forged' });
     expect(await upgradeStatus(server.socketUrl, { token: forged })).toBe(403);
+    // Signed with the right secret, but for another purpose or without a session id.
+    const signer = new ChannelsTokenService({ secrets: DEMO_TOKEN_SECRET });
+    expect(await upgradeStatus(server.socketUrl, { token: await signer.sign('invite', { id: 'ann', session: 's' }) })).toBe(403);
+    expect(await upgradeStatus(server.socketUrl, { token: await signer.sign(SESSION_TOKEN_SALT, 'ann') })).toBe(403);
   });
 
   test('a token older than TOKEN_MAX_AGE_S is refused with 403', async () => {
-    const jwt = new JwtService({ secret: DEMO_TOKEN_SECRET });
-    const now = Math.floor(Date.now() / 1000);
-    const fresh = jwt.sign({ sub: 'ann', jti: 'fresh', iat: now - DAY_S + 60 });
-    const stale = jwt.sign({ sub: 'ann', jti: 'stale', iat: now - DAY_S - 60 });
+    const fresh = await signedAgo(DAY_S - 60);
+    const stale = await signedAgo(DAY_S + 60);
     expect(await upgradeStatus(server.socketUrl, { token: fresh })).toBe(101);
     expect(await upgradeStatus(server.socketUrl, { token: stale })).toBe(403);
+  });
+
+  test('TOKEN_MAX_AGE_S sets the age past which tokens are refused', async () => {
+    const short = await startSampleApp({ TOKEN_MAX_AGE_S: '60' });
+    try {
+      expect(await upgradeStatus(short.socketUrl, { token: await signedAgo(30) })).toBe(101);
+      expect(await upgradeStatus(short.socketUrl, { token: await signedAgo(90) })).toBe(403);
+    } finally {
+      await short.close();
+    }
   });
 
   test('the phoenix client does not open with a refused token', async () => {
@@ -74,7 +94,7 @@ describe('logout', () => {
     const bobSocket = await clients.connected(bob);
     const closeCodes: number[] = [];
     for (const socket of [leavingSocket, otherAnnSocket, bobSocket]) {
-      socket.onClose((event: { code: number }) => closeCodes.push(event.code));
+      socket.onClose((event: { code: number }) => void closeCodes.push(event.code));
     }
 
     const response = await fetch(`${server.baseUrl}/api/session/logout`, {
@@ -99,7 +119,7 @@ describe('shutdown', () => {
       const socket = await ownClients.connected(await signIn(own.baseUrl, 'ann'), { reconnectAfterMs: () => 60_000 });
       await ownClients.joined(socket, 'room:shutdown');
       const closeCodes: number[] = [];
-      socket.onClose((event: { code: number }) => closeCodes.push(event.code));
+      socket.onClose((event: { code: number }) => void closeCodes.push(event.code));
       await own.close(); // would hang if the app waited for its clients to leave
       await eventually(() => closeCodes.length > 0, 'the socket to close');
       expect(closeCodes).toEqual([1012]);

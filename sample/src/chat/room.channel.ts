@@ -9,9 +9,11 @@ import {
   HandleIn,
   Join,
   Payload,
+  Presence,
   Topic,
   type Socket,
 } from 'nestjs-channels';
+import type { SessionUser } from '../session/session-user.js';
 import { toPublic, type ChatMessage, type PublicChatMessage } from './chat-message.js';
 import { findMentions } from './mentions.js';
 import { MessageStore } from './message-store.service.js';
@@ -21,28 +23,39 @@ import { ROOM_PREFIX, userTopic } from './topics.js';
 const ROOM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
- * A chat room, `room:<name>`: any signed-in user joins and gets the recent history; messages
- * go to everyone in the room, mentions also to the mentioned user's `user:<name>` channel.
+ * A chat room, `room:<name>`: any signed-in user joins, gets the recent history and the list of
+ * who is online; messages go to everyone in the room, mentions also to the mentioned user's
+ * `user:<name>` channel.
  */
 @Channel(`${ROOM_PREFIX}*`)
 export class RoomChannel {
   constructor(
     private readonly store: MessageStore,
     private readonly channels: ChannelsServer,
+    private readonly presence: Presence,
   ) {}
 
   @Join()
-  join(@Topic() topic: string, @ChannelSocket() socket: Socket): { messages: PublicChatMessage[] } {
+  join(
+    @Topic() topic: string,
+    @Assigns('user') user: SessionUser,
+    @ChannelSocket() socket: Socket,
+  ): { messages: PublicChatMessage[] } {
     const room = topic.slice(ROOM_PREFIX.length);
     if (!ROOM_NAME.test(room)) throw new ChannelException('invalid room');
     socket.assign('room', room);
+    // One key per user: two tabs are one name with two metas. The presence leaves by itself
+    // when this channel ends, however it ends, so there is no untrack to write.
+    this.presence.track(socket, user.id, { online_at: new Date().toISOString() });
+    // presence_state goes out after the join reply; it never rejects, so there is nothing to await.
+    void this.presence.pushState(socket);
     return { messages: this.store.recent(room).map(toPublic) };
   }
 
   @HandleIn('new_msg')
   newMessage(
     @Payload(new ValidationPipe()) { body }: NewMessageDto,
-    @Assigns('user') user: string,
+    @Assigns('user') { id: user }: SessionUser,
     @ChannelSocket() socket: Socket,
   ): { id: string } {
     const room = socket.assigns.room as string;
@@ -57,7 +70,7 @@ export class RoomChannel {
 
   /** No reply: typing notices are fire-and-forget, and the sender already knows it is typing. */
   @HandleIn('typing')
-  typing(@Assigns('user') user: string, @ChannelSocket() socket: Socket): void {
+  typing(@Assigns('user') { id: user }: SessionUser, @ChannelSocket() socket: Socket): void {
     socket.broadcastFrom('typing', { user });
   }
 }

@@ -1,18 +1,12 @@
 import { Module } from '@nestjs/common';
-import { JwtModule } from '@nestjs/jwt';
-import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { RevokedSessions } from './revoked-sessions.service.js';
 import { SessionController } from './session.controller.js';
-import { TokenService } from './token.service.js';
+import { SessionService } from './session.service.js';
 
+/** Sign-in and logout. `ChannelsTokenService` comes from the global `ChannelsAuthModule` (see AppModule). */
 @Module({
-  imports: [
-    JwtModule.registerAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ secret: config.tokenSecret }),
-    }),
-  ],
   controllers: [SessionController],
-  providers: [TokenService],
-  exports: [TokenService],
+  providers: [SessionService, RevokedSessions],
+  exports: [SessionService],
 })
 export class SessionModule {}

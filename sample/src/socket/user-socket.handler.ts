@@ -1,30 +1,31 @@
-import { Injectable } from '@nestjs/common';
-import type { ConnectInfo, ConnectingSocket, SocketHandler } from 'nestjs-channels';
-import { TokenService } from '../session/token.service.js';
+import { Inject, Injectable } from '@nestjs/common';
+import { CHANNELS_AUTH_OPTIONS, ChannelsTokenService, TokenSocketHandler, type ChannelsAuthOptions } from 'nestjs-channels';
+import { SessionService } from '../session/session.service.js';
 
-/** The socket id of every connection of `user`: `ChannelsServer.disconnect()` closes them all. */
+/**
+ * The socket id of every connection of `user`, as `TokenSocketHandler` sets it from the token
+ * data's `id`: `ChannelsServer.disconnect()` closes them all.
+ */
 export function userSocketId(user: string): string {
   return `users_socket:${user}`;
 }
 
 /**
- * Lets in only clients holding a valid session token, given as the `token` param or as the
- * phoenix 1.8 client's `authToken` option. Everyone else gets HTTP 403.
+ * The library's `TokenSocketHandler` (a signed token as the phoenix 1.8 client's `authToken` or
+ * the `token` param; anything else gets HTTP 403; the token data lands in `socket.assigns.user`),
+ * plus one check of the sample's own: the session was not ended by a logout.
  */
 @Injectable()
-export class UserSocketHandler implements SocketHandler {
-  constructor(private readonly tokens: TokenService) {}
-
-  async connect(params: Record<string, string>, socket: ConnectingSocket, info: ConnectInfo): Promise<boolean> {
-    const token = params.token || info.authToken;
-    if (!token) return false;
-    const user = await this.tokens.verify(token);
-    if (!user) return false;
-    socket.assign('user', user);
-    return true;
+export class UserSocketHandler extends TokenSocketHandler {
+  constructor(
+    tokens: ChannelsTokenService,
+    @Inject(CHANNELS_AUTH_OPTIONS) options: ChannelsAuthOptions,
+    private readonly sessions: SessionService,
+  ) {
+    super(tokens, options);
   }
 
-  id(socket: ConnectingSocket): string {
-    return userSocketId(socket.assigns.user as string);
+  protected override authorize(data: unknown): boolean {
+    return this.sessions.isActive(data);
   }
 }

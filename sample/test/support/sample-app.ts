@@ -23,7 +23,8 @@ export interface SampleApp {
 export async function startSampleApp(env: Record<string, string> = {}): Promise<SampleApp> {
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(APP_CONFIG)
-    .useValue(loadConfig({ ...process.env, ...env }))
+    // PORT 0, as it listens: a node name of its own, not "<host>:4000" for every node of a test.
+    .useValue(loadConfig({ ...process.env, PORT: '0', ...env }))
     .compile();
   const app = moduleRef.createNestApplication({ logger: ['error'] });
   await app.listen(0, '127.0.0.1');

@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { ChannelsTokenService } from 'nestjs-channels';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { RevokedSessions } from './revoked-sessions.service.js';
+import { isSessionUser, SESSION_TOKEN_SALT, type SessionUser } from './session-user.js';
+
+/**
+ * Demo sessions on the library's signed tokens: `start()` signs one per sign-in, the socket
+ * handler admits only `isActive()` ones, and `end()` revokes one on every node. Swap `start()`
+ * for your own authentication; the rest does not change.
+ */
+@Injectable()
+export class SessionService {
+  constructor(
+    private readonly tokens: ChannelsTokenService,
+    private readonly revoked: RevokedSessions,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** A signed token for `user`, for the socket and for logout. */
+  start(user: string): Promise<string> {
+    const data: SessionUser = { id: user, session: randomUUID() };
+    return this.tokens.sign(SESSION_TOKEN_SALT, data);
+  }
+
+  /** Whether verified token data is a session that has not ended. */
+  isActive(data: unknown): data is SessionUser {
+    return isSessionUser(data) && !this.revoked.has(data.session);
+  }
+
+  /** Ends the session of a valid token and answers its user; null when the token was not valid. */
+  async end(token: string): Promise<SessionUser | null> {
+    const result = await this.tokens.verify(SESSION_TOKEN_SALT, token);
+    if (!result.ok || !this.isActive(result.data)) return null;
+    // The token was signed before now, so it expires before this anyway.
+    this.revoked.add(result.data.session, Date.now() + this.config.tokenMaxAgeS * 1000);
+    return result.data;
+  }
+}
