@@ -4,9 +4,9 @@ import { Journal } from '../fixtures/room.channel.js';
 import { useTestApp } from '../support/app-scope.js';
 import { CapturedLogger } from '../support/captured-logger.js';
 import { useClients } from '../support/client-scope.js';
-import { BINARY_TARGETS, describeEachTarget } from '../support/matrix.js';
-import { recordMessages } from '../support/message-log.js';
-import { nextEvent, push } from '../support/phoenix-client.js';
+import { BINARY_TARGETS, describeEachTarget, servingBothTransports } from '../support/matrix.js';
+import { recordCloses, recordMessages } from '../support/message-log.js';
+import { collect, eventually, nextEvent, push } from '../support/phoenix-client.js';
 
 function arrayBuffer(...bytes: number[]): ArrayBuffer {
   return new Uint8Array(bytes).buffer;
@@ -18,12 +18,14 @@ function bytesOf(payload: unknown): number[] {
 }
 
 // Binary frames exist in serializer 2.0.0 only.
+// WebSocket only: the server sends binary frames here, and the phoenix client decodes long-poll
+// messages as JSON text only (the long-poll cases follow).
 describeEachTarget(
   'binary payloads',
-  ({ platform, vsn }) => {
+  (target) => {
     const logger = new CapturedLogger();
-    const app = useTestApp(() => conformanceApp(platform, {}, { logger }));
-    const clients = useClients(app, vsn);
+    const app = useTestApp(() => conformanceApp(target.platform, servingBothTransports(), { logger }));
+    const clients = useClients(app, target);
 
     test('an ArrayBuffer push reaches the handler as a Buffer; its binary reply and push arrive as ArrayBuffers', async () => {
       const channel = await clients.joined(await clients.connected(), 'room:bin');
@@ -70,5 +72,42 @@ describeEachTarget(
       );
     });
   },
-  BINARY_TARGETS,
+  BINARY_TARGETS.filter((target) => target.transport === 'websocket'),
+);
+
+// The long-poll client posts an ArrayBuffer base64-encoded; nothing binary can travel back to it.
+describeEachTarget(
+  'binary payloads from a long-poll client',
+  (target) => {
+    const logger = new CapturedLogger();
+    const app = useTestApp(() => conformanceApp(target.platform, servingBothTransports(), { logger }));
+    const clients = useClients(app, target);
+
+    test('an ArrayBuffer push reaches the handler as a Buffer', async () => {
+      const channel = await clients.joined(await clients.connected(), 'room:bin-in');
+      const journal = app.get(Journal);
+      const before = journal.binaryPayloads.length;
+      channel.push('bytes', arrayBuffer(0, 1, 2, 250, 255), 200); // its binary reply cannot come back
+      await eventually(() => journal.binaryPayloads.length > before, 'the bytes handler to run');
+      const received = journal.binaryPayloads.at(-1);
+      expect(Buffer.isBuffer(received)).toBe(true);
+      expect([...(received as Buffer)]).toEqual([0, 1, 2, 250, 255]);
+    });
+
+    test('a binary reply or push for a long-poll client is dropped with a warning, and the channel keeps working', async () => {
+      const socket = await clients.connected();
+      const closes = recordCloses(socket);
+      const channel = await clients.joined(socket, 'room:bin-out');
+      const binaryPushes = collect(channel, 'bytes');
+      await expect(push(channel, 'bytes', arrayBuffer(7, 8), 300)).rejects.toThrow('no reply to bytes');
+      expect(await push(channel, 'echo', { after: 'binary' })).toEqual({ status: 'ok', response: { after: 'binary' } });
+      expect(binaryPushes).toEqual([]);
+      expect(channel.state).toBe('joined');
+      expect(closes).toEqual([]);
+      expect(logger.of('warn', 'LongPoll').map((entry) => entry.message)).toContainEqual(
+        'Binary frames cannot be delivered over long-poll; dropped',
+      );
+    });
+  },
+  BINARY_TARGETS.filter((target) => target.transport === 'longpoll'),
 );

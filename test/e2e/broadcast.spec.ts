@@ -2,13 +2,13 @@ import { Announcer } from '../fixtures/announcer.service.js';
 import { conformanceApp } from '../fixtures/conformance.app.js';
 import { useTestApp } from '../support/app-scope.js';
 import { useClients } from '../support/client-scope.js';
-import { describeEachTarget } from '../support/matrix.js';
+import { describeEachTarget, servingBothTransports } from '../support/matrix.js';
 import { recordMessages } from '../support/message-log.js';
 import { collect, eventually, nextEvent, push } from '../support/phoenix-client.js';
 
-describeEachTarget('broadcast', ({ platform, vsn }) => {
-  const app = useTestApp(() => conformanceApp(platform));
-  const clients = useClients(app, vsn);
+describeEachTarget('broadcast', (target) => {
+  const app = useTestApp(() => conformanceApp(target.platform, servingBothTransports()));
+  const clients = useClients(app, target);
 
   /** One client per nick, each joined to `topic`. */
   async function members(topic: string, ...nicks: string[]) {

@@ -3,17 +3,17 @@ import { Journal } from '../fixtures/room.channel.js';
 import { useTestApp } from '../support/app-scope.js';
 import { CapturedLogger } from '../support/captured-logger.js';
 import { useClients } from '../support/client-scope.js';
-import { describeEachTarget } from '../support/matrix.js';
+import { describeEachTarget, servingBothTransports } from '../support/matrix.js';
 import { recordCloses, recordMessages } from '../support/message-log.js';
 import { eventually, push, sleep } from '../support/phoenix-client.js';
 import { joinRefOf } from '../support/phoenix-internals.js';
 
 const REJOIN_AFTER_MS = 50;
 
-describeEachTarget('channel lifecycle', ({ platform, vsn }) => {
+describeEachTarget('channel lifecycle', (target) => {
   const logger = new CapturedLogger();
-  const app = useTestApp(() => conformanceApp(platform, {}, { logger }));
-  const clients = useClients(app, vsn, { rejoinAfterMs: () => REJOIN_AFTER_MS });
+  const app = useTestApp(() => conformanceApp(target.platform, servingBothTransports(), { logger }));
+  const clients = useClients(app, target, { rejoinAfterMs: () => REJOIN_AFTER_MS });
 
   test('a crash in a handler sends phx_error, the client rejoins by itself, and the socket keeps working', async () => {
     const journal = app.get(Journal);

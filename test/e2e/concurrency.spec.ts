@@ -2,7 +2,7 @@ import type { Channel as PhoenixChannel } from 'phoenix';
 import { conformanceApp } from '../fixtures/conformance.app.js';
 import { useTestApp } from '../support/app-scope.js';
 import { useClients } from '../support/client-scope.js';
-import { describeEachTarget } from '../support/matrix.js';
+import { describeEachTarget, servingBothTransports } from '../support/matrix.js';
 import { eventually } from '../support/phoenix-client.js';
 
 /** Pushes and records, in `arrivals`, the label once the reply comes. */
@@ -10,9 +10,9 @@ function pushRecording(arrivals: string[], channel: PhoenixChannel, event: strin
   channel.push(event, payload, 3000).receive('ok', () => arrivals.push(label));
 }
 
-describeEachTarget('concurrency', ({ platform, vsn }) => {
-  const app = useTestApp(() => conformanceApp(platform));
-  const clients = useClients(app, vsn);
+describeEachTarget('concurrency', (target) => {
+  const app = useTestApp(() => conformanceApp(target.platform, servingBothTransports()));
+  const clients = useClients(app, target);
 
   test('a slow handler on one channel holds up neither heartbeats nor other channels of the socket', async () => {
     const socket = await clients.connected();

@@ -2,15 +2,16 @@ import { ChannelsServer } from '../../lib/index.js';
 import { conformanceApp } from '../fixtures/conformance.app.js';
 import { useTestApp } from '../support/app-scope.js';
 import { useClients } from '../support/client-scope.js';
-import { describeEachTarget } from '../support/matrix.js';
+import { closeCodeSeen, describeEachTarget, servingBothTransports } from '../support/matrix.js';
 import { recordCloses } from '../support/message-log.js';
 import { eventually, push } from '../support/phoenix-client.js';
 
-describeEachTarget('ChannelsServer.disconnect(socketId)', ({ platform, vsn }) => {
-  const app = useTestApp(() => conformanceApp(platform));
-  const clients = useClients(app, vsn);
+describeEachTarget('ChannelsServer.disconnect(socketId)', (target) => {
+  const app = useTestApp(() => conformanceApp(target.platform, servingBothTransports()));
+  const clients = useClients(app, target);
+  const goingAway = closeCodeSeen(target.transport, 1001);
 
-  test('closes every socket with that id with 1001, and no other socket', async () => {
+  test('closes every socket with that id with 1001 (over long-poll: ends the session), and no other socket', async () => {
     const annOnPhone = await clients.connected({ params: { user: 'ann' } });
     const annOnLaptop = await clients.connected({ params: { user: 'ann' } });
     const bobSocket = await clients.connected({ params: { user: 'bob' } });
@@ -23,7 +24,7 @@ describeEachTarget('ChannelsServer.disconnect(socketId)', ({ platform, vsn }) =>
     app.get(ChannelsServer).disconnect('user:ann');
 
     await eventually(() => phoneCloses.length > 0 && laptopCloses.length > 0, 'both of Ann’s sockets closed');
-    expect([phoneCloses[0].code, laptopCloses[0].code]).toEqual([1001, 1001]);
+    expect([phoneCloses[0].code, laptopCloses[0].code]).toEqual([goingAway, goingAway]);
     // Every close happens at once on the server, so these round trips come after any of them.
     expect(await push(bob, 'echo', { n: 1 })).toEqual({ status: 'ok', response: { n: 1 } });
     expect(await push(anonymous, 'echo', { n: 2 })).toEqual({ status: 'ok', response: { n: 2 } });

@@ -3,13 +3,13 @@ import { Journal } from '../fixtures/room.channel.js';
 import { useTestApp } from '../support/app-scope.js';
 import { CapturedLogger } from '../support/captured-logger.js';
 import { useClients } from '../support/client-scope.js';
-import { describeEachTarget } from '../support/matrix.js';
+import { describeEachTarget, servingBothTransports } from '../support/matrix.js';
 import { join } from '../support/phoenix-client.js';
 
-describeEachTarget('join', ({ platform, vsn }) => {
+describeEachTarget('join', (target) => {
   const logger = new CapturedLogger();
-  const app = useTestApp(() => conformanceApp(platform, {}, { logger }));
-  const clients = useClients(app, vsn);
+  const app = useTestApp(() => conformanceApp(target.platform, servingBothTransports(), { logger }));
+  const clients = useClients(app, target);
 
   test('a join handler that returns answers ok with its value', async () => {
     const socket = await clients.connected();

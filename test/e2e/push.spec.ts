@@ -1,12 +1,12 @@
 import { conformanceApp } from '../fixtures/conformance.app.js';
 import { useTestApp } from '../support/app-scope.js';
 import { useClients } from '../support/client-scope.js';
-import { describeEachTarget } from '../support/matrix.js';
+import { describeEachTarget, servingBothTransports } from '../support/matrix.js';
 import { push } from '../support/phoenix-client.js';
 
-describeEachTarget('push', ({ platform, vsn }) => {
-  const app = useTestApp(() => conformanceApp(platform));
-  const clients = useClients(app, vsn);
+describeEachTarget('push', (target) => {
+  const app = useTestApp(() => conformanceApp(target.platform, servingBothTransports()));
+  const clients = useClients(app, target);
 
   async function joinedChannel(topic = 'room:push', params: Record<string, unknown> = { nick: 'ann' }) {
     return clients.joined(await clients.connected(), topic, params);

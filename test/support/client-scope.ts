@@ -1,5 +1,6 @@
 import type { Channel as PhoenixChannel, Socket as PhoenixSocket } from 'phoenix';
 import type { AppHandle } from './app-scope.js';
+import type { Target } from './matrix.js';
 import { connect, createClient, eventually, join, type ClientOptions, type Vsn } from './phoenix-client.js';
 import { transportOf } from './phoenix-internals.js';
 
@@ -47,8 +48,9 @@ export class ClientScope {
 const CLOSED = 3;
 
 /**
- * Disconnects and waits for the WebSocket itself to close. The client's own disconnect callback
- * polls every 150 ms, which would dominate the suite's run time.
+ * Disconnects and waits for the transport itself to close (a LongPoll closes at once, aborting
+ * its requests, and polls no more). The client's own disconnect callback polls every 150 ms,
+ * which would dominate the suite's run time.
  */
 async function closeQuickly(socket: PhoenixSocket): Promise<void> {
   const transport = transportOf(socket);
@@ -56,9 +58,17 @@ async function closeQuickly(socket: PhoenixSocket): Promise<void> {
   if (transport) await eventually(() => transport.readyState === CLOSED, 'the client socket to close');
 }
 
-/** A client scope on the block's app, speaking `vsn`, cleaned up after each test. */
-export function useClients(app: AppHandle, vsn: Vsn, defaults: ClientOptions = {}): ClientScope {
-  const scope = new ClientScope(() => app.current.socketUrl, { vsn, ...defaults });
+/**
+ * A client scope on the block's app, cleaned up after each test: its clients speak the target's
+ * `vsn` over its transport (a bare `vsn`: over WebSocket).
+ */
+export function useClients(
+  app: AppHandle,
+  target: Pick<Target, 'vsn' | 'transport'> | Vsn,
+  defaults: ClientOptions = {},
+): ClientScope {
+  const { vsn, transport } = typeof target === 'string' ? { vsn: target, transport: 'websocket' as const } : target;
+  const scope = new ClientScope(() => app.current.socketUrl, { vsn, via: transport, ...defaults });
   afterEach(() => scope.disconnectAll());
   return scope;
 }

@@ -21,6 +21,11 @@ export function recordMessages(socket: PhoenixSocket): ClientMessage[] {
   return log;
 }
 
+/** The close code the phoenix `LongPoll` reports when the server answers that its session is gone (410). */
+export const LONGPOLL_SESSION_GONE = 3410;
+/** The close code the phoenix `LongPoll` reports when a request fails outright (no server, or status 500). */
+export const LONGPOLL_REQUEST_FAILED = 1011;
+
 /** The close events of the client's connection, from now on. */
 export function recordCloses(socket: PhoenixSocket): Array<{ code: number; reason: string }> {
   const closes: Array<{ code: number; reason: string }> = [];

@@ -1,5 +1,7 @@
-import { Socket as PhoenixSocket, type Channel as PhoenixChannel } from 'phoenix';
+import { LongPoll, Socket as PhoenixSocket, type Channel as PhoenixChannel } from 'phoenix';
 import WebSocket from 'ws';
+import type { TransportName } from '../../lib/index.js';
+import { setCodec, transportClassOf, type Codec } from './phoenix-internals.js';
 
 export type Vsn = '1.0.0' | '2.0.0';
 
@@ -9,13 +11,15 @@ export interface Reply {
 }
 
 /** The 1.0.0 wire format: the phoenix client needs these to speak it (its default is 2.0.0). */
-const v1Codec = {
+const v1Codec: Codec = {
   encode: (msg: unknown, callback: (encoded: string) => void) => callback(JSON.stringify(msg)),
   decode: (raw: string, callback: (decoded: unknown) => void) => callback(JSON.parse(raw)),
 };
 
 export interface ClientOptions {
   vsn?: Vsn;
+  /** `websocket` (on `ws`, the default) or `longpoll` (the client's `LongPoll`, on Node's fetch). */
+  via?: TransportName;
   params?: Record<string, unknown> | (() => Record<string, unknown>);
   authToken?: string;
   heartbeatIntervalMs?: number;
@@ -24,11 +28,11 @@ export interface ClientOptions {
   timeout?: number;
 }
 
-/** The official phoenix client, on `ws` as its WebSocket implementation. */
+/** The official phoenix client, on `ws` as its WebSocket implementation or on its `LongPoll`. */
 export function createClient(url: string, options: ClientOptions = {}): PhoenixSocket {
-  const { vsn = '2.0.0', ...rest } = options;
+  const { vsn = '2.0.0', via = 'websocket', ...rest } = options;
   const socket = new PhoenixSocket(url, {
-    transport: WebSocket as any,
+    transport: via === 'longpoll' ? LongPoll : (WebSocket as any),
     vsn,
     ...(vsn === '1.0.0' ? v1Codec : {}),
     heartbeatIntervalMs: 30_000,
@@ -36,6 +40,9 @@ export function createClient(url: string, options: ClientOptions = {}): PhoenixS
     rejoinAfterMs: () => 50,
     ...rest,
   } as any);
+  // Over LongPoll the client keeps its 2.0.0 codec whatever the options say; 1.0.0 is what
+  // clients before phoenix 1.4 spoke over long-poll, so the codec is set on the socket itself.
+  if (vsn === '1.0.0' && transportClassOf(socket) === LongPoll) setCodec(socket, v1Codec);
   return socket;
 }
 

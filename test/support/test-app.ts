@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { INestApplication, LoggerService, LogLevel, ModuleMetadata, Type } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -41,6 +43,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       ? await NestFactory.create(TestAppModule, new FastifyAdapter(), { logger })
       : await NestFactory.create(TestAppModule, { logger });
   await options.configure?.(app);
+  const destroyUnusedConnections = trackUnusedConnections(app.getHttpServer());
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const path = options.channels?.path ?? '/socket';
@@ -48,7 +51,34 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     app,
     port: address.port,
     socketUrl: `ws://127.0.0.1:${address.port}${path}`,
-    close: () => app.close(),
+    close: async () => {
+      const sweep = setInterval(destroyUnusedConnections, 50);
+      destroyUnusedConnections();
+      try {
+        await app.close();
+      } finally {
+        clearInterval(sweep);
+      }
+    },
+  };
+}
+
+/**
+ * Closing the HTTP server waits for every connection that is not idle, and to Node a connection
+ * that never sent a request is not idle (it awaits its headers). fetch leaves such connections
+ * open when the phoenix LongPoll aborts a request it was about to send, as it does on
+ * disconnect, so the app would take until the headers timeout to close. Closing them loses nothing.
+ */
+function trackUnusedConnections(server: Server): () => void {
+  const unused = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    unused.add(socket);
+    socket.once('data', () => unused.delete(socket));
+    socket.once('close', () => unused.delete(socket));
+  });
+  return () => {
+    for (const socket of unused) socket.destroy();
+    unused.clear();
   };
 }
 
