@@ -5,7 +5,9 @@ import { AppModule } from './app.module.js';
 import { APP_CONFIG, DEMO_TOKEN_SECRET, type AppConfig } from './config/app-config.js';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule);
+  // forceCloseConnections: a long-poll client may leave a kept-alive connection that never sent
+  // a request, and server.close() would wait for it until Node's headers timeout.
+  const app = await NestFactory.create(AppModule, { forceCloseConnections: true });
   // On SIGTERM/SIGINT: close every socket with 1012 (clients reconnect), then exit with 0.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   const config = app.get<AppConfig>(APP_CONFIG);
