@@ -1,0 +1,66 @@
+import { ALL_SERVERS, FULL, QUICK, type BenchConfig } from './config.js';
+import type { ServerKind } from './servers/bench-server.interface.js';
+
+export type Command = 'compare' | 'profile' | 'soak' | 'report';
+
+export interface CliOptions {
+  command: Command;
+  config: BenchConfig;
+  /** Length of the soak; 5 minutes as in the issue unless `--soak=<minutes>`. */
+  soakMinutes: number;
+  /** `--report=<file>`: a saved run's JSON to render again, without measuring. */
+  reportFrom?: string;
+}
+
+const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [--sizes=1000,5000] [--profile | --soak | --report=F]
+  --quick      N = 1000,2000 and lighter measurements: about a minute and a half
+  --servers    any of ${ALL_SERVERS.join(', ')}
+  --passes     repetitions (fresh processes each), default 3
+  --sizes      subscriber counts, default 1000,5000,10000,19000
+  --profile    the V8 CPU profiler (as node --cpu-prof) around nestjs-channels' hot paths at 10k; top frames
+  --soak[=min] 19,000 nestjs-channels connections heartbeating for 5 minutes (or min); RSS over time
+  --report=F   render the tables of a saved run (bench/results/*.json) again, without measuring`;
+
+function list(value: string): string[] {
+  return value.split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+function positiveInteger(flag: string, value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new TypeError(`${flag} must be a positive integer, got "${value}"\n${USAGE}`);
+  return parsed;
+}
+
+/** Parses the flags after `npm run bench --`; an unknown flag is an error, with the usage. */
+export function parseCli(argv: string[]): CliOptions {
+  let command: Command = 'compare';
+  let soakMinutes = 5;
+  let reportFrom: string | undefined;
+  let config: BenchConfig = argv.includes('--quick') ? { ...QUICK } : { ...FULL };
+  for (const arg of argv) {
+    const [flag, value = ''] = arg.split('=', 2) as [string, string?];
+    if (flag === '--quick') continue;
+    else if (flag === '--profile') command = 'profile';
+    else if (flag === '--soak') {
+      command = 'soak';
+      if (value) soakMinutes = positiveInteger(flag, value);
+    }
+    else if (flag === '--report') {
+      if (!value) throw new TypeError(`--report needs a file: --report=bench/results/latest.json\n${USAGE}`);
+      command = 'report';
+      reportFrom = value;
+    } else if (flag === '--passes') config = { ...config, passes: positiveInteger(flag, value) };
+    else if (flag === '--sizes') config = { ...config, sizes: list(value).map((size) => positiveInteger(flag, size)) };
+    else if (flag === '--servers') {
+      const servers = list(value);
+      const unknown = servers.filter((server) => !ALL_SERVERS.includes(server as ServerKind));
+      if (unknown.length > 0 || servers.length === 0) throw new TypeError(`unknown server(s) "${unknown.join(', ')}"\n${USAGE}`);
+      // Keep the table order whatever the flag's order.
+      config = { ...config, servers: ALL_SERVERS.filter((server) => servers.includes(server)) };
+    } else if (flag === '--help' || flag === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else throw new TypeError(`unknown option "${arg}"\n${USAGE}`);
+  }
+  return { command, config, soakMinutes, reportFrom };
+}

@@ -1,0 +1,88 @@
+import { nowMicros } from '../harness/clock.js';
+import { serveCommands } from '../harness/ipc.js';
+import { sourceAddressFor } from '../harness/source-addresses.js';
+import type { BenchConnection, ClientProtocol, OpenConnection } from './bench-connection.interface.js';
+import { DeliveryCounter } from './delivery-counter.js';
+import { PhoenixV2Connection } from './phoenix-v2.connection.js';
+import { SocketIoConnection } from './socketio.connection.js';
+
+/** How a batch of connects or joins went. */
+export interface BatchReport {
+  ms: number;
+  succeeded: number;
+  failed: number;
+  firstError: string | null;
+}
+
+export interface ConnectArgs {
+  baseUrl: string;
+  count: number;
+  firstIndex: number;
+  topic: string;
+  concurrency: number;
+  heartbeatMs?: number;
+}
+
+const OPENERS: Record<ClientProtocol, OpenConnection> = {
+  'phoenix-v2': (url, address, counter) => PhoenixV2Connection.open(url, address, counter),
+  socketio: (url, address, counter) => SocketIoConnection.open(url, address, counter),
+};
+
+/** Runs `task(i)` for i in [0, count) with at most `concurrency` in flight. */
+async function inBatches(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<BatchReport> {
+  const started = nowMicros();
+  let next = 0;
+  let failed = 0;
+  let firstError: string | null = null;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      try {
+        await task(i);
+      } catch (error) {
+        failed++;
+        firstError ??= error instanceof Error ? error.message : String(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  return { ms: (nowMicros() - started) / 1000, succeeded: count - failed, failed, firstError };
+}
+
+/**
+ * A load-generator process: holds its share of the client sockets (each with a global index),
+ * counts what they receive, and reports to the runner.
+ */
+function main(): void {
+  const protocol = process.argv[2] as ClientProtocol;
+  const open = OPENERS[protocol];
+  if (!open) throw new Error(`unknown client protocol "${protocol}"`);
+  const counter = new DeliveryCounter();
+  const connections: Array<{ index: number; connection: BenchConnection }> = [];
+
+  serveCommands(
+    {
+      /** Opens `count` sockets to `baseUrl` numbered from `firstIndex`, each joining `topic`. */
+      connect: (args: ConnectArgs) =>
+        inBatches(args.count, args.concurrency, async (i) => {
+          const index = args.firstIndex + i;
+          const connection = await open(args.baseUrl, sourceAddressFor(index), counter);
+          connections.push({ index, connection });
+          await connection.join(args.topic);
+          if (args.heartbeatMs) connection.startHeartbeat(args.heartbeatMs);
+        }),
+      /** Every socket also joins its own topic `prefix<index>`. */
+      joinOwn: (args: { prefix: string; concurrency: number }) =>
+        inBatches(connections.length, args.concurrency, (i) =>
+          connections[i]!.connection.join(`${args.prefix}${connections[i]!.index}`),
+        ),
+      arm: (args: { expected: number; latency: boolean }) => counter.arm(args.expected, args.latency),
+      done: (args: { timeoutMs: number }) => counter.done(args.timeoutMs),
+      /** Sockets still open (the server may close idle ones). */
+      openCount: () => connections.filter(({ connection }) => connection.isOpen).length,
+    },
+    { pid: process.pid },
+  );
+}
+
+main();

@@ -1,0 +1,36 @@
+import { io, type Socket } from 'socket.io-client';
+import type { BenchPayload } from '../harness/payload.js';
+import type { BenchConnection } from './bench-connection.interface.js';
+import type { DeliveryCounter } from './delivery-counter.js';
+
+/** A socket.io-client socket over WebSocket only (no long-polling upgrade dance). */
+export class SocketIoConnection implements BenchConnection {
+  private constructor(private readonly socket: Socket) {}
+
+  static open(baseUrl: string, localAddress: string, counter: DeliveryCounter): Promise<SocketIoConnection> {
+    // `localAddress` is passed through to `ws` by engine.io-client, though its types omit it.
+    const options = { transports: ['websocket'], forceNew: true, reconnection: false, localAddress };
+    const socket = io(baseUrl, options as Parameters<typeof io>[1]);
+    socket.on('msg', (payload: BenchPayload) => counter.arrived(() => payload.t));
+    return new Promise((resolve, reject) => {
+      socket.once('connect', () => resolve(new SocketIoConnection(socket)));
+      socket.once('connect_error', reject);
+    });
+  }
+
+  async join(topic: string): Promise<void> {
+    const answer: unknown = await this.socket.timeout(30_000).emitWithAck('join', topic);
+    if (answer !== 'ok') throw new Error(`join of ${topic} answered ${JSON.stringify(answer)}`);
+  }
+
+  /** Socket.IO's heartbeat is the server's ping, answered by the client library itself. */
+  startHeartbeat(): void {}
+
+  get isOpen(): boolean {
+    return this.socket.connected;
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+}

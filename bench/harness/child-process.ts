@@ -1,0 +1,35 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+
+let tasksetAvailable: boolean | undefined;
+
+/** Whether `taskset` exists here (util-linux); without it processes run unpinned. */
+export function hasTaskset(): boolean {
+  tasksetAvailable ??= spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+  return tasksetAvailable;
+}
+
+export interface NodeChildOptions {
+  /** CPU to pin the process to (all its threads), when taskset exists. */
+  cpu?: number;
+  /** Extra flags for node (`--expose-gc`, `--cpu-prof`, ...). */
+  nodeFlags?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+function quote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Starts `node script ...args` in a fresh process with an IPC channel to this one (like
+ * `child_process.fork`), its open-file soft limit raised to the hard limit, and pinned to `cpu`.
+ * The IPC descriptor survives `bash -c ... exec taskset ... exec node` because both exec.
+ */
+export function spawnNode(script: string, args: string[], options: NodeChildOptions = {}): ChildProcess {
+  const pin = options.cpu !== undefined && hasTaskset() ? `taskset -c ${options.cpu} ` : '';
+  const words = [process.execPath, ...(options.nodeFlags ?? []), script, ...args].map(quote).join(' ');
+  return spawn('bash', ['-c', `ulimit -n "$(ulimit -Hn)" && exec ${pin}${words}`], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, ...options.env },
+  });
+}

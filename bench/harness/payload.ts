@@ -1,0 +1,48 @@
+import { nowMicros } from './clock.js';
+
+/** Topic every subscriber of the fan-out scenarios joins. */
+export const FANOUT_TOPIC = 'bench:all';
+/** Prefix of the per-socket topics of the many-topics scenario (`bench:s:<index>`). */
+export const OWN_TOPIC_PREFIX = 'bench:s:';
+/** Event name of every broadcast. */
+export const BROADCAST_EVENT = 'msg';
+
+/**
+ * What every server broadcasts: a sequence number, the send time on the shared monotonic clock
+ * (integer microseconds; clients read it to measure latency) and filler so that the Phoenix V2
+ * frame `[null,null,"bench:all","msg",{...}]` is about 110 bytes.
+ */
+export interface BenchPayload {
+  seq: number;
+  t: number;
+  body: string;
+}
+
+const FILLER = 'x'.repeat(46);
+
+export function makePayload(seq: number): BenchPayload {
+  return { seq, t: Math.round(nowMicros()), body: FILLER };
+}
+
+/** The Phoenix V2 broadcast frame text, as nestjs-channels encodes it. */
+export function encodeV2Broadcast(topic: string, event: string, payload: unknown): string {
+  return JSON.stringify([null, null, topic, event, payload]);
+}
+
+const T_FIELD = Buffer.from('"t":');
+
+/**
+ * The send time carried in a received frame, found without parsing the JSON (the clients share
+ * one core and must not be the bottleneck). NaN when absent.
+ */
+export function sendTimeIn(frame: Buffer): number {
+  const at = frame.indexOf(T_FIELD);
+  if (at < 0) return NaN;
+  let value = 0;
+  for (let i = at + T_FIELD.length; i < frame.length; i++) {
+    const digit = frame[i]! - 48;
+    if (digit < 0 || digit > 9) break;
+    value = value * 10 + digit;
+  }
+  return value;
+}

@@ -1,0 +1,49 @@
+import { parseCli } from './cli-options.js';
+import type { BenchConfig } from './config.js';
+import { describeMachine } from './harness/machine.js';
+import { renderMarkdown } from './report/markdown.js';
+import { ResultSet } from './report/result-set.js';
+import { readResults, writeRawResults, writeReport } from './report/write-results.js';
+import { runProfile } from './profile/run-profile.js';
+import { runSoak } from './scenarios/soak.js';
+import { runServerPass, type ServerPassResult } from './scenarios/server-pass.js';
+
+const log = (line: string) => console.log(line);
+
+/**
+ * Every pass runs every server once, each with fresh processes; the order rotates from pass to
+ * pass so that a slow moment on a shared machine does not always hit the same server.
+ */
+async function compare(config: BenchConfig): Promise<void> {
+  const machine = describeMachine();
+  const started = Date.now();
+  const results: ServerPassResult[] = [];
+  for (let pass = 0; pass < config.passes; pass++) {
+    const order = config.servers.map((_, i) => config.servers[(i + pass) % config.servers.length]!);
+    log(`pass ${pass + 1}/${config.passes}: ${order.join(', ')}`);
+    for (const kind of order) results.push(await runServerPass(config, kind, pass, log));
+  }
+  const set = new ResultSet(config, machine, results, (Date.now() - started) / 1000);
+  log(`raw results: ${writeRawResults(set)}`);
+  report(set);
+}
+
+/** Prints the markdown report of `set` and writes it next to its JSON. */
+function report(set: ResultSet): void {
+  const markdown = renderMarkdown(set);
+  log(`\n${markdown}`);
+  for (const path of writeReport(set, markdown)) log(`written: ${path}`);
+}
+
+async function main(): Promise<void> {
+  const { command, config, soakMinutes, reportFrom } = parseCli(process.argv.slice(2));
+  if (command === 'report') report(readResults(reportFrom!));
+  else if (command === 'profile') await runProfile(config, log);
+  else if (command === 'soak') await runSoak(soakMinutes, log);
+  else await compare(config);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,28 @@
+import type { BenchPayload } from '../harness/payload.js';
+
+/** The servers compared; each lives in `<kind>.server.ts`. */
+export type ServerKind = 'nestjs-channels' | 'ws-prebuilt' | 'ws-send' | 'socketio';
+
+/** Options the runner passes to a server process (JSON in argv). */
+export interface ServerOptions {
+  /**
+   * PubSub option for nestjs-channels (e.g. a `redis://` URL), for the multi-node scenarios to
+   * come: two processes on one Redis, broadcast on one and subscribers on the other.
+   */
+  pubsub?: string;
+  /** nestjs-channels idle timeout; default: an hour (heartbeats off, see `heartbeats.ts`). */
+  idleTimeoutMs?: number;
+}
+
+/**
+ * One server under test, as the broadcast driver sees it: every kind receives the same payload
+ * object and puts it on the wire in its own protocol.
+ */
+export interface BenchServer {
+  /** Port on 127.0.0.1. */
+  readonly port: number;
+  /** Sends `payload` as event `msg` to every client joined to `topic`. */
+  broadcast(topic: string, payload: BenchPayload): void;
+  /** Bytes of the WebSocket message one subscriber of `topic` receives for `payload` (frame header excluded). */
+  messageBytes(topic: string, payload: BenchPayload): number;
+}

@@ -1,0 +1,63 @@
+import { makePayload } from '../harness/payload.js';
+import { serveCommands } from '../harness/ipc.js';
+import type { BenchServer, ServerKind, ServerOptions } from './bench-server.interface.js';
+import { BroadcastDriver } from './broadcast-driver.js';
+import { CpuProfiler } from './cpu-profiler.js';
+import { startNestjsChannels } from './nestjs-channels.server.js';
+import { startSocketIo } from './socketio.server.js';
+import { startWsPrebuilt } from './ws-prebuilt.server.js';
+import { startWsSend } from './ws-send.server.js';
+
+/** Memory after a full GC, in bytes. */
+export interface MemorySample {
+  rss: number;
+  heapUsed: number;
+  external: number;
+}
+
+const STARTERS: Record<ServerKind, (options: ServerOptions) => Promise<BenchServer>> = {
+  'nestjs-channels': startNestjsChannels,
+  'ws-prebuilt': startWsPrebuilt,
+  'ws-send': startWsSend,
+  socketio: startSocketIo,
+};
+
+function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('server process needs --expose-gc');
+  // Twice: the first pass can leave objects that only the second finds unreachable (weak refs, finalizers).
+  gc();
+  gc();
+}
+
+async function main(): Promise<void> {
+  const kind = process.argv[2] as ServerKind;
+  const options = JSON.parse(process.argv[3] ?? '{}') as ServerOptions;
+  const start = STARTERS[kind];
+  if (!start) throw new Error(`unknown server kind "${kind}"`);
+  const server = await start(options);
+  const driver = new BroadcastDriver(server);
+  const profiler = new CpuProfiler();
+  serveCommands(
+    {
+      memory: (): MemorySample => {
+        collectGarbage();
+        const { rss, heapUsed, external } = process.memoryUsage();
+        return { rss, heapUsed, external };
+      },
+      cpu: () => process.cpuUsage(),
+      burst: (args) => driver.burst(args),
+      paced: (args) => driver.paced(args),
+      eachTopic: (args) => driver.eachTopic(args),
+      messageBytes: (args: { topic: string }) => server.messageBytes(args.topic, makePayload(1)),
+      profileStart: () => profiler.start(),
+      profileStop: (args: { path: string }) => profiler.stop(args.path),
+    },
+    { port: server.port, pid: process.pid },
+  );
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
