@@ -94,7 +94,7 @@ export class PubSub implements OnModuleInit, OnApplicationShutdown {
   dispatch(message: BroadcastMessage): void {
     const subscribers = this.topics.get(message.topic);
     if (!subscribers) return;
-    const broadcast = new EncodedBroadcast(message);
+    const broadcast = new EncodedBroadcast(message, subscribers.size > 1);
     // Map iteration tolerates subscribers leaving mid-dispatch, so no copy is made per broadcast.
     for (const subscriber of subscribers.values()) {
       if (message.from !== undefined && subscriber.subscriberId === message.from) continue;
