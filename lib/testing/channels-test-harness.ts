@@ -1,9 +1,12 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { ChannelsRuntime } from '../channels-runtime.js';
+import { Presence } from '../presence/presence.js';
+import type { Presences } from '../presence/presence.types.js';
 import type { ConnectInfo } from '../interfaces/socket-handler.interface.js';
 import { SERIALIZERS } from '../serializers/serializer-registry.js';
 import { CallSite, ChannelAssertionError, ConnectionRefusedError } from './errors.js';
 import { InProcessTransport } from './in-process-transport.js';
+import { awaitPresence } from './presence-assertions.js';
 import { TestSocket } from './test-socket.js';
 import { resolveTimeouts, type ChannelsTestOptions, type Timeouts } from './timeouts.js';
 import { TopicSubscription } from './topic-subscription.js';
@@ -28,6 +31,7 @@ export class ChannelsTestHarness {
 
   private constructor(
     private readonly runtime: ChannelsRuntime,
+    private readonly presence: Presence,
     private readonly timeouts: Timeouts,
   ) {}
 
@@ -44,7 +48,21 @@ export class ChannelsTestHarness {
     } catch {
       throw new Error('ChannelsTestHarness.create(): the module has no ChannelsModule; import ChannelsModule.forRoot() in it');
     }
-    return new ChannelsTestHarness(runtime, timeouts);
+    return new ChannelsTestHarness(runtime, app.get(Presence, { strict: false }), timeouts);
+  }
+
+  /**
+   * Resolves with the presence list of `topic` once it holds `key` with a meta matching `meta`
+   * (subset match, like `toMatchObject`; any meta when omitted); fails after the timeout with the
+   * list it last saw.
+   */
+  assertPresence(topic: string, key: string, meta?: Record<string, unknown>, timeoutMs = this.timeouts.assert): Promise<Presences> {
+    return awaitPresence(this.presence, new CallSite(this.assertPresence), 'assertPresence', topic, key, meta, true, timeoutMs);
+  }
+
+  /** Resolves once `topic` has no presence under `key` (with a meta matching `meta`, if given). */
+  async refutePresence(topic: string, key: string, meta?: Record<string, unknown>, timeoutMs = this.timeouts.assert): Promise<void> {
+    await awaitPresence(this.presence, new CallSite(this.refutePresence), 'refutePresence', topic, key, meta, false, timeoutMs);
   }
 
   /**
