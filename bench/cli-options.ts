@@ -18,6 +18,7 @@ const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [-
   --passes     repetitions (fresh processes each), default 3
   --sizes      subscriber counts, default 1000,5000,10000,19000
   --profile    the V8 CPU profiler (as node --cpu-prof) around nestjs-channels' hot paths at 10k; top frames
+  --no-redis   skip the two-node scenarios on Redis (REDIS_URL, default redis://127.0.0.1:6379)
   --soak[=min] 19,000 nestjs-channels connections heartbeating for 5 minutes (or min); RSS over time
   --report=F   render the tables of a saved run (bench/results/*.json) again, without measuring`;
 
@@ -41,6 +42,7 @@ export function parseCli(argv: string[]): CliOptions {
     const [flag, value = ''] = arg.split('=', 2) as [string, string?];
     if (flag === '--quick') continue;
     else if (flag === '--profile') command = 'profile';
+    else if (flag === '--no-redis') config = { ...config, redis: null };
     else if (flag === '--soak') {
       command = 'soak';
       if (value) soakMinutes = positiveInteger(flag, value);

@@ -16,7 +16,21 @@ export interface BenchConfig {
   /** Paced broadcasts per latency measurement, sent at this many deliveries per second. */
   pacedCount: number;
   pacedDeliveriesPerSecond: number;
+  /** Two nodes on Redis (fan-out A -> subscribers on B, presence churn); skipped with `--no-redis`. */
+  redis: RedisScenarioConfig | null;
 }
+
+/** The two-node scenarios, run once per pass when nestjs-channels is among the servers. */
+export interface RedisScenarioConfig {
+  /** Where Redis is; `REDIS_URL` or the local default. Every run uses a key prefix of its own. */
+  url: string;
+  /** Subscriber counts on node B. */
+  sizes: number[];
+  /** Presences joined (then left) on each node in the churn burst. */
+  churnPerNode: number;
+}
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** The order servers appear in tables; the first is the baseline of every ratio. */
 export const ALL_SERVERS: ServerKind[] = ['ws-prebuilt', 'nestjs-channels', 'ws-send', 'socketio'];
@@ -32,6 +46,7 @@ export const FULL: BenchConfig = {
   idleSamples: 5,
   pacedCount: 5,
   pacedDeliveriesPerSecond: 30_000,
+  redis: { url: REDIS_URL, sizes: [1000, 5000], churnPerNode: 1000 },
 };
 
 export const QUICK: BenchConfig = {
@@ -41,6 +56,7 @@ export const QUICK: BenchConfig = {
   deliveries: 15_000,
   warmupDeliveries: 4000,
   idleSamples: 3,
+  redis: { url: REDIS_URL, sizes: [1000], churnPerNode: 500 },
 };
 
 /** Where the memory-per-connection target is read: 10k as in the issue, or the largest size measured. */

@@ -6,6 +6,7 @@ import { ResultSet } from './report/result-set.js';
 import { readResults, writeRawResults, writeReport } from './report/write-results.js';
 import { runProfile } from './profile/run-profile.js';
 import { runSoak } from './scenarios/soak.js';
+import { runRedisPass, type RedisPassResult } from './scenarios/redis-pass.js';
 import { runServerPass, type ServerPassResult } from './scenarios/server-pass.js';
 
 const log = (line: string) => console.log(line);
@@ -18,12 +19,16 @@ async function compare(config: BenchConfig): Promise<void> {
   const machine = describeMachine();
   const started = Date.now();
   const results: ServerPassResult[] = [];
+  const redis: RedisPassResult[] = [];
+  // The two-node scenarios are about nestjs-channels alone: a run narrowed to other servers skips them.
+  const redisScenario = config.servers.includes('nestjs-channels') ? config.redis : null;
   for (let pass = 0; pass < config.passes; pass++) {
     const order = config.servers.map((_, i) => config.servers[(i + pass) % config.servers.length]!);
-    log(`pass ${pass + 1}/${config.passes}: ${order.join(', ')}`);
+    log(`pass ${pass + 1}/${config.passes}: ${order.join(', ')}${redisScenario ? ', two nodes on Redis' : ''}`);
     for (const kind of order) results.push(await runServerPass(config, kind, pass, log));
+    if (redisScenario) redis.push(await runRedisPass(config, redisScenario, pass, log));
   }
-  const set = new ResultSet(config, machine, results, (Date.now() - started) / 1000);
+  const set = new ResultSet(config, machine, results, (Date.now() - started) / 1000, redis);
   log(`raw results: ${writeRawResults(set)}`);
   report(set);
 }

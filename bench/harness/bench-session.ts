@@ -35,3 +35,38 @@ export async function withSession<T>(
     ]);
   }
 }
+
+/** Client processes to start with `withNodes`: a pool per group of sockets. */
+export interface PoolSpec {
+  protocol: ClientProtocol;
+  maxSockets: number;
+}
+
+/**
+ * Several server processes of one kind (the nodes of a cluster, each with its own options and
+ * CPU) and several client pools, booted in parallel; every process is stopped whatever happens.
+ * `body` may stop a pool itself (`ClientPool.stop` is idempotent).
+ */
+export async function withNodes<T>(
+  kind: ServerKind,
+  nodes: ServerProcessOptions[],
+  pools: PoolSpec[],
+  body: (servers: ServerProcess[], clients: ClientPool[]) => Promise<T>,
+): Promise<T> {
+  const booting = nodes.map((options) => ServerProcess.start(kind, options));
+  const clientsBooting = pools.map((pool) => ClientPool.start(pool.protocol, pool.maxSockets));
+  const [servers, clients] = await Promise.all([Promise.allSettled(booting), Promise.allSettled(clientsBooting)]);
+  try {
+    const failed = [...servers, ...clients].find((outcome) => outcome.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    return await body(
+      servers.map((outcome) => (outcome as PromiseFulfilledResult<ServerProcess>).value),
+      clients.map((outcome) => (outcome as PromiseFulfilledResult<ClientPool>).value),
+    );
+  } finally {
+    await Promise.all([
+      ...servers.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.stop() : undefined)),
+      ...clients.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.stop() : undefined)),
+    ]);
+  }
+}

@@ -4,6 +4,8 @@ import { nowMicros } from './clock.js';
 export const FANOUT_TOPIC = 'bench:all';
 /** Prefix of the per-socket topics of the many-topics scenario (`bench:s:<index>`). */
 export const OWN_TOPIC_PREFIX = 'bench:s:';
+/** Topic whose joins are tracked by nestjs-channels' Presence (presence churn scenario). */
+export const PRESENCE_TOPIC = 'bench:presence';
 /** Event name of every broadcast. */
 export const BROADCAST_EVENT = 'msg';
 

@@ -13,6 +13,8 @@ export const SERVER_CPU = 0;
 export interface ServerProcessOptions extends ServerOptions {
   /** Extra node flags, e.g. `--cpu-prof` for the profiling run. */
   nodeFlags?: string[];
+  /** CPU to pin this server to; default `SERVER_CPU` (the two-node scenarios place each node). */
+  cpu?: number;
 }
 
 /** A server under test in its own fresh process, driven over IPC. */
@@ -24,9 +26,9 @@ export class ServerProcess {
   ) {}
 
   static async start(kind: ServerKind, options: ServerProcessOptions = {}): Promise<ServerProcess> {
-    const { nodeFlags = [], ...serverOptions } = options;
+    const { nodeFlags = [], cpu = SERVER_CPU, ...serverOptions } = options;
     const child = spawnNode(SERVER_MAIN, [kind, JSON.stringify(serverOptions)], {
-      cpu: SERVER_CPU,
+      cpu,
       nodeFlags: ['--expose-gc', ...nodeFlags],
     });
     const peer = new ChildPeer(`server ${kind}`, child);
@@ -61,6 +63,11 @@ export class ServerProcess {
 
   messageBytes(topic: string): Promise<number> {
     return this.peer.request('messageBytes', { topic });
+  }
+
+  /** Presences listed on `topic` by this node's `Presence` (metas, every node's): nestjs-channels only. */
+  presenceCount(topic: string): Promise<number> {
+    return this.peer.request('presenceCount', { topic });
   }
 
   /** Starts the V8 CPU profiler in the server (see `CpuProfiler`). */

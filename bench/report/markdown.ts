@@ -5,6 +5,7 @@ import type { ServerKind } from '../servers/bench-server.interface.js';
 import { formatRatio, formatSummary, sizeLabel } from './format.js';
 import { METRICS, type MetricKey } from './metrics.js';
 import type { ResultSet } from './result-set.js';
+import { redisTables } from './redis-tables.js';
 import { evaluateTargets } from './targets.js';
 
 function row(cells: string[]): string {
@@ -108,6 +109,7 @@ export function renderMarkdown(set: ResultSet): string {
     ...metricTable(set, 'connect', sizes),
     ...metricTable(set, 'manyTopics', [set.manyTopicsSize]),
     ...metricTable(set, 'manyTopicsJoin', [set.manyTopicsSize]),
+    ...redisTables(set),
   ];
   const errors = set.errors();
   if (errors.length > 0) lines.push('### Errors', '', ...errors.map((error) => `- ${error}`), '');

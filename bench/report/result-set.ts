@@ -1,6 +1,7 @@
 import type { BenchConfig } from '../config.js';
 import type { MachineDescription } from '../harness/machine.js';
 import { summarize, type Summary } from '../harness/stats.js';
+import type { RedisPassResult, TwoNodeStep } from '../scenarios/redis-pass.js';
 import type { ServerPassResult } from '../scenarios/server-pass.js';
 import type { ServerKind } from '../servers/bench-server.interface.js';
 import { METRICS, type MetricKey } from './metrics.js';
@@ -12,7 +13,17 @@ export class ResultSet {
     readonly machine: MachineDescription,
     readonly results: ServerPassResult[],
     readonly durationS: number,
+    /** The two-node scenarios on Redis, one entry per pass (none when skipped). */
+    readonly redis: RedisPassResult[] = [],
   ) {}
+
+  /** A two-node figure at `n`, summarized over the passes that measured it. */
+  redisSummary(n: number, read: (step: TwoNodeStep) => number | null): Summary | null {
+    return summarize(this.redis.map((pass) => {
+      const step = pass.steps.find((candidate) => candidate.n === n);
+      return step ? read(step) : null;
+    }));
+  }
 
   /** The metric for `server` at `n`, one value per pass (null where the pass has none). */
   values(metric: MetricKey, server: ServerKind, n: number): Array<number | null> {
@@ -39,7 +50,10 @@ export class ResultSet {
   }
 
   errors(): string[] {
-    return this.results.filter((result) => result.error).map((result) => `pass ${result.pass + 1}, ${result.server}: ${result.error}`);
+    return [
+      ...this.results.filter((result) => result.error).map((result) => `pass ${result.pass + 1}, ${result.server}: ${result.error}`),
+      ...this.redis.filter((result) => result.error).map((result) => `pass ${result.pass + 1}, two nodes on Redis: ${result.error}`),
+    ];
   }
 
   /** The largest N the many-topics scenario ran at. */

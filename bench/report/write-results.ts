@@ -16,7 +16,7 @@ function resultName(config: BenchConfig): string {
 
 function jsonOf(set: ResultSet, withTargets: boolean): string {
   const targets = withTargets ? { targets: evaluateTargets(set) } : {};
-  const json = { config: set.config, machine: set.machine, durationS: set.durationS, ...targets, results: set.results };
+  const json = { config: set.config, machine: set.machine, durationS: set.durationS, ...targets, results: set.results, redis: set.redis };
   return `${JSON.stringify(json, null, 2)}\n`;
 }
 
@@ -39,6 +39,8 @@ export function writeReport(set: ResultSet, markdown: string): string[] {
 
 /** A run saved by `writeRawResults`, to render its report again (`--report=<file>`). */
 export function readResults(path: string): ResultSet {
-  const json = JSON.parse(readFileSync(path, 'utf8')) as Pick<ResultSet, 'config' | 'machine' | 'durationS' | 'results'>;
-  return new ResultSet(json.config, json.machine, json.results, json.durationS);
+  const json = JSON.parse(readFileSync(path, 'utf8')) as Pick<ResultSet, 'config' | 'machine' | 'durationS' | 'results'> & Partial<Pick<ResultSet, 'redis'>>;
+  // Runs saved before the Redis scenarios existed have neither `config.redis` nor `redis`.
+  const config = { ...json.config, redis: json.config.redis ?? null };
+  return new ResultSet(config, json.machine, json.results, json.durationS, json.redis ?? []);
 }

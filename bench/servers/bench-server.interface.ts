@@ -6,10 +6,14 @@ export type ServerKind = 'nestjs-channels' | 'ws-prebuilt' | 'ws-send' | 'socket
 /** Options the runner passes to a server process (JSON in argv). */
 export interface ServerOptions {
   /**
-   * PubSub option for nestjs-channels (e.g. a `redis://` URL), for the multi-node scenarios to
-   * come: two processes on one Redis, broadcast on one and subscribers on the other.
+   * PubSub option for nestjs-channels (a `redis://` URL), for the two-node scenarios: two
+   * processes on one Redis, broadcast on one and subscribers on the other.
    */
   pubsub?: string;
+  /** Redis key prefix with `pubsub`: unique per run, so that runs sharing a Redis never cross. */
+  redisPrefix?: string;
+  /** nestjs-channels Presence timing (the presence churn scenario shortens the defaults). */
+  presence?: { broadcastPeriodMs: number; downPeriodMs: number };
   /** nestjs-channels idle timeout; default: an hour (heartbeats off, see `heartbeats.ts`). */
   idleTimeoutMs?: number;
 }
@@ -25,4 +29,6 @@ export interface BenchServer {
   broadcast(topic: string, payload: BenchPayload): void;
   /** Bytes of the WebSocket message one subscriber of `topic` receives for `payload` (frame header excluded). */
   messageBytes(topic: string, payload: BenchPayload): number;
+  /** Presences (metas) on `topic` as this node lists them; only servers with presence have it. */
+  presenceCount?(topic: string): Promise<number>;
 }

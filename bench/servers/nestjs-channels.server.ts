@@ -1,18 +1,32 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Channel, ChannelsModule, ChannelsServer, Join } from '../../lib/index.js';
-import { BROADCAST_EVENT, encodeV2Broadcast } from '../harness/payload.js';
+import { Channel, ChannelSocket, ChannelsModule, ChannelsServer, Join, Presence, type Socket } from '../../lib/index.js';
+import { BROADCAST_EVENT, encodeV2Broadcast, PRESENCE_TOPIC } from '../harness/payload.js';
 import type { BenchServer, ServerOptions } from './bench-server.interface.js';
 import { IDLE_TIMEOUT_MS } from './heartbeats.js';
 
-/** Every `bench:*` topic accepts any join: the bench measures delivery, not authorization. */
+/** Presence keys unique across the nodes of a run: this process's id and a counter. */
+let presenceKeys = 0;
+
+/**
+ * Every `bench:*` topic accepts any join: the bench measures delivery, not authorization. Joins
+ * to the presence topic are tracked (the churn scenario); no other join touches Presence.
+ */
 @Channel('bench:*')
 class BenchChannel {
+  constructor(private readonly presence: Presence) {}
+
   @Join()
-  join() {
+  join(@ChannelSocket() socket: Socket) {
+    if (socket.topic === PRESENCE_TOPIC) this.presence.track(socket, `${process.pid}:${presenceKeys++}`);
     return {};
   }
+}
+
+function pubsubOption(options: ServerOptions) {
+  if (!options.pubsub) return {};
+  return { pubsub: options.redisPrefix ? { redis: options.pubsub, prefix: options.redisPrefix } : options.pubsub };
 }
 
 /** (a) A Nest app with one `@Channel`, broadcasting through the public `ChannelsServer.broadcast`. */
@@ -22,7 +36,8 @@ export async function startNestjsChannels(options: ServerOptions): Promise<Bench
       ChannelsModule.forRoot({
         idleTimeoutMs: options.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
         checkOrigin: false,
-        ...(options.pubsub ? { pubsub: options.pubsub } : {}),
+        ...pubsubOption(options),
+        ...(options.presence ? { presence: options.presence } : {}),
       }),
     ],
     providers: [BenchChannel],
@@ -32,9 +47,14 @@ export async function startNestjsChannels(options: ServerOptions): Promise<Bench
   const app = await NestFactory.create(BenchAppModule, { logger: ['error', 'warn'] });
   await app.listen(0, '127.0.0.1');
   const channels = app.get(ChannelsServer);
+  const presence = app.get(Presence);
   return {
     port: (app.getHttpServer().address() as { port: number }).port,
     broadcast: (topic, payload) => channels.broadcast(topic, BROADCAST_EVENT, payload),
     messageBytes: (topic, payload) => Buffer.byteLength(encodeV2Broadcast(topic, BROADCAST_EVENT, payload)),
+    presenceCount: async (topic) => {
+      const list = await presence.list(topic);
+      return Object.values(list).reduce((sum, entry) => sum + entry.metas.length, 0);
+    },
   };
 }

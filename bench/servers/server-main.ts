@@ -50,6 +50,10 @@ async function main(): Promise<void> {
       paced: (args) => driver.paced(args),
       eachTopic: (args) => driver.eachTopic(args),
       messageBytes: (args: { topic: string }) => server.messageBytes(args.topic, makePayload(1)),
+      presenceCount: (args: { topic: string }) => {
+        if (!server.presenceCount) throw new Error(`${kind} has no presence`);
+        return server.presenceCount(args.topic);
+      },
       profileStart: () => profiler.start(),
       profileStop: (args: { path: string }) => profiler.stop(args.path),
     },
