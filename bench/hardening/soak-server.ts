@@ -1,0 +1,61 @@
+import { fileURLToPath } from 'node:url';
+import type { ChannelsModuleOptions } from '../../lib/index.js';
+import { SERVER_CPU } from '../harness/server-process.js';
+import { spawnNode } from '../harness/child-process.js';
+import { ChildPeer } from '../harness/ipc.js';
+
+const SERVER_MAIN = fileURLToPath(new URL('./hardening-server.js', import.meta.url));
+
+/** What `hardening-server.ts` reports about itself, after a full GC. */
+export interface ServerSnapshot {
+  rss: number;
+  heapUsed: number;
+  connections: number;
+  topics: number;
+  presences: number;
+  resources: Record<string, number>;
+  polluted: unknown;
+  prototypeKeys: string[];
+}
+
+/** The soak server in its own process, pinned like the bench's servers. */
+export class SoakServer {
+  private constructor(
+    private readonly peer: ChildPeer,
+    readonly port: number,
+  ) {}
+
+  static async start(options: ChannelsModuleOptions = {}): Promise<SoakServer> {
+    const child = spawnNode(SERVER_MAIN, [JSON.stringify(options)], { cpu: SERVER_CPU, nodeFlags: ['--expose-gc'] });
+    const peer = new ChildPeer('hardening server', child);
+    const { port } = (await peer.ready) as { port: number };
+    return new SoakServer(peer, port);
+  }
+
+  get websocketUrl(): string {
+    return `ws://127.0.0.1:${this.port}/socket/websocket?vsn=2.0.0`;
+  }
+
+  snapshot(presenceTopics: string[] = []): Promise<ServerSnapshot> {
+    return this.peer.request('snapshot', { topics: presenceTopics });
+  }
+
+  connections(): Promise<number> {
+    return this.peer.request('connections');
+  }
+
+  /** Broadcasts `{at, pad}` on `topic` at a steady pace from inside the server. */
+  paced(args: { topic: string; perTick: number; tickMs: number; durationMs: number; bytes: number }): Promise<{ sent: number; peakRss: number }> {
+    return this.peer.request('paced', args, args.durationMs + 30_000);
+  }
+
+  stop(): Promise<void> {
+    return this.peer.stop();
+  }
+}
+
+export const MB = 1024 * 1024;
+
+export function mb(bytes: number): string {
+  return `${(bytes / MB).toFixed(1)} MB`;
+}
