@@ -16,9 +16,12 @@ export { ProtocolError } from './errors/protocol.error.js';
 
 export type {
   ChannelsModuleOptions,
+  DrainOptions,
+  LongPollOptions,
   OriginCheck,
   TransportName,
 } from './interfaces/channels-options.interface.js';
+export type { RateLimitOptions } from './socket/inbound-rate-limit.js';
 export type { ConnectInfo, ConnectingSocket, SocketHandler } from './interfaces/socket-handler.interface.js';
 export type { TransportConnection } from './interfaces/transport.interface.js';
 
