@@ -31,6 +31,17 @@ describe('Redis envelope', () => {
     expect(plain).not.toHaveProperty('from');
   });
 
+  test('the sender\'s stream and sequence number travel with the broadcast', () => {
+    const raw = encodeEnvelope('n', { topic: 't', event: 'e', payload: { a: 1 } }, { stream: 3, seq: 17 });
+    expect(decodeEnvelope(raw)).toEqual({ nodeId: 'n', event: 'e', payload: { a: 1 }, stream: 3, seq: 17 });
+  });
+
+  test('an envelope without a sequence (an older node) is still a broadcast, with no numbering', () => {
+    const decoded = decodeEnvelope(JSON.stringify({ v: 1, n: 'old', e: 'e', p: 1 }));
+    expect(decoded).toEqual({ nodeId: 'old', event: 'e', payload: 1 });
+    expect(decoded).not.toHaveProperty('seq');
+  });
+
   test.each([
     ['not JSON', 'hello'],
     ['a JSON array', '[1,2]'],
@@ -41,6 +52,10 @@ describe('Redis envelope', () => {
     ['no event', JSON.stringify({ v: 1, n: 'x', p: {} })],
     ['a sender that is not a string', JSON.stringify({ v: 1, n: 'x', e: 'e', f: 3 })],
     ['a binary marker on a non-string payload', JSON.stringify({ v: 1, n: 'x', e: 'e', p: {}, b: 1 })],
+    ['a sequence without its stream', JSON.stringify({ v: 1, n: 'x', e: 'e', q: 1 })],
+    ['a stream without a sequence', JSON.stringify({ v: 1, n: 'x', e: 'e', s: 1 })],
+    ['a sequence that is not a positive integer', JSON.stringify({ v: 1, n: 'x', e: 'e', s: 1, q: 0 })],
+    ['a stream that is not an integer', JSON.stringify({ v: 1, n: 'x', e: 'e', s: '1', q: 1 })],
   ])('%s is not an envelope', (_, raw) => {
     expect(decodeEnvelope(raw)).toBeNull();
   });

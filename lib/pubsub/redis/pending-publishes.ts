@@ -4,7 +4,10 @@ export interface PendingPublish {
   data: string;
 }
 
-/** Publishes held while Redis is unreachable, at most `limit`; the oldest go first when full. */
+/**
+ * Publishes held while Redis is unreachable, at most `limit`; the oldest go first when full.
+ * Envelopes are numbered before they are queued, so one dropped here is a gap on the receivers.
+ */
 export class PendingPublishes {
   private items: PendingPublish[] = [];
 

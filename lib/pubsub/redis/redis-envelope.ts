@@ -1,13 +1,18 @@
 import { isBinaryPayload, toBuffer } from '../../protocol/messages.js';
 import type { BroadcastMessage } from '../broadcast-message.js';
+import type { TopicNumbering } from './sequence-table.js';
 
 /**
  * What travels on a Redis channel (the channel names the topic): `v` version, `n` the sending
- * node, `e` event, `p` payload, `f` the `broadcastFrom` sender, `b: 1` when `p` is base64 bytes.
+ * node, `s` and `q` the stream and sequence number of this broadcast among the sender's on this
+ * topic, `e` event, `p` payload, `f` the `broadcastFrom` sender, `b: 1` when `p` is base64 bytes.
+ * `s`/`q` came later: an envelope without them (an older node) is delivered, just not gap-checked.
  */
 interface Envelope {
   v: 1;
   n: string;
+  s?: number;
+  q?: number;
   e: string;
   p?: unknown;
   f?: string;
@@ -20,11 +25,15 @@ export interface ReceivedBroadcast {
   event: string;
   payload: unknown;
   from?: string;
+  /** The sender's numbering on this topic; both absent when an older node sent it. */
+  stream?: number;
+  seq?: number;
 }
 
 /** JSON envelope of `message`; byte payloads travel as base64 so that they stay bytes. */
-export function encodeEnvelope(nodeId: string, message: BroadcastMessage): string {
-  const envelope: Envelope = { v: 1, n: nodeId, e: message.event };
+export function encodeEnvelope(nodeId: string, message: BroadcastMessage, numbering?: TopicNumbering): string {
+  const envelope: Envelope =
+    numbering === undefined ? { v: 1, n: nodeId, e: message.event } : { v: 1, n: nodeId, s: numbering.stream, q: numbering.seq, e: message.event };
   if (isBinaryPayload(message.payload)) {
     envelope.p = toBuffer(message.payload).toString('base64');
     envelope.b = 1;
@@ -44,10 +53,21 @@ export function decodeEnvelope(raw: string): ReceivedBroadcast | null {
     return null;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
-  const { v, n, e, p, f, b } = value as Partial<Record<keyof Envelope, unknown>>;
+  const { v, n, s, q, e, p, f, b } = value as Partial<Record<keyof Envelope, unknown>>;
   if (v !== 1 || typeof n !== 'string' || n.length === 0 || typeof e !== 'string') return null;
   if (f !== undefined && typeof f !== 'string') return null;
   if (b !== undefined && (b !== 1 || typeof p !== 'string')) return null;
-  const payload = b === 1 ? Buffer.from(p as string, 'base64') : p;
-  return f === undefined ? { nodeId: n, event: e, payload } : { nodeId: n, event: e, payload, from: f };
+  const sequenced = s !== undefined || q !== undefined;
+  if (sequenced && !(isCount(s, 0) && isCount(q, 1))) return null;
+  const received: ReceivedBroadcast = { nodeId: n, event: e, payload: b === 1 ? Buffer.from(p as string, 'base64') : p };
+  if (f !== undefined) received.from = f;
+  if (sequenced) {
+    received.stream = s as number;
+    received.seq = q as number;
+  }
+  return received;
+}
+
+function isCount(value: unknown, min: number): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= min;
 }

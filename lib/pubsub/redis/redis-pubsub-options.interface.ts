@@ -51,4 +51,14 @@ export interface RedisPubSubStats {
   invalid: number;
   /** Broadcasts that never reached Redis (outage with a full queue, or a failed PUBLISH). */
   dropped: number;
+  /**
+   * Broadcasts of other nodes, on topics this node is subscribed to, that never arrived: Redis
+   * pub/sub does not keep what is published while this node's subscription is down (Redis
+   * restarting, the connection killed or resubscribing), and a sender's `dropped` ones are missing
+   * too. Found from gaps in each sender's per-topic numbering, so a gap is counted only once that
+   * sender's next broadcast on that topic arrives; losses on a topic that stays silent afterwards,
+   * or from a node older than this counter, are not counted. With Redis Cluster, a broadcast that
+   * arrives out of order is counted while it is late, and taken back when it comes.
+   */
+  missed: number;
 }

@@ -5,9 +5,11 @@ import type { PubSubAdapter } from '../pubsub-adapter.interface.js';
 import { loadIoredis } from './load-ioredis.js';
 import { PendingPublishes } from './pending-publishes.js';
 import { createRedisClient, describeRedisTarget, type RedisClient } from './redis-client.js';
-import { decodeEnvelope, encodeEnvelope } from './redis-envelope.js';
+import { decodeEnvelope, encodeEnvelope, type ReceivedBroadcast } from './redis-envelope.js';
 import { RedisLinkMonitor } from './redis-link-monitor.js';
 import type { RedisPubSubOptions, RedisPubSubStats } from './redis-pubsub-options.interface.js';
+import { SequenceGaps } from './sequence-gaps.js';
+import { SequenceTable } from './sequence-table.js';
 import { validateRedisPubSubOptions } from './validate-redis-options.js';
 
 /** Channel names of one app on a shared Redis start with this unless `prefix` says otherwise. */
@@ -15,13 +17,19 @@ export const DEFAULT_REDIS_PREFIX = 'nestjs-channels:';
 const DEFAULT_MAX_QUEUED_PUBLISHES = 1000;
 /** Channels per SUBSCRIBE when restoring subscriptions, to keep each command reasonably small. */
 const RESUBSCRIBE_BATCH = 500;
+/** Topics whose broadcast numbering a node remembers; one unused longer restarts its numbering. */
+const NUMBERED_TOPICS = 100_000;
+/** Senders a node tracks per topic, so that nodes gone long ago do not hold memory forever. */
+const SENDERS_PER_TOPIC = 64;
 
 /**
  * Carries broadcasts between nodes over Redis pub/sub (ioredis). Each topic is a Redis channel
  * (`prefix` + topic): a broadcast is one PUBLISH whatever the number of subscribers, and a node
  * subscribes only to the topics it has local subscribers for. Delivery across nodes is
  * at-most-once, as in Phoenix: broadcasts made while Redis is away are queued up to a bound,
- * then dropped. Uses two connections, since a subscribed Redis connection cannot publish.
+ * then dropped. Each node numbers its broadcasts per topic, so that the others count the ones
+ * Redis never brought them (`stats.missed`). Uses two connections, since a subscribed Redis
+ * connection cannot publish.
  * @publicApi
  */
 export class RedisPubSubAdapter implements PubSubAdapter {
@@ -36,13 +44,19 @@ export class RedisPubSubAdapter implements PubSubAdapter {
    * topic's first and `unsubscribe` after its last, so one SUBSCRIBE per topic and node.
    */
   private readonly topics = new Set<string>();
-  private readonly counters: RedisPubSubStats = { published: 0, received: 0, invalid: 0, dropped: 0 };
+  private readonly counters: RedisPubSubStats = { published: 0, received: 0, invalid: 0, dropped: 0, missed: 0 };
+  /** Numbers our broadcasts per topic, so that other nodes can count the ones they miss. */
+  private readonly sequences = new SequenceTable(NUMBERED_TOPICS);
+  /** The other nodes' numbering on our topics, to count what Redis lost on the way here. */
+  private readonly gaps = new SequenceGaps(SENDERS_PER_TOPIC);
   private publisher: RedisClient | undefined;
   private subscriber: RedisClient | undefined;
   private monitor: RedisLinkMonitor | undefined;
   private deliver: (message: BroadcastMessage) => void = () => {};
   private closed = false;
   private invalidLogged = false;
+  /** Set again each time the subscriber connection is (re)ready: one warning per outage. */
+  private missedLogArmed = true;
 
   constructor(options: RedisPubSubOptions | string) {
     this.options = typeof options === 'string' ? { redis: options } : options;
@@ -53,7 +67,7 @@ export class RedisPubSubAdapter implements PubSubAdapter {
     this.pending = new PendingPublishes(this.options.maxQueuedPublishes ?? DEFAULT_MAX_QUEUED_PUBLISHES);
   }
 
-  /** Counters since start: publishes, deliveries from other nodes, invalid and dropped messages. */
+  /** Counters since start: publishes, deliveries from other nodes, invalid, dropped and missed messages. */
   get stats(): Readonly<RedisPubSubStats> {
     return { ...this.counters };
   }
@@ -75,7 +89,10 @@ export class RedisPubSubAdapter implements PubSubAdapter {
     this.publisher = createRedisClient(classes, redis, 'nestjs-channels:pub');
     this.subscriber = createRedisClient(classes, redis, 'nestjs-channels:sub');
     this.watch(this.publisher, 'publisher', () => this.flushPending());
-    this.watch(this.subscriber, 'subscriber', () => this.restoreSubscriptions());
+    this.watch(this.subscriber, 'subscriber', () => {
+      this.missedLogArmed = true;
+      this.restoreSubscriptions();
+    });
     this.subscriber.on('message', (channel: string, data: string) => this.receive(channel, data));
     await this.monitor.firstAttempt;
   }
@@ -84,7 +101,8 @@ export class RedisPubSubAdapter implements PubSubAdapter {
     if (this.closed) return;
     let data: string;
     try {
-      data = encodeEnvelope(this.nodeId, message);
+      // Numbered before it can fail, so that receivers count a broadcast lost here as missed too.
+      data = encodeEnvelope(this.nodeId, message, this.sequences.next(message.topic));
     } catch (error) {
       this.counters.dropped++;
       this.logger.warn(`Broadcast "${message.event}" on "${message.topic}" cannot be sent to other nodes: ${String(error)}`);
@@ -105,6 +123,7 @@ export class RedisPubSubAdapter implements PubSubAdapter {
 
   unsubscribe(topic: string): void {
     if (!this.topics.delete(topic)) return;
+    this.gaps.forget(topic);
     // A connection that is down has no subscriptions on the server; restore skips this topic.
     if (this.subscriber?.status === 'ready') {
       this.subscriber.unsubscribe(this.prefix + topic).catch((error) => this.commandFailed('UNSUBSCRIBE', topic, error));
@@ -174,8 +193,23 @@ export class RedisPubSubAdapter implements PubSubAdapter {
     if (received.nodeId === this.nodeId) return;
     this.counters.received++;
     const topic = channel.slice(this.prefix.length);
+    // A message still in flight after UNSUBSCRIBE must not bring back the topic's forgotten state.
+    if (received.seq !== undefined && this.topics.has(topic)) this.countGap(topic, received);
     const { event, payload, from } = received;
     this.deliver(from === undefined ? { topic, event, payload } : { topic, event, payload, from });
+  }
+
+  private countGap(topic: string, received: ReceivedBroadcast): void {
+    const change = this.gaps.record(topic, received.nodeId, received.stream!, received.seq!);
+    if (change === 0) return;
+    this.counters.missed += change;
+    if (change > 0 && this.missedLogArmed) {
+      this.missedLogArmed = false;
+      this.logger.warn(
+        `Missed ${change} broadcast(s) from other nodes on topic "${topic}" (lost while this node's Redis subscription ` +
+          'was down, or dropped by their sender); further gaps are only counted in stats.missed',
+      );
+    }
   }
 
   private commandFailed(command: string, what: string, error: unknown): void {
