@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Channel, ChannelSocket, ChannelsModule, ChannelsServer, HandleIn, Join, Payload, Presence, PubSub, type Socket } from '../../lib/index.js';
@@ -36,6 +38,16 @@ function activeResources(): Record<string, number> {
   return counts;
 }
 
+/** Anonymous (heap, malloc) part of the RSS, without the pages of mapped files such as the node binary. */
+function anonymousBytes(): number {
+  try {
+    const match = /^Anonymous:\s+(\d+) kB/m.exec(readFileSync('/proc/self/smaps_rollup', 'utf8'));
+    return match ? Number(match[1]) * 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
 /** Wall-clock microseconds comparable across processes of one machine. */
 function nowMicros(): number {
   return Math.round((performance.timeOrigin + performance.now()) * 1000);
@@ -70,6 +82,10 @@ async function main(): Promise<void> {
         return {
           rss: memory.rss,
           heapUsed: memory.heapUsed,
+          heapTotal: memory.heapTotal,
+          external: memory.external,
+          anonymous: anonymousBytes(),
+          spaces: Object.fromEntries(getHeapSpaceStatistics().map((space) => [space.space_name, space.space_size])),
           connections: runtime.connections.size,
           topics: pubsub.topicCount,
           presences,

@@ -1,3 +1,5 @@
+import { CLIENT_CPU } from '../harness/client-pool.js';
+import { pinThisProcess } from './pin-process.js';
 import { soakMalformed } from './soak-malformed.js';
 import { SoakReport } from './soak-report.js';
 import { soakResets } from './soak-resets.js';
@@ -6,7 +8,7 @@ import { soakSlowConsumer } from './soak-slow-consumer.js';
 /**
  * `npm run bench:hardening [malformed|resets|slow-consumer ...]`: the bounded soak variants of the
  * hardening cases (issue 10, items 7, 12 and 14), each under about a minute, servers in child
- * processes. Exits 1 if a target is not met.
+ * processes pinned to one core, clients (this process) to the other. Exits 1 if a target is not met.
  */
 const SOAKS: Record<string, (report: SoakReport) => Promise<void>> = {
   malformed: soakMalformed,
@@ -15,6 +17,7 @@ const SOAKS: Record<string, (report: SoakReport) => Promise<void>> = {
 };
 
 async function main(): Promise<void> {
+  pinThisProcess(CLIENT_CPU);
   const wanted = process.argv.slice(2);
   const names = wanted.length > 0 ? wanted : Object.keys(SOAKS);
   const report = new SoakReport();

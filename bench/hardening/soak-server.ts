@@ -10,6 +10,12 @@ const SERVER_MAIN = fileURLToPath(new URL('./hardening-server.js', import.meta.u
 export interface ServerSnapshot {
   rss: number;
   heapUsed: number;
+  /** V8's reserved heap, and the size of each of its spaces (new space grows under allocation pressure). */
+  heapTotal: number;
+  external: number;
+  /** Anonymous memory in the RSS (Linux), i.e. without file-backed pages such as the node binary's code. */
+  anonymous: number;
+  spaces: Record<string, number>;
   connections: number;
   topics: number;
   presences: number;
