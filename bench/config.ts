@@ -18,6 +18,8 @@ export interface BenchConfig {
   pacedDeliveriesPerSecond: number;
   /** Two nodes on Redis (fan-out A -> subscribers on B, presence churn); skipped with `--no-redis`. */
   redis: RedisScenarioConfig | null;
+  /** `--only-redis`: the two-node scenarios alone, without the single-server comparison. */
+  onlyRedis?: boolean;
 }
 
 /** The two-node scenarios, run once per pass when nestjs-channels is among the servers. */
@@ -31,6 +33,37 @@ export interface RedisScenarioConfig {
 }
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** The cluster run (`--cluster`): N joined connections over several nestjs-channels nodes on one Redis. */
+export interface ClusterConfig {
+  /** Joined connections in all, spread evenly over the nodes. */
+  connections: number;
+  /** Node processes; each holds `connections / nodes`, under the 20000 open-files limit. */
+  nodes: number;
+  /** How long the connections are held, heartbeating, after the first broadcasts (s). */
+  holdS: number;
+  /** Also measure raw ws (pre-built frames, no Redis) with the same layout, for the memory ratio. */
+  wsBaseline: boolean;
+  redisUrl: string;
+}
+
+/** Issue 9's cluster target. */
+export const CLUSTER_CONNECTIONS = 100_000;
+/** Connections per node when `--nodes` is not given: 100k -> 6 nodes of 16.7k. */
+export const CLUSTER_CONNECTIONS_PER_NODE = 17_000;
+/** The most a node (or a client process) may hold: the soak's 19k, 1000 descriptors under the limit. */
+export const MAX_CONNECTIONS_PER_PROCESS = 19_000;
+
+/** `--cluster[=N]` with the nodes it needs, at least two (else it is no cluster). */
+export function clusterConfig(connections = CLUSTER_CONNECTIONS, nodes?: number): ClusterConfig {
+  return {
+    connections,
+    nodes: nodes ?? Math.max(2, Math.ceil(connections / CLUSTER_CONNECTIONS_PER_NODE)),
+    holdS: 60,
+    wsBaseline: true,
+    redisUrl: REDIS_URL,
+  };
+}
 
 /** The order servers appear in tables; the first is the baseline of every ratio. */
 export const ALL_SERVERS: ServerKind[] = ['ws-prebuilt', 'nestjs-channels', 'ws-send', 'socketio'];

@@ -5,6 +5,7 @@ import { renderMarkdown } from './report/markdown.js';
 import { ResultSet } from './report/result-set.js';
 import { readResults, writeRawResults, writeReport } from './report/write-results.js';
 import { runProfile } from './profile/run-profile.js';
+import { runCluster } from './scenarios/cluster.js';
 import { runSoak } from './scenarios/soak.js';
 import { runRedisPass, type RedisPassResult } from './scenarios/redis-pass.js';
 import { runServerPass, type ServerPassResult } from './scenarios/server-pass.js';
@@ -25,7 +26,7 @@ async function compare(config: BenchConfig): Promise<void> {
   for (let pass = 0; pass < config.passes; pass++) {
     const order = config.servers.map((_, i) => config.servers[(i + pass) % config.servers.length]!);
     log(`pass ${pass + 1}/${config.passes}: ${order.join(', ')}${redisScenario ? ', two nodes on Redis' : ''}`);
-    for (const kind of order) results.push(await runServerPass(config, kind, pass, log));
+    if (!config.onlyRedis) for (const kind of order) results.push(await runServerPass(config, kind, pass, log));
     if (redisScenario) redis.push(await runRedisPass(config, redisScenario, pass, log));
   }
   const set = new ResultSet(config, machine, results, (Date.now() - started) / 1000, redis);
@@ -41,10 +42,11 @@ function report(set: ResultSet): void {
 }
 
 async function main(): Promise<void> {
-  const { command, config, soakMinutes, reportFrom } = parseCli(process.argv.slice(2));
+  const { command, config, soakMinutes, cluster, reportFrom } = parseCli(process.argv.slice(2));
   if (command === 'report') report(readResults(reportFrom!));
   else if (command === 'profile') await runProfile(config, log);
   else if (command === 'soak') await runSoak(soakMinutes, log);
+  else if (command === 'cluster') await runCluster(cluster, log);
   else await compare(config);
 }
 

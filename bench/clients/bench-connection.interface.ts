@@ -9,6 +9,8 @@ export interface BenchConnection {
   join(topic: string): Promise<void>;
   /** Sends a heartbeat every `intervalMs` (Phoenix clients: 30 s), the first after a random part of it. */
   startHeartbeat(intervalMs: number): void;
+  /** Broadcasts this socket has received since it opened (armed or not). */
+  readonly broadcasts: number;
   /** False once the server closed the socket. */
   readonly isOpen: boolean;
   close(): void;

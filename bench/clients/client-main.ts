@@ -78,6 +78,12 @@ function main(): void {
         ),
       arm: (args: { expected: number; latency: boolean }) => counter.arm(args.expected, args.latency),
       done: (args: { timeoutMs: number }) => counter.done(args.timeoutMs),
+      /** `{ broadcasts received: sockets }` over every socket of this process. */
+      broadcastsPerSocket: () => {
+        const tally: Record<number, number> = {};
+        for (const { connection } of connections) tally[connection.broadcasts] = (tally[connection.broadcasts] ?? 0) + 1;
+        return tally;
+      },
       /** Sockets still open (the server may close idle ones). */
       openCount: () => connections.filter(({ connection }) => connection.isOpen).length,
     },

@@ -20,6 +20,7 @@ export class PhoenixV2Connection implements BenchConnection {
   private nextRef = 1;
   private readonly waiting = new Map<string, { resolve(): void; reject(error: Error): void }>();
   private heartbeat: NodeJS.Timeout | undefined;
+  broadcasts = 0;
 
   private constructor(
     private readonly ws: WebSocket,
@@ -27,6 +28,7 @@ export class PhoenixV2Connection implements BenchConnection {
   ) {
     ws.on('message', (data: Buffer) => {
       if (isBroadcast(data)) {
+        this.broadcasts++;
         counter.arrived(() => sendTimeIn(data));
       } else {
         this.handleReply(JSON.parse(data.toString('utf8')) as Reply);

@@ -5,15 +5,21 @@ import type { DeliveryCounter } from './delivery-counter.js';
 
 /** A socket.io-client socket over WebSocket only (no long-polling upgrade dance). */
 export class SocketIoConnection implements BenchConnection {
+  broadcasts = 0;
+
   private constructor(private readonly socket: Socket) {}
 
   static open(baseUrl: string, localAddress: string, counter: DeliveryCounter): Promise<SocketIoConnection> {
     // `localAddress` is passed through to `ws` by engine.io-client, though its types omit it.
     const options = { transports: ['websocket'], forceNew: true, reconnection: false, localAddress };
     const socket = io(baseUrl, options as Parameters<typeof io>[1]);
-    socket.on('msg', (payload: BenchPayload) => counter.arrived(() => payload.t));
+    const connection = new SocketIoConnection(socket);
+    socket.on('msg', (payload: BenchPayload) => {
+      connection.broadcasts++;
+      counter.arrived(() => payload.t);
+    });
     return new Promise((resolve, reject) => {
-      socket.once('connect', () => resolve(new SocketIoConnection(socket)));
+      socket.once('connect', () => resolve(connection));
       socket.once('connect_error', reject);
     });
   }

@@ -40,6 +40,8 @@ export async function withSession<T>(
 export interface PoolSpec {
   protocol: ClientProtocol;
   maxSockets: number;
+  /** CPU to pin the pool's processes to; default `CLIENT_CPU`, null: unpinned. */
+  cpu?: number | null;
 }
 
 /**
@@ -54,7 +56,7 @@ export async function withNodes<T>(
   body: (servers: ServerProcess[], clients: ClientPool[]) => Promise<T>,
 ): Promise<T> {
   const booting = nodes.map((options) => ServerProcess.start(kind, options));
-  const clientsBooting = pools.map((pool) => ClientPool.start(pool.protocol, pool.maxSockets));
+  const clientsBooting = pools.map((pool) => ClientPool.start(pool.protocol, pool.maxSockets, pool.cpu));
   const [servers, clients] = await Promise.all([Promise.allSettled(booting), Promise.allSettled(clientsBooting)]);
   try {
     const failed = [...servers, ...clients].find((outcome) => outcome.status === 'rejected');

@@ -35,12 +35,15 @@ export class ClientPool {
     this.counts = peers.map(() => 0);
   }
 
-  /** Enough processes for `maxSockets`; they boot while the server does, and learn its URL on `grow`. */
-  static async start(protocol: ClientProtocol, maxSockets: number): Promise<ClientPool> {
+  /**
+   * Enough processes for `maxSockets`; they boot while the server does, and learn its URL on `grow`.
+   * Pinned to `cpu` (default `CLIENT_CPU`), or left to the scheduler with null.
+   */
+  static async start(protocol: ClientProtocol, maxSockets: number, cpu: number | null = CLIENT_CPU): Promise<ClientPool> {
     const processes = Math.max(1, Math.ceil(maxSockets / MAX_SOCKETS_PER_CLIENT));
     const peers = Array.from(
       { length: processes },
-      (_, i) => new ChildPeer(`client ${i}`, spawnNode(CLIENT_MAIN, [protocol], { cpu: CLIENT_CPU })),
+      (_, i) => new ChildPeer(`client ${i}`, spawnNode(CLIENT_MAIN, [protocol], { cpu: cpu ?? undefined })),
     );
     const booted = await Promise.allSettled(peers.map((peer) => peer.ready));
     const failure = booted.find((outcome) => outcome.status === 'rejected');
@@ -99,6 +102,19 @@ export class ClientPool {
       lastArrival: Math.max(...reports.map((report) => report.lastArrival)),
       latency,
     };
+  }
+
+  /**
+   * How many broadcasts each socket has received since it opened, as `{ count: sockets }`: one
+   * socket with a copy too many and one with none add up to the right total, this tells them apart.
+   */
+  async broadcastsPerSocket(): Promise<Record<number, number>> {
+    const tallies = await Promise.all(this.peers.map((peer) => peer.request<Record<number, number>>('broadcastsPerSocket')));
+    const merged: Record<number, number> = {};
+    for (const tally of tallies) {
+      for (const [count, sockets] of Object.entries(tally)) merged[Number(count)] = (merged[Number(count)] ?? 0) + sockets;
+    }
+    return merged;
   }
 
   /** Sockets the server has not closed. */

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { ServerKind, ServerOptions } from '../servers/bench-server.interface.js';
 import type { SendWindow } from '../servers/broadcast-driver.js';
-import type { MemorySample } from '../servers/server-main.js';
+import type { MemorySample, SettledMemorySample } from '../servers/server-main.js';
 import { spawnNode } from './child-process.js';
 import { ChildPeer } from './ipc.js';
 
@@ -13,8 +13,8 @@ export const SERVER_CPU = 0;
 export interface ServerProcessOptions extends ServerOptions {
   /** Extra node flags, e.g. `--cpu-prof` for the profiling run. */
   nodeFlags?: string[];
-  /** CPU to pin this server to; default `SERVER_CPU` (the two-node scenarios place each node). */
-  cpu?: number;
+  /** CPU to pin this server to; default `SERVER_CPU` (the two-node scenarios place each node); null: unpinned. */
+  cpu?: number | null;
 }
 
 /** A server under test in its own fresh process, driven over IPC. */
@@ -28,7 +28,7 @@ export class ServerProcess {
   static async start(kind: ServerKind, options: ServerProcessOptions = {}): Promise<ServerProcess> {
     const { nodeFlags = [], cpu = SERVER_CPU, ...serverOptions } = options;
     const child = spawnNode(SERVER_MAIN, [kind, JSON.stringify(serverOptions)], {
-      cpu,
+      cpu: cpu ?? undefined,
       nodeFlags: ['--expose-gc', ...nodeFlags],
     });
     const peer = new ChildPeer(`server ${kind}`, child);
@@ -42,6 +42,14 @@ export class ServerProcess {
 
   memory(): Promise<MemorySample> {
     return this.peer.request('memory');
+  }
+
+  /**
+   * Memory after GC once V8 has shrunk its young generation back after a burst of allocation
+   * (up to `timeoutMs`; see `young-generation.ts`): comparable between processes and moments.
+   */
+  settledMemory(timeoutMs = 12_000): Promise<SettledMemorySample> {
+    return this.peer.request('settledMemory', { timeoutMs }, timeoutMs + 30_000);
   }
 
   /** CPU time used so far (µs), user and kernel. */

@@ -1,5 +1,6 @@
 import { BASELINE, memoryHeadlineSize } from '../config.js';
 import type { ServerKind } from '../servers/bench-server.interface.js';
+import { clusterTarget } from './cluster-outcome.js';
 import { readSoakOutcome } from './soak-outcome.js';
 import { sizeLabel } from './format.js';
 import type { MetricKey } from './metrics.js';
@@ -112,11 +113,7 @@ export function evaluateTargets(set: ResultSet): TargetStatus[] {
     ratioTarget(set, 'Memory per idle joined connection (RSS) <= 1.5x raw ws', 'rss', BASELINE, (r) => r <= 1.5, memoryAt),
     ratioTarget(set, 'Memory per idle joined connection (RSS) <= 0.6x Socket.IO', 'rss', 'socketio', (r) => r <= 0.6, memoryAt),
     soakTarget(reached19k),
-    {
-      target: '100,000 joined connections across several processes of one cluster on Redis',
-      measured: 'not measured: the two-node scenarios hold at most a few thousand subscribers; 100k needs about 6 node processes and client processes on many source addresses, not built yet',
-      status: 'not measured',
-    },
+    clusterTarget(),
     crossNodeTarget(set),
   ];
 }

@@ -93,9 +93,12 @@ export async function runRedisPass(
     redis.sizes.forEach((n, i) => {
       const step = { n, single: single[i]!, twoNodes: two[i]! };
       result.steps.push(step);
+      const rate = (key: 'burst' | 'burst10') =>
+        `one node ${Math.round(step.single[key].perSecond)}/s, A->B ${Math.round(step.twoNodes[key].perSecond)}/s ` +
+        `(${(step.twoNodes[key].perSecond / step.single[key].perSecond).toFixed(2)}x)`;
       log(
-        `  redis N=${n}: one node ${Math.round(step.single.burst.perSecond)}/s, A->B ${Math.round(step.twoNodes.burst.perSecond)}/s ` +
-          `(${(step.twoNodes.burst.perSecond / step.single.burst.perSecond).toFixed(2)}x), idle reach ${step.single.idleReachMs.toFixed(1)} -> ` +
+        `  redis N=${n}: ${rate('burst')}; 10 per turn: ${rate('burst10')}; ` +
+          `idle reach ${step.single.idleReachMs.toFixed(1)} -> ` +
           `${step.twoNodes.idleReachMs.toFixed(1)} ms, p99 ${step.single.paced.latencyP99Ms?.toFixed(1)} -> ${step.twoNodes.paced.latencyP99Ms?.toFixed(1)} ms`,
       );
     });

@@ -7,6 +7,7 @@ import { startNestjsChannels } from './nestjs-channels.server.js';
 import { startSocketIo } from './socketio.server.js';
 import { startWsPrebuilt } from './ws-prebuilt.server.js';
 import { startWsSend } from './ws-send.server.js';
+import { newSpaceBytes, untilYoungGenerationShrunk } from './young-generation.js';
 
 /** Memory after a full GC, in bytes. */
 export interface MemorySample {
@@ -15,12 +16,25 @@ export interface MemorySample {
   external: number;
 }
 
+/** A `MemorySample` read once V8's young generation has shrunk back (see `young-generation.ts`). */
+export interface SettledMemorySample extends MemorySample {
+  /** New space when read (about 2 MiB when settled), and how long the wait for it took. */
+  newSpace: number;
+  waitedMs: number;
+}
+
 const STARTERS: Record<ServerKind, (options: ServerOptions) => Promise<BenchServer>> = {
   'nestjs-channels': startNestjsChannels,
   'ws-prebuilt': startWsPrebuilt,
   'ws-send': startWsSend,
   socketio: startSocketIo,
 };
+
+function sampleMemory(): MemorySample {
+  collectGarbage();
+  const { rss, heapUsed, external } = process.memoryUsage();
+  return { rss, heapUsed, external };
+}
 
 function collectGarbage(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -40,10 +54,10 @@ async function main(): Promise<void> {
   const profiler = new CpuProfiler();
   serveCommands(
     {
-      memory: (): MemorySample => {
-        collectGarbage();
-        const { rss, heapUsed, external } = process.memoryUsage();
-        return { rss, heapUsed, external };
+      memory: (): MemorySample => sampleMemory(),
+      settledMemory: async (args: { timeoutMs: number }): Promise<SettledMemorySample> => {
+        const waitedMs = await untilYoungGenerationShrunk(collectGarbage, args.timeoutMs);
+        return { ...sampleMemory(), newSpace: newSpaceBytes(), waitedMs };
       },
       cpu: () => process.cpuUsage(),
       burst: (args) => driver.burst(args),
