@@ -23,11 +23,12 @@ let nextHandlerId = 0;
 export class PubSub implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('PubSub');
   private readonly topics = new Map<string, Map<unknown, BroadcastSubscriber>>();
+  private readonly otherNodeListeners = new Set<() => void>();
 
   constructor(@Inject(PUBSUB_ADAPTER) private readonly adapter: PubSubAdapter) {}
 
   async onModuleInit(): Promise<void> {
-    await this.adapter.init((message) => this.dispatch(message));
+    await this.adapter.init((message) => this.deliverFromOtherNode(message));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -70,6 +71,18 @@ export class PubSub implements OnModuleInit, OnApplicationShutdown {
     this.dispatch({ topic, event, payload });
   }
 
+  /**
+   * @internal Calls `listener` right before each broadcast from another node is delivered here.
+   * Such broadcasts arrive in reads of the adapter's connection, a burst sometimes split over
+   * two: the WebSocket transport then coalesces its writes across them. Returns the unsubscribe.
+   */
+  onDeliveryFromOtherNode(listener: () => void): () => void {
+    this.otherNodeListeners.add(listener);
+    return () => {
+      this.otherNodeListeners.delete(listener);
+    };
+  }
+
   /** Number of local subscribers of `topic`. */
   subscriberCount(topic: string): number {
     return this.topics.get(topic)?.size ?? 0;
@@ -88,6 +101,11 @@ export class PubSub implements OnModuleInit, OnApplicationShutdown {
       // A broadcast never throws into channel code: cross-node delivery is at-most-once.
       this.logger.error(`Could not publish on "${message.topic}" to other nodes: ${String(error)}`);
     }
+  }
+
+  private deliverFromOtherNode(message: BroadcastMessage): void {
+    for (const listener of this.otherNodeListeners) listener();
+    this.dispatch(message);
   }
 
   /** Delivers to this node's subscribers, encoding the frame at most once per serializer version. */

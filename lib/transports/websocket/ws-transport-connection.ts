@@ -27,6 +27,8 @@ export class WsTransportConnection implements TransportConnection {
     if (this.ws.readyState !== this.ws.OPEN) return;
     // A client that stops reading would make the server hold every message for it: past the cap
     // it is dropped at once (a close handshake would queue behind the data it does not read).
+    // Bytes only corked here have not been offered to the client yet: they are written first.
+    if (this.socket.writableLength > this.maxOutboundBufferBytes) this.corker.flush(this.socket);
     if (this.socket.writableLength > this.maxOutboundBufferBytes) {
       logger.warn(`Dropping a slow consumer: over ${this.maxOutboundBufferBytes} bytes unsent`);
       this.ws.terminate();
