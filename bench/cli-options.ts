@@ -55,7 +55,8 @@ export function parseCli(argv: string[]): CliOptions {
     if (flag === '--quick') continue;
     else if (flag === '--profile') command = 'profile';
     else if (flag === '--no-redis') config = { ...config, redis: null };
-    else if (flag === '--only-redis') config = { ...config, onlyRedis: true };
+    // Narrowed to nestjs-channels, so the partial run is saved as latest-custom, never as latest.
+    else if (flag === '--only-redis') config = { ...config, onlyRedis: true, servers: ['nestjs-channels'] };
     else if (flag === '--soak') {
       command = 'soak';
       if (value) soakMinutes = positiveInteger(flag, value);
