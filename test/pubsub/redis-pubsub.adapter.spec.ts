@@ -73,6 +73,21 @@ describeRedis('RedisPubSubAdapter on a shared Redis', () => {
     expect(onTwo[0]).toEqual({ topic: 'room:once', event: 'hello', payload: { n: 1 } });
   });
 
+  test('a burst published in one turn (sent as one pipeline) reaches the other node complete and in order, each counted', async () => {
+    const [one, two] = await Promise.all([startNode({ redis: REDIS_URL, prefix }), startNode({ redis: REDIS_URL, prefix })]);
+    const onTwo = record(two, 'room:burst');
+    await waitForSubscribers(redis, `${prefix}room:burst`, 1);
+
+    for (let n = 0; n < 50; n++) one.pubsub.broadcast('room:burst', 'n', { n });
+    one.pubsub.broadcast('room:other', 'elsewhere', {});
+    await eventually(() => onTwo.length === 50, 'node two got the whole burst');
+    await eventually(() => one.adapter.stats.published === 51, 'every publish of the burst was acknowledged');
+
+    expect(onTwo.map((message) => (message.payload as { n: number }).n)).toEqual(Array.from({ length: 50 }, (_, n) => n));
+    expect(one.adapter.stats.dropped).toBe(0);
+    expect(two.adapter.stats.missed).toBe(0);
+  });
+
   test('bytes stay bytes and broadcastFrom still skips only its sender on the other node', async () => {
     const [one, two] = await Promise.all([startNode({ redis: REDIS_URL, prefix }), startNode({ redis: REDIS_URL, prefix })]);
     const received: Array<{ id: string; message: BroadcastMessage }> = [];

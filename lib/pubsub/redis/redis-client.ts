@@ -6,6 +6,8 @@ export interface RedisClient {
   readonly status: string;
   on(event: string, listener: (...args: any[]) => void): unknown;
   publish(channel: string, message: string): Promise<unknown>;
+  /** Commands sent in one write; each result is `[error, reply]`. */
+  pipeline(commands: string[][]): { exec(): Promise<Array<[Error | null, unknown]> | null> };
   subscribe(...channels: string[]): Promise<unknown>;
   unsubscribe(...channels: string[]): Promise<unknown>;
   quit(): Promise<unknown>;

@@ -3,8 +3,9 @@ import { Logger } from '@nestjs/common';
 import type { BroadcastMessage } from '../broadcast-message.js';
 import type { PubSubAdapter } from '../pubsub-adapter.interface.js';
 import { loadIoredis } from './load-ioredis.js';
-import { PendingPublishes } from './pending-publishes.js';
-import { createRedisClient, describeRedisTarget, type RedisClient } from './redis-client.js';
+import { PendingPublishes, type PendingPublish } from './pending-publishes.js';
+import { PublishBatch } from './publish-batch.js';
+import { createRedisClient, describeRedisTarget, isClusterConnection, type RedisClient } from './redis-client.js';
 import { decodeEnvelope, encodeEnvelope, type ReceivedBroadcast } from './redis-envelope.js';
 import { RedisLinkMonitor } from './redis-link-monitor.js';
 import type { RedisPubSubOptions, RedisPubSubStats } from './redis-pubsub-options.interface.js';
@@ -39,6 +40,8 @@ export class RedisPubSubAdapter implements PubSubAdapter {
   private readonly logger = new Logger('RedisPubSub');
   private readonly options: RedisPubSubOptions;
   private readonly pending: PendingPublishes;
+  /** This turn's publishes, sent together at its end. */
+  private readonly batch = new PublishBatch((batch) => this.sendBatch(batch));
   /**
    * Topics with local subscribers. `PubSub` counts the subscribers and calls `subscribe` for a
    * topic's first and `unsubscribe` after its last, so one SUBSCRIBE per topic and node.
@@ -109,7 +112,7 @@ export class RedisPubSubAdapter implements PubSubAdapter {
       return;
     }
     const channel = this.prefix + message.topic;
-    if (this.publisher?.status === 'ready') this.send(channel, data);
+    if (this.publisher?.status === 'ready') this.batch.add({ channel, data });
     else this.counters.dropped += this.pending.add({ channel, data });
   }
 
@@ -157,6 +160,29 @@ export class RedisPubSubAdapter implements PubSubAdapter {
     });
   }
 
+  private sendBatch(batch: PendingPublish[]): void {
+    if (this.closed) return;
+    // Down since these were batched: they wait with the others for the connection to return.
+    if (this.publisher?.status !== 'ready') {
+      for (const item of batch) this.counters.dropped += this.pending.add(item);
+      return;
+    }
+    // A Cluster client routes keyless commands one by one; pipelining is for a single connection.
+    if (batch.length === 1 || isClusterConnection(this.options.redis)) {
+      for (const { channel, data } of batch) this.send(channel, data);
+      return;
+    }
+    this.publisher.pipeline(batch.map(({ channel, data }) => ['publish', channel, data])).exec().then(
+      (results) => {
+        for (const [error] of results ?? []) {
+          if (error) this.counters.dropped++;
+          else this.counters.published++;
+        }
+      },
+      () => (this.counters.dropped += batch.length),
+    );
+  }
+
   private send(channel: string, data: string): void {
     this.publisher!.publish(channel, data).then(
       () => this.counters.published++,
@@ -166,7 +192,8 @@ export class RedisPubSubAdapter implements PubSubAdapter {
   }
 
   private flushPending(): void {
-    for (const { channel, data } of this.pending.drain()) this.send(channel, data);
+    const queued = this.pending.drain();
+    if (queued.length > 0) this.sendBatch(queued);
   }
 
   private restoreSubscriptions(): void {
