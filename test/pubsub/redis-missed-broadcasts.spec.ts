@@ -1,6 +1,4 @@
-import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { PubSub, RedisPubSubAdapter, type BroadcastMessage, type RedisPubSubOptions } from '../../lib/index.js';
 import {
   describeWhen,
   OwnRedisServer,
@@ -11,49 +9,20 @@ import {
   uniquePrefix,
   waitForSubscribers,
 } from '../fixtures/nodes/redis.js';
-import { CapturedLogger } from '../support/captured-logger.js';
 import { eventually } from '../support/phoenix-client.js';
+import { record, useInProcessNodes } from './in-process-nodes.js';
 
 /** Issue 10, item 16: broadcasts Redis accepted but never brought to a node are counted there. */
 
-interface Node {
-  adapter: RedisPubSubAdapter;
-  pubsub: PubSub;
-}
-
-const running: Node[] = [];
-
-async function startNode(options: RedisPubSubOptions): Promise<Node> {
-  const adapter = new RedisPubSubAdapter(options);
-  const pubsub = new PubSub(adapter);
-  await pubsub.onModuleInit();
-  const node = { adapter, pubsub };
-  running.push(node);
-  return node;
-}
-
-function record(node: Node, topic: string): BroadcastMessage[] {
-  const seen: BroadcastMessage[] = [];
-  node.pubsub.subscribe(topic, (message) => seen.push(message));
-  return seen;
-}
+const { startNode, logs } = useInProcessNodes();
 
 /** A broadcast as another node would put it on Redis; `numbering` absent mimics an older node. */
 function envelope(nodeId: string, event: string, numbering?: { s: number; q: number }): string {
   return JSON.stringify({ v: 1, n: nodeId, ...numbering, e: event, p: { event } });
 }
 
-let logger: CapturedLogger;
-beforeEach(() => {
-  logger = new CapturedLogger();
-  Logger.overrideLogger(logger);
-});
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((node) => node.pubsub.onApplicationShutdown()));
-});
-
 function missedWarnings(): string[] {
-  return logger
+  return logs()
     .of('warn', 'RedisPubSub')
     .map((entry) => entry.message)
     .filter((message) => message.startsWith('Missed '));
@@ -198,6 +167,7 @@ describeOwnRedis('missed broadcasts across connection outages (own redis-server)
 
     // Broadcast as soon as both nodes saw their publisher go, well before ioredis's first retry.
     const publishersLost = new Promise<void>((resolve) => {
+      const logger = logs();
       const warn = logger.warn.bind(logger);
       let lost = 0;
       logger.warn = (message: unknown, ...rest: unknown[]) => {
@@ -215,7 +185,7 @@ describeOwnRedis('missed broadcasts across connection outages (own redis-server)
     one.pubsub.broadcast('room:dropped', 'after', {});
     await eventually(() => onTwo.some((message) => message.event === 'after'), 'node two got the broadcast after the outage');
     // Both links back, so that closing the nodes interrupts no reconnection.
-    await eventually(() => logger.of('log', 'RedisPubSub').filter((entry) => entry.message.includes('is back after')).length === 2, 'both nodes reconnected', 10_000);
+    await eventually(() => logs().of('log', 'RedisPubSub').filter((entry) => entry.message.includes('is back after')).length === 2, 'both nodes reconnected', 10_000);
 
     const { dropped } = one.adapter.stats;
     const { missed, received } = two.adapter.stats;

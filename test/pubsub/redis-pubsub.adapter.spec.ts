@@ -1,6 +1,5 @@
-import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { PubSub, RedisPubSubAdapter, type BroadcastMessage, type RedisPubSubOptions } from '../../lib/index.js';
+import type { BroadcastMessage } from '../../lib/index.js';
 import {
   describeWhen,
   OwnRedisServer,
@@ -11,41 +10,10 @@ import {
   uniquePrefix,
   waitForSubscribers,
 } from '../fixtures/nodes/redis.js';
-import { CapturedLogger } from '../support/captured-logger.js';
 import { eventually } from '../support/phoenix-client.js';
+import { record, useInProcessNodes } from './in-process-nodes.js';
 
-/** One "node" in this process: a PubSub on its own Redis adapter. */
-interface Node {
-  adapter: RedisPubSubAdapter;
-  pubsub: PubSub;
-}
-
-const running: Node[] = [];
-
-async function startNode(options: RedisPubSubOptions): Promise<Node> {
-  const adapter = new RedisPubSubAdapter(options);
-  const pubsub = new PubSub(adapter);
-  await pubsub.onModuleInit();
-  const node = { adapter, pubsub };
-  running.push(node);
-  return node;
-}
-
-/** Subscribes a handler that records every message it gets. */
-function record(node: Node, topic: string): BroadcastMessage[] {
-  const seen: BroadcastMessage[] = [];
-  node.pubsub.subscribe(topic, (message) => seen.push(message));
-  return seen;
-}
-
-let logger: CapturedLogger;
-beforeEach(() => {
-  logger = new CapturedLogger();
-  Logger.overrideLogger(logger);
-});
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((node) => node.pubsub.onApplicationShutdown()));
-});
+const { startNode, logs } = useInProcessNodes();
 
 const describeRedis = describeWhen(await redisAnswers(REDIS_URL), `Redis is not reachable at ${REDIS_URL}`);
 
@@ -165,7 +133,7 @@ describeRedis('RedisPubSubAdapter on a shared Redis', () => {
 
     expect(onTwo[0].event).toBe('real');
     expect(two.adapter.stats.invalid).toBe(4);
-    expect(logger.of('warn', 'RedisPubSub').filter((entry) => entry.message.includes('Ignoring a message'))).toHaveLength(1);
+    expect(logs().of('warn', 'RedisPubSub').filter((entry) => entry.message.includes('Ignoring a message'))).toHaveLength(1);
   });
 });
 
@@ -196,8 +164,8 @@ describeOwnRedis('RedisPubSubAdapter while Redis is away (own redis-server)', ()
     } finally {
       redis.disconnect();
     }
-    const warnings = logger.of('warn', 'RedisPubSub').filter((entry) => entry.message.includes('is unreachable'));
+    const warnings = logs().of('warn', 'RedisPubSub').filter((entry) => entry.message.includes('is unreachable'));
     expect(warnings).toHaveLength(1);
-    expect(logger.of('log', 'RedisPubSub').filter((entry) => entry.message.includes('is back after'))).toHaveLength(1);
+    expect(logs().of('log', 'RedisPubSub').filter((entry) => entry.message.includes('is back after'))).toHaveLength(1);
   });
 });

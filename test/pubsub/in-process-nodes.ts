@@ -1,0 +1,43 @@
+import { Logger } from '@nestjs/common';
+import { PubSub, RedisPubSubAdapter, type BroadcastMessage, type RedisPubSubOptions } from '../../lib/index.js';
+import { CapturedLogger } from '../support/captured-logger.js';
+
+/** One "node" in this process: a PubSub on its own Redis adapter. */
+export interface InProcessNode {
+  adapter: RedisPubSubAdapter;
+  pubsub: PubSub;
+}
+
+/**
+ * Nodes for adapter-level specs: each test's nodes are shut down after it, and each test gets a
+ * fresh captured Nest logger (`logs()`) so that what the adapter logs can be asserted.
+ */
+export function useInProcessNodes(): { startNode(options: RedisPubSubOptions): Promise<InProcessNode>; logs(): CapturedLogger } {
+  const running: InProcessNode[] = [];
+  let logger = new CapturedLogger();
+  beforeEach(() => {
+    logger = new CapturedLogger();
+    Logger.overrideLogger(logger);
+  });
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((node) => node.pubsub.onApplicationShutdown()));
+  });
+  return {
+    async startNode(options) {
+      const adapter = new RedisPubSubAdapter(options);
+      const pubsub = new PubSub(adapter);
+      await pubsub.onModuleInit();
+      const node = { adapter, pubsub };
+      running.push(node);
+      return node;
+    },
+    logs: () => logger,
+  };
+}
+
+/** Subscribes a handler on `node` that records every message it gets. */
+export function record(node: InProcessNode, topic: string): BroadcastMessage[] {
+  const seen: BroadcastMessage[] = [];
+  node.pubsub.subscribe(topic, (message) => seen.push(message));
+  return seen;
+}
