@@ -8,6 +8,8 @@ export interface RedisClient {
   publish(channel: string, message: string): Promise<unknown>;
   /** Commands sent in one write; each result is `[error, reply]`. */
   pipeline(commands: string[][]): { exec(): Promise<Array<[Error | null, unknown]> | null> };
+  /** A Cluster client's connections to its nodes (ioredis `Cluster#nodes`); absent on a single connection. */
+  nodes?(role: 'master'): RedisClient[];
   subscribe(...channels: string[]): Promise<unknown>;
   unsubscribe(...channels: string[]): Promise<unknown>;
   quit(): Promise<unknown>;

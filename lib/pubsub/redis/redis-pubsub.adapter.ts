@@ -5,6 +5,7 @@ import type { PubSubAdapter } from '../pubsub-adapter.interface.js';
 import { loadIoredis } from './load-ioredis.js';
 import { PendingPublishes, type PendingPublish } from './pending-publishes.js';
 import { PublishBatch } from './publish-batch.js';
+import { routePublishes } from './publish-routes.js';
 import { createRedisClient, describeRedisTarget, isClusterConnection, type RedisClient } from './redis-client.js';
 import { decodeEnvelope, encodeEnvelope, type ReceivedBroadcast } from './redis-envelope.js';
 import { RedisLinkMonitor } from './redis-link-monitor.js';
@@ -167,24 +168,26 @@ export class RedisPubSubAdapter implements PubSubAdapter {
       for (const item of batch) this.counters.dropped += this.pending.add(item);
       return;
     }
-    // A Cluster client routes keyless commands one by one; pipelining is for a single connection.
-    if (batch.length === 1 || isClusterConnection(this.options.redis)) {
-      for (const { channel, data } of batch) this.send(channel, data);
-      return;
-    }
-    this.publisher.pipeline(batch.map(({ channel, data }) => ['publish', channel, data])).exec().then(
+    const cluster = isClusterConnection(this.options.redis);
+    for (const [connection, items] of routePublishes(this.publisher, cluster, batch)) this.sendOver(connection, items);
+  }
+
+  /** One PUBLISH, or a pipeline of them (one TCP write) for several. */
+  private sendOver(connection: RedisClient, items: PendingPublish[]): void {
+    if (items.length === 1) return this.send(items[0]!.channel, items[0]!.data, connection);
+    connection.pipeline(items.map(({ channel, data }) => ['publish', channel, data])).exec().then(
       (results) => {
         for (const [error] of results ?? []) {
           if (error) this.counters.dropped++;
           else this.counters.published++;
         }
       },
-      () => (this.counters.dropped += batch.length),
+      () => (this.counters.dropped += items.length),
     );
   }
 
-  private send(channel: string, data: string): void {
-    this.publisher!.publish(channel, data).then(
+  private send(channel: string, data: string, connection: RedisClient = this.publisher!): void {
+    connection.publish(channel, data).then(
       () => this.counters.published++,
       // The connection dropped under this PUBLISH: the monitor logs the outage, we only count.
       () => this.counters.dropped++,

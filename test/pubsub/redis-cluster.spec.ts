@@ -1,0 +1,232 @@
+import type { BroadcastMessage, RedisPubSubOptions } from '../../lib/index.js';
+import { OwnRedisCluster, redisClusterToolsInstalled } from '../fixtures/nodes/own-redis-cluster.js';
+import { describeWhen, uniquePrefix } from '../fixtures/nodes/redis.js';
+import { eventually, sleep } from '../support/phoenix-client.js';
+import { record, useInProcessNodes, type InProcessNode } from './in-process-nodes.js';
+
+const { startNode, logs } = useInProcessNodes();
+
+const describeCluster = describeWhen(redisClusterToolsInstalled(), 'redis-server or redis-cli is not on PATH (a Redis Cluster needs both)');
+
+const numbers = (messages: BroadcastMessage[]) => messages.map((message) => (message.payload as { n: number }).n);
+const upTo = (count: number) => Array.from({ length: count }, (_, n) => n);
+
+// The tests share one cluster; those that kill masters start them again before they end.
+describeCluster('RedisPubSubAdapter on a Redis Cluster (3 masters, no replicas)', () => {
+  const prefix = uniquePrefix('cluster');
+  let cluster: OwnRedisCluster;
+  beforeAll(async () => {
+    const started = Date.now();
+    cluster = await OwnRedisCluster.start(3);
+    console.info(`Redis Cluster of 3 masters ready in ${Date.now() - started} ms`);
+  }, 15_000);
+  afterAll(() => cluster?.stop());
+
+  const options = (clusterOptions?: Record<string, unknown>): RedisPubSubOptions => ({ redis: { cluster: cluster.nodes, clusterOptions }, prefix });
+  const twoNodes = () => Promise.all([startNode(options()), startNode(options())]);
+  const outageLogs = (pattern: RegExp) => logs().of('warn', 'RedisPubSub').filter((entry) => pattern.test(entry.message)).length;
+
+  test('a broadcast reaches the other node once, and its own node once (not again through Redis)', async () => {
+    const [one, two] = await twoNodes();
+    const onOne = record(one, 'room:once');
+    const onTwo = record(two, 'room:once');
+    await cluster.waitForSubscribers(`${prefix}room:once`, 2);
+
+    one.pubsub.broadcast('room:once', 'hello', { n: 1 });
+    await eventually(() => onTwo.length === 1, 'node two got the broadcast');
+    // "hello" reached node two before this fence was sent, and the cluster bus relays a PUBLISH to
+    // every node at once: an echo of it to node one would come well before the fence's round trip.
+    two.pubsub.broadcast('room:once', 'fence', {});
+    await eventually(() => onOne.length === 2, 'node one got the fence');
+
+    expect(onOne.map((message) => message.event)).toEqual(['hello', 'fence']);
+    expect(onTwo).toEqual([
+      { topic: 'room:once', event: 'hello', payload: { n: 1 } },
+      { topic: 'room:once', event: 'fence', payload: {} },
+    ]);
+    expect(logs().of('log', 'RedisPubSub').map((entry) => entry.message)).toContain('Connected to Redis at cluster (3 startup node(s))');
+  });
+
+  test('a burst of 50 in one turn reaches the other node complete, each PUBLISH acknowledged, none counted missed', async () => {
+    const [one, two] = await twoNodes();
+    const onTwo = record(two, 'room:burst');
+    await cluster.waitForSubscribers(`${prefix}room:burst`, 1);
+
+    for (let n = 0; n < 50; n++) one.pubsub.broadcast('room:burst', 'n', { n });
+    await eventually(() => onTwo.length === 50, 'node two got the whole burst');
+    await eventually(() => one.adapter.stats.published === 50, 'every PUBLISH of the burst was acknowledged');
+
+    const arrived = numbers(onTwo);
+    const outOfPlace = arrived.filter((n, index) => n !== index).length;
+    console.info(`Cluster burst of 50: ${outOfPlace} arrived out of place (order is asserted by the KNOWN BUG test below)`);
+    expect([...arrived].sort((a, b) => a - b)).toEqual(upTo(50));
+    expect(one.adapter.stats.dropped).toBe(0);
+    // Late ones are counted missed while late, and taken back when they arrive.
+    expect(two.adapter.stats.missed).toBe(0);
+  });
+
+  // ioredis would send each keyless PUBLISH to a random master, and masters relay over separate
+  // cluster-bus links, so broadcasts arrived shuffled (every 50-burst tried). The adapter sends all
+  // PUBLISHes of a channel through one master (lib/pubsub/redis/publish-routes.ts); this checks a
+  // burst in one turn and broadcasts of consecutive turns.
+  test('one node’s broadcasts on one topic arrive in the order sent, in one turn and across turns', async () => {
+    const [one, two] = await twoNodes();
+    const onTwo = record(two, 'room:order');
+    await cluster.waitForSubscribers(`${prefix}room:order`, 1);
+
+    for (let n = 0; n < 50; n++) one.pubsub.broadcast('room:order', 'n', { n });
+    await eventually(() => onTwo.length === 50, 'node two got the burst');
+    expect(numbers(onTwo)).toEqual(upTo(50));
+
+    onTwo.length = 0;
+    for (let n = 0; n < 50; n++) {
+      one.pubsub.broadcast('room:order', 'n', { n });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await eventually(() => onTwo.length === 50, 'node two got the broadcasts of 50 turns');
+    expect(numbers(onTwo)).toEqual(upTo(50));
+  });
+
+  test('broadcasts on topics whose channels hash to slots of different masters all arrive, both ways', async () => {
+    const topics = await topicsOnEveryMaster(cluster, prefix);
+    const [one, two] = await twoNodes();
+    const [allOnOne, allOnTwo] = [collectAll(one, topics), collectAll(two, topics)];
+    for (const topic of topics) await cluster.waitForSubscribers(`${prefix}${topic}`, 2);
+
+    for (const topic of topics) one.pubsub.broadcast(topic, 'from-one', {});
+    for (const topic of topics) two.pubsub.broadcast(topic, 'from-two', {});
+    await eventually(() => allOnOne.length === 2 * topics.length && allOnTwo.length === 2 * topics.length, 'every broadcast crossed');
+
+    const received = (seen: BroadcastMessage[], event: string) =>
+      seen.filter((message) => message.event === event).map((message) => message.topic).sort();
+    expect(received(allOnTwo, 'from-one')).toEqual([...topics].sort());
+    expect(received(allOnOne, 'from-two')).toEqual([...topics].sort());
+  });
+
+  test('the master a node subscribes through is killed: broadcasts keep crossing, none throws, each arrives or is counted missed', async () => {
+    const one = await startNode(options());
+    // Names node two's connections, so that the test can find the master its subscriber uses.
+    const two = await startNode(options({ redisOptions: { connectionName: 'node-two' } }));
+    const onOne = record(one, 'room:failover');
+    const onTwo = record(two, 'room:failover');
+    await cluster.waitForSubscribers(`${prefix}room:failover`, 2);
+    one.pubsub.broadcast('room:failover', 'n', { n: 0 });
+    await eventually(() => onTwo.length === 1, 'node two heard node one before the kill');
+
+    const victim = await cluster.nodeWithClient('(subscriber):node-two');
+    try {
+      await cluster.kill(victim);
+      const killed = Date.now();
+      let sent = 1;
+      const heardBefore = onTwo.length;
+      // ioredis moves the subscriber to another master and subscribes it again on its own.
+      while (onTwo.length < heardBefore + 5) {
+        if (Date.now() - killed > 5000) throw new Error(`node two heard ${onTwo.length - heardBefore} broadcast(s) in 5 s after the kill`);
+        one.pubsub.broadcast('room:failover', 'n', { n: sent++ });
+        await sleep(20);
+      }
+      console.info(`Cluster: node two heard node one again ${Date.now() - killed} ms after its subscriber's master was killed`);
+      one.pubsub.broadcast('room:failover', 'fence', { n: sent++ });
+      await eventually(() => onTwo.some((message) => message.event === 'fence'), 'node two got the fence');
+
+      // Acknowledgements to node one may still be on their way when node two has the fence.
+      await eventually(() => one.adapter.stats.published + one.adapter.stats.dropped === sent, 'every broadcast was sent or counted dropped');
+      const { dropped, published } = one.adapter.stats;
+      const { received, missed } = two.adapter.stats;
+      console.info(`Cluster, one master killed: sent ${sent}, published ${published}, dropped ${dropped}; node two received ${received}, missed ${missed}`);
+      expect(onOne).toHaveLength(sent);
+      // The fence is node one's last, so each earlier one has arrived or is counted missed (until it does).
+      expect(received + missed).toBe(sent);
+    } finally {
+      await cluster.restart(victim);
+    }
+  }, 15_000);
+
+  test('every master killed, then back: broadcasts never throw, stay local meanwhile, the outage is logged, queued ones arrive after', async () => {
+    const [one, two] = await twoNodes();
+    const onOne = record(one, 'room:outage');
+    const onTwo = record(two, 'room:outage');
+    await cluster.waitForSubscribers(`${prefix}room:outage`, 2);
+    let sent = 0;
+    one.pubsub.broadcast('room:outage', 'n', { n: sent++ });
+    await eventually(() => onTwo.length === 1, 'node two heard node one before the outage');
+
+    const ports = cluster.servers.map(({ port }) => port);
+    try {
+      await Promise.all(ports.map((port) => cluster.kill(port)));
+      for (let n = 0; n < 5; n++) {
+        one.pubsub.broadcast('room:outage', 'n', { n: sent++ });
+        // Node two publishes too (elsewhere), or it would not notice: see the KNOWN GAP test.
+        two.pubsub.broadcast('room:elsewhere', 'n', {});
+        await sleep(50);
+      }
+      await eventually(() => outageLogs(/is unreachable/) === 2, 'both nodes logged the outage');
+      expect(onOne).toHaveLength(sent);
+      expect(onTwo).toHaveLength(1);
+    } finally {
+      await Promise.all(ports.map((port) => cluster.restart(port)));
+    }
+    const restarted = Date.now();
+    while (!onTwo.some((message) => message.event === 'fence')) {
+      if (Date.now() - restarted > 10_000) throw new Error('node two heard nothing in 10 s after the cluster was back');
+      one.pubsub.broadcast('room:outage', 'fence', { n: sent++ });
+      await sleep(50);
+    }
+    console.info(`Cluster: cross-node delivery resumed ${Date.now() - restarted} ms after every master answered again`);
+    await eventually(() => one.adapter.stats.published + one.adapter.stats.dropped === sent, 'every broadcast was sent or counted dropped');
+    // The fence that arrived is not necessarily the last one sent (several may be in flight).
+    await eventually(() => two.adapter.stats.received + two.adapter.stats.missed === sent, 'every broadcast arrived or was counted missed');
+
+    const { published, dropped } = one.adapter.stats;
+    const { received, missed } = two.adapter.stats;
+    console.info(`Cluster, every master killed: sent ${sent}, published ${published} (queued ones included), dropped ${dropped}; node two received ${received}, missed ${missed}`);
+    expect(onOne).toHaveLength(sent);
+    // Once per outage and node, not per broadcast or retry; node two's idle publisher may still be in its backoff.
+    const recoveries = () => logs().of('log', 'RedisPubSub').filter((entry) => /is back after/.test(entry.message)).length;
+    await eventually(() => recoveries() >= 2, 'both nodes logged that Redis is back', 5000);
+    expect({ outages: outageLogs(/is unreachable/), recoveries: recoveries() }).toEqual({ outages: 2, recoveries: 2 });
+  }, 20_000);
+
+  // KNOWN GAP (ioredis Cluster, seen through lib/pubsub/redis/redis-pubsub.adapter.ts `watch`): a
+  // node that only receives never logs a total Cluster outage. ioredis keeps both of its Cluster
+  // clients "ready": pool connections are lazy (only used ones notice), and the subscriber
+  // connection (ClusterSubscriber) is private and never reports its loss; instead it reselects a
+  // node at once, without backoff, in a loop (thousands of connection attempts a second, seen
+  // with DEBUG=ioredis:cluster:subscriber) until a node answers. Broadcasts lost meanwhile show up
+  // later in stats.missed only. A fix needs a liveness signal for the subscriber, e.g. a periodic
+  // PING on the subscriber Cluster client or watching its '-node'/'node error' events.
+  test.failing('KNOWN GAP: a node that only subscribes logs a total Cluster outage too', async () => {
+    const listener = await startNode(options());
+    record(listener, 'room:silent');
+    await cluster.waitForSubscribers(`${prefix}room:silent`, 1);
+
+    const ports = cluster.servers.map(({ port }) => port);
+    try {
+      await Promise.all(ports.map((port) => cluster.kill(port)));
+      // A plain Redis connection notices within milliseconds; 1 s is generous.
+      await eventually(() => outageLogs(/is unreachable/) === 1, 'the listening node logged the outage', 1000);
+    } finally {
+      // Also lets the reselection loop end, and the 2 s timer each of its attempts left expire.
+      await Promise.all(ports.map((port) => cluster.restart(port)));
+    }
+  }, 15_000);
+});
+
+/** One topic per master: the slot of its channel name is served by that master. */
+async function topicsOnEveryMaster(cluster: OwnRedisCluster, prefix: string): Promise<string[]> {
+  const byMaster = new Map<number, string>();
+  for (let n = 0; byMaster.size < cluster.servers.length; n++) {
+    if (n > 1000) throw new Error('no topic found for every master');
+    const topic = `room:slot-${n}`;
+    const owner = await cluster.ownerOf(prefix + topic);
+    if (!byMaster.has(owner)) byMaster.set(owner, topic);
+  }
+  return [...byMaster.values()];
+}
+
+/** Everything `node` receives on `topics`, in arrival order. */
+function collectAll(node: InProcessNode, topics: string[]): BroadcastMessage[] {
+  const seen: BroadcastMessage[] = [];
+  for (const topic of topics) node.pubsub.subscribe(topic, (message) => seen.push(message));
+  return seen;
+}
