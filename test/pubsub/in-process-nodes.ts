@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { PubSub, RedisPubSubAdapter, type BroadcastMessage, type RedisPubSubOptions } from '../../lib/index.js';
 import { CapturedLogger } from '../support/captured-logger.js';
+import { eventually } from '../support/phoenix-client.js';
 
 /** One "node" in this process: a PubSub on its own Redis adapter. */
 export interface InProcessNode {
@@ -40,4 +41,26 @@ export function record(node: InProcessNode, topic: string): BroadcastMessage[] {
   const seen: BroadcastMessage[] = [];
   node.pubsub.subscribe(topic, (message) => seen.push(message));
   return seen;
+}
+
+/**
+ * A broadcast made on `one` reaches `two` once and `one` once, never again through Redis: a fence
+ * broadcast from `two` after "hello" arrived there would come back to `one` after any echo.
+ * `subscribed` waits until both nodes' subscriptions to the topic's channel are in place.
+ */
+export async function expectBroadcastCrossesOnce(one: InProcessNode, two: InProcessNode, topic: string, subscribed: () => Promise<void>): Promise<void> {
+  const onOne = record(one, topic);
+  const onTwo = record(two, topic);
+  await subscribed();
+
+  one.pubsub.broadcast(topic, 'hello', { n: 1 });
+  await eventually(() => onTwo.length === 1, 'node two got the broadcast');
+  two.pubsub.broadcast(topic, 'fence', {});
+  await eventually(() => onOne.length === 2, 'node one got the fence');
+
+  expect(onOne.map((message) => message.event)).toEqual(['hello', 'fence']);
+  expect(onTwo).toEqual([
+    { topic, event: 'hello', payload: { n: 1 } },
+    { topic, event: 'fence', payload: {} },
+  ]);
 }

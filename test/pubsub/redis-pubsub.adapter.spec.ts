@@ -11,7 +11,7 @@ import {
   waitForSubscribers,
 } from '../fixtures/nodes/redis.js';
 import { eventually } from '../support/phoenix-client.js';
-import { record, useInProcessNodes } from './in-process-nodes.js';
+import { expectBroadcastCrossesOnce, record, useInProcessNodes } from './in-process-nodes.js';
 
 const { startNode, logs } = useInProcessNodes();
 
@@ -27,18 +27,7 @@ describeRedis('RedisPubSubAdapter on a shared Redis', () => {
 
   test('a broadcast reaches the other node once, and its own node once (not again through Redis)', async () => {
     const [one, two] = await Promise.all([startNode({ redis: REDIS_URL, prefix }), startNode({ redis: REDIS_URL, prefix })]);
-    const onOne = record(one, 'room:once');
-    const onTwo = record(two, 'room:once');
-    await waitForSubscribers(redis, `${prefix}room:once`, 2);
-
-    one.pubsub.broadcast('room:once', 'hello', { n: 1 });
-    await eventually(() => onTwo.length === 1, 'node two got the broadcast');
-    // Published after "hello" reached Redis, so it comes back to node one after any echo of "hello".
-    two.pubsub.broadcast('room:once', 'fence', {});
-    await eventually(() => onOne.length === 2, 'node one got the fence');
-
-    expect(onOne.map((message) => message.event)).toEqual(['hello', 'fence']);
-    expect(onTwo[0]).toEqual({ topic: 'room:once', event: 'hello', payload: { n: 1 } });
+    await expectBroadcastCrossesOnce(one, two, 'room:once', () => waitForSubscribers(redis, `${prefix}room:once`, 2));
   });
 
   test('a burst published in one turn (sent as one pipeline) reaches the other node complete and in order, each counted', async () => {
