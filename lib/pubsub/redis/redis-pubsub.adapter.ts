@@ -5,6 +5,7 @@ import type { PubSubAdapter } from '../pubsub-adapter.interface.js';
 import { loadIoredis } from './load-ioredis.js';
 import { PendingPublishes, type PendingPublish } from './pending-publishes.js';
 import { PublishBatch } from './publish-batch.js';
+import { ReconnectFlushGate } from './reconnect-flush-gate.js';
 import { routePublishes } from './publish-routes.js';
 import { createRedisClient, describeRedisTarget, isClusterConnection, type RedisClient } from './redis-client.js';
 import { decodeEnvelope, encodeEnvelope, type ReceivedBroadcast } from './redis-envelope.js';
@@ -23,6 +24,9 @@ const RESUBSCRIBE_BATCH = 500;
 const NUMBERED_TOPICS = 100_000;
 /** Senders a node tracks per topic, so that nodes gone long ago do not hold memory forever. */
 const SENDERS_PER_TOPIC = 64;
+/** After an outage: the other nodes' retry jitter (ioredis adds up to 200 ms), and the longest wait. */
+const FLUSH_SETTLE_MS = 250;
+const FLUSH_MAX_WAIT_MS = 2000;
 
 /**
  * Carries broadcasts between nodes over Redis pub/sub (ioredis). Each topic is a Redis channel
@@ -43,6 +47,10 @@ export class RedisPubSubAdapter implements PubSubAdapter {
   private readonly pending: PendingPublishes;
   /** This turn's publishes, sent together at its end. */
   private readonly batch = new PublishBatch((batch) => this.sendBatch(batch));
+  /** Holds the publishes queued during an outage until the other nodes have likely resubscribed. */
+  private readonly flushGate = new ReconnectFlushGate(() => this.flushPending(), FLUSH_SETTLE_MS, FLUSH_MAX_WAIT_MS);
+  /** This node's subscriptions are in place in Redis (false from the subscriber's loss until restored). */
+  private subscriptionsBack = false;
   /**
    * Topics with local subscribers. `PubSub` counts the subscribers and calls `subscribe` for a
    * topic's first and `unsubscribe` after its last, so one SUBSCRIBE per topic and node.
@@ -92,11 +100,12 @@ export class RedisPubSubAdapter implements PubSubAdapter {
     this.monitor = new RedisLinkMonitor(this.logger, describeRedisTarget(redis), ['publisher', 'subscriber']);
     this.publisher = createRedisClient(classes, redis, 'nestjs-channels:pub');
     this.subscriber = createRedisClient(classes, redis, 'nestjs-channels:sub');
-    this.watch(this.publisher, 'publisher', () => this.flushPending());
+    this.watch(this.publisher, 'publisher', () => this.flushGate.publisherReady(this.pending.size, this.subscriptionsBack));
     this.watch(this.subscriber, 'subscriber', () => {
       this.missedLogArmed = true;
       this.restoreSubscriptions();
     });
+    this.subscriber.on('close', () => (this.subscriptionsBack = false));
     this.subscriber.on('message', (channel: string, data: string) => this.receive(channel, data));
     await this.monitor.firstAttempt;
   }
@@ -113,7 +122,7 @@ export class RedisPubSubAdapter implements PubSubAdapter {
       return;
     }
     const channel = this.prefix + message.topic;
-    if (this.publisher?.status === 'ready') this.batch.add({ channel, data });
+    if (this.publisher?.status === 'ready' && !this.flushGate.holding) this.batch.add({ channel, data });
     else this.counters.dropped += this.pending.add({ channel, data });
   }
 
@@ -137,6 +146,7 @@ export class RedisPubSubAdapter implements PubSubAdapter {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.flushGate.close();
     await Promise.all([this.publisher, this.subscriber].map((client) => client && closeQuietly(client)));
   }
 
@@ -201,11 +211,17 @@ export class RedisPubSubAdapter implements PubSubAdapter {
 
   private restoreSubscriptions(): void {
     const channels = [...this.topics].map((topic) => this.prefix + topic);
+    const subscribed: Promise<unknown>[] = [];
     for (let start = 0; start < channels.length; start += RESUBSCRIBE_BATCH) {
       const batch = channels.slice(start, start + RESUBSCRIBE_BATCH);
-      this.subscriber!.subscribe(...batch).catch((error) => this.commandFailed('SUBSCRIBE', `${batch.length} topics`, error));
+      subscribed.push(this.subscriber!.subscribe(...batch).catch((error) => this.commandFailed('SUBSCRIBE', `${batch.length} topics`, error)));
     }
     if (channels.length > 0) this.logger.debug(`Subscribed to ${channels.length} topic(s) in Redis`);
+    void Promise.all(subscribed).then(() => {
+      if (this.closed || this.subscriber?.status !== 'ready') return;
+      this.subscriptionsBack = true;
+      this.flushGate.subscriptionsRestored();
+    });
   }
 
   private receive(channel: string, data: string): void {
