@@ -24,13 +24,38 @@ const WARM_UP_FRAMES = 5000;
 
 const DOCUMENTED_CODES = new Set<number>(Object.values(CloseCode));
 
+/** What one server did under the flood. */
+interface FloodRun {
+  tally: FloodTally;
+  floodMs: number;
+  fresh: ServerSnapshot;
+  before: ServerSnapshot;
+  after: ServerSnapshot;
+  cleanP99: number;
+  garbageP99: number;
+  cleanCount: number;
+  garbageCount: number;
+}
+
 /**
  * Item 7: 100,000 malformed frames over 100 connections (a closed connection is replaced) while
  * healthy clients chat. The rate limit is off so that every frame reaches the decoder. The flood
  * runs in a child process of lower priority on the clients' core (see garbage-flood-main.ts).
+ * Then the same on a bare `ws` server (raw-soak-server.ts), whose healthy clients' p99 ratio is
+ * what this machine allows under that flood.
  */
 export async function soakMalformed(report: SoakReport): Promise<void> {
-  const server = await SoakServer.start({ rateLimit: false });
+  const channels = await floodServer(await SoakServer.start({ rateLimit: false }));
+  describe(report, channels);
+  const raw = await floodServer(await SoakServer.startRawWs());
+  const ratio = (run: FloodRun) => run.garbageP99 / run.cleanP99;
+  report.line(`malformed, raw ws baseline under the same flood: healthy p99 ${raw.cleanP99.toFixed(2)} ms clean vs ` +
+    `${raw.garbageP99.toFixed(2)} ms under garbage, ratio ${ratio(raw).toFixed(2)}; ${raw.tally.sent} frames in ${(raw.floodMs / 1000).toFixed(1)} s; ` +
+    `RSS ${mb(raw.before.rss)} -> ${mb(raw.after.rss)} after the same warm-up`);
+  report.line(`malformed: nestjs-channels' p99 ratio ${ratio(channels).toFixed(2)} against raw ws's ${ratio(raw).toFixed(2)} (${(ratio(channels) / ratio(raw)).toFixed(2)}x)`);
+}
+
+async function floodServer(server: SoakServer): Promise<FloodRun> {
   const flooder = await startFlooder();
   const chatters = await Chatters.start(server.websocketUrl, CHATTERS, 20);
   const plan = (total: number, paceMs: number, offset = 0): FloodPlan => ({ url: server.websocketUrl, total, connections: CONNECTIONS, paceMs, offset });
@@ -48,7 +73,11 @@ export async function soakMalformed(report: SoakReport): Promise<void> {
     const floodMs = Date.now() - started;
     chatters.enter('after');
     const after = await server.snapshot();
-    describe(report, tally, floodMs, fresh, before, after, chatters);
+    return {
+      tally, floodMs, fresh, before, after,
+      cleanP99: chatters.p99('clean'), garbageP99: chatters.p99('garbage'),
+      cleanCount: chatters.count('clean'), garbageCount: chatters.count('garbage'),
+    };
   } finally {
     await chatters.stop();
     await flooder.stop();
@@ -62,12 +91,13 @@ async function startFlooder(): Promise<ChildPeer> {
   return peer;
 }
 
-function describe(report: SoakReport, tally: FloodTally, floodMs: number, fresh: ServerSnapshot, before: ServerSnapshot, after: ServerSnapshot, chatters: Chatters): void {
+function describe(report: SoakReport, run: FloodRun): void {
+  const { tally, floodMs, fresh, before, after } = run;
   const codes = Object.entries(tally.closeCodes).map(([code, count]) => [Number(code), count] as const).sort(([a], [b]) => a - b);
   const undocumented = codes.filter(([code]) => !DOCUMENTED_CODES.has(code));
   const closes = codes.reduce((sum, [, count]) => sum + count, 0);
   const growth = after.rss - before.rss;
-  const ratio = chatters.p99('garbage') / chatters.p99('clean');
+  const ratio = run.garbageP99 / run.cleanP99;
   report.line(`malformed: ${tally.sent} frames handled by the server in ${(floodMs / 1000).toFixed(1)} s over ${CONNECTIONS} slots: ` +
     `${tally.errorReplies} error replies + ${closes} closes`);
   report.line(`malformed: server close codes per connection: ${codes.map(([code, n]) => `${code} x${n}`).join(', ') || 'none'}; ` +
@@ -76,8 +106,8 @@ function describe(report: SoakReport, tally: FloodTally, floodMs: number, fresh:
   report.line(`malformed: ${TOTAL_FRAMES} frames: RSS ${mb(before.rss)} -> ${mb(after.rss)} (growth ${mb(growth)}), anonymous ${mb(before.anonymous)} -> ${mb(after.anonymous)}, ` +
     `heap used ${mb(before.heapUsed)} -> ${mb(after.heapUsed)}, heap total ${mb(before.heapTotal)} -> ${mb(after.heapTotal)}`);
   report.line(`malformed: ({}).polluted = ${JSON.stringify(after.polluted)}, Object.prototype keys ${JSON.stringify(after.prototypeKeys)}`);
-  report.line(`malformed: healthy p99 ${chatters.p99('clean').toFixed(2)} ms clean (${chatters.count('clean')} round trips) vs ` +
-    `${chatters.p99('garbage').toFixed(2)} ms under garbage (${chatters.count('garbage')}); ratio ${ratio.toFixed(2)}`);
+  report.line(`malformed: healthy p99 ${run.cleanP99.toFixed(2)} ms clean (${run.cleanCount} round trips) vs ` +
+    `${run.garbageP99.toFixed(2)} ms under garbage (${run.garbageCount}); ratio ${ratio.toFixed(2)}`);
   report.check('malformed: every close code is documented', undocumented.length === 0, JSON.stringify(undocumented));
   report.check('malformed: every frame reached the server', tally.sent >= TOTAL_FRAMES, String(tally.sent));
   report.check('malformed: every frame got an error reply or a close', tally.errorReplies + closes === tally.sent, `${tally.errorReplies + closes}/${tally.sent}`);

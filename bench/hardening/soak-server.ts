@@ -5,6 +5,7 @@ import { spawnNode } from '../harness/child-process.js';
 import { ChildPeer } from '../harness/ipc.js';
 
 const SERVER_MAIN = fileURLToPath(new URL('./hardening-server.js', import.meta.url));
+const RAW_SERVER_MAIN = fileURLToPath(new URL('./raw-soak-server.js', import.meta.url));
 
 /** What `hardening-server.ts` reports about itself, after a full GC. */
 export interface ServerSnapshot {
@@ -32,8 +33,17 @@ export class SoakServer {
   ) {}
 
   static async start(options: ChannelsModuleOptions = {}): Promise<SoakServer> {
-    const child = spawnNode(SERVER_MAIN, [JSON.stringify(options)], { cpu: SERVER_CPU, nodeFlags: ['--expose-gc'] });
-    const peer = new ChildPeer('hardening server', child);
+    return SoakServer.spawn('hardening server', SERVER_MAIN, [JSON.stringify(options)]);
+  }
+
+  /** The bare `ws` baseline of the malformed-frame soak (raw-soak-server.ts): snapshots only. */
+  static startRawWs(): Promise<SoakServer> {
+    return SoakServer.spawn('raw ws soak server', RAW_SERVER_MAIN, []);
+  }
+
+  private static async spawn(name: string, script: string, args: string[]): Promise<SoakServer> {
+    const child = spawnNode(script, args, { cpu: SERVER_CPU, nodeFlags: ['--expose-gc'] });
+    const peer = new ChildPeer(name, child);
     const { port } = (await peer.ready) as { port: number };
     return new SoakServer(peer, port);
   }

@@ -1,0 +1,83 @@
+import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { getHeapSpaceStatistics } from 'node:v8';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { serveCommands } from '../harness/ipc.js';
+
+/**
+ * The malformed-frame soak's baseline: a bare `ws` server answering just enough of the Phoenix V2
+ * protocol for the soak (join, echo, heartbeat; an error reply for an unknown topic or event; close
+ * 1007 for a frame it cannot decode, as nestjs-channels does), with no framework around it. What
+ * the same flood costs its healthy clients tells what this box allows.
+ */
+type Ref = string | null;
+
+function reply(ws: WebSocket, joinRef: Ref, ref: Ref, topic: string, status: 'ok' | 'error', response: unknown): void {
+  ws.send(JSON.stringify([joinRef, ref, topic, 'phx_reply', { status, response }]));
+}
+
+function handle(ws: WebSocket, joined: Set<string>, data: Buffer, isBinary: boolean): void {
+  if (isBinary) return ws.close(1007);
+  let frame: unknown;
+  try {
+    frame = JSON.parse(data.toString('utf8'));
+  } catch {
+    return ws.close(1007);
+  }
+  if (!Array.isArray(frame) || frame.length !== 5) return ws.close(1007);
+  const [joinRef, ref, topic, event, payload] = frame as [unknown, unknown, unknown, unknown, unknown];
+  const isRef = (value: unknown) => value === null || typeof value === 'string';
+  if (typeof topic !== 'string' || !topic || typeof event !== 'string' || !event || !isRef(joinRef) || !isRef(ref)) return ws.close(1007);
+  const refs = [joinRef as Ref, ref as Ref] as const;
+  if (topic === 'phoenix' && event === 'heartbeat') return reply(ws, ...refs, topic, 'ok', {});
+  if (event === 'phx_join') {
+    if (!topic.startsWith('soak:') || Buffer.byteLength(topic) > 255) return reply(ws, ...refs, topic, 'error', { reason: 'unmatched topic' });
+    joined.add(topic);
+    return reply(ws, ...refs, topic, 'ok', {});
+  }
+  if (!joined.has(topic)) return reply(ws, ...refs, topic, 'error', { reason: 'unmatched topic' });
+  if (event === 'echo') return reply(ws, ...refs, topic, 'ok', payload);
+  reply(ws, ...refs, topic, 'error', { reason: 'unhandled event' });
+}
+
+function anonymousBytes(): number {
+  const match = /^Anonymous:\s+(\d+) kB/m.exec(readFileSync('/proc/self/smaps_rollup', 'utf8'));
+  return match ? Number(match[1]) * 1024 : NaN;
+}
+
+const server = createServer((_request, response) => response.writeHead(404).end());
+const wss = new WebSocketServer({ server, path: '/socket/websocket', perMessageDeflate: false, maxPayload: 1024 * 1024 });
+wss.on('connection', (ws) => {
+  const joined = new Set<string>();
+  ws.on('message', (data: Buffer, isBinary: boolean) => handle(ws, joined, data, isBinary));
+});
+server.listen(0, '127.0.0.1', () => {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  serveCommands(
+    {
+      snapshot: async () => {
+        for (let i = 0; i < 3; i++) {
+          gc?.();
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        const memory = process.memoryUsage();
+        const probe = {} as Record<string, unknown>;
+        return {
+          rss: memory.rss,
+          heapUsed: memory.heapUsed,
+          heapTotal: memory.heapTotal,
+          external: memory.external,
+          anonymous: anonymousBytes(),
+          spaces: Object.fromEntries(getHeapSpaceStatistics().map((space) => [space.space_name, space.space_size])),
+          connections: wss.clients.size,
+          topics: 0,
+          presences: 0,
+          resources: {},
+          polluted: probe.polluted ?? null,
+          prototypeKeys: Object.keys(Object.prototype),
+        };
+      },
+    },
+    { port: (server.address() as { port: number }).port },
+  );
+});
