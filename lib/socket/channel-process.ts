@@ -11,6 +11,7 @@ import type { ChannelHost } from './channel-host.interface.js';
 import { Mailbox } from './mailbox.js';
 import { SocketRef, type ReplyTarget } from './socket-ref.js';
 import { Socket, type SocketOwner } from './socket.js';
+import { LazyCompletion } from './lazy-completion.js';
 import { nextSubscriberId } from './subscriber-id.js';
 
 const logger = new Logger('Channel');
@@ -33,9 +34,7 @@ export class ChannelProcess implements BroadcastSubscriber, SocketOwner, ReplyTa
   private pendingPushes: OutboundMessage[] | null = [];
   private handling: InboundMessage | null = null;
   private endReason: TerminateReason = 'closed';
-  private markTerminated!: () => void;
-  /** Settles once the channel ended and its `@Terminate` (if any) returned. */
-  readonly terminated = new Promise<void>((resolve) => (this.markTerminated = resolve));
+  private readonly termination = new LazyCompletion();
 
   constructor(
     private readonly host: ChannelHost,
@@ -45,6 +44,11 @@ export class ChannelProcess implements BroadcastSubscriber, SocketOwner, ReplyTa
     private readonly pubsub: PubSub,
   ) {
     this.socket = new Socket(this, topic, joinRef, host.assigns, host.socketId, host.transportName, host.serializer.vsn);
+  }
+
+  /** Settles once the channel ended and its `@Terminate` (if any) returned. */
+  get terminated(): Promise<void> {
+    return this.termination.settled;
   }
 
   get joined(): boolean {
@@ -122,7 +126,7 @@ export class ChannelProcess implements BroadcastSubscriber, SocketOwner, ReplyTa
 
   private async runJoin(message: InboundMessage): Promise<void> {
     if (this.state === 'closed') {
-      this.markTerminated();
+      this.termination.complete();
       return;
     }
     let response: unknown;
@@ -136,14 +140,14 @@ export class ChannelProcess implements BroadcastSubscriber, SocketOwner, ReplyTa
       this.pendingPushes = null;
       this.host.channelEnded(this);
       this.socket.markEnded('join_failed');
-      this.markTerminated();
+      this.termination.complete();
       if (message.ref !== null) this.sendReply(message.joinRef, message.ref, 'error', reply ?? { reason: 'join crashed' });
       return;
     }
     if (this.closed) {
       // The connection went away while the join ran: the join did happen, so terminate runs.
       if (this.definition.terminate) await this.runTerminate(this.endReason);
-      else this.markTerminated();
+      else this.termination.complete();
       return;
     }
     this.state = 'joined';
@@ -212,7 +216,7 @@ export class ChannelProcess implements BroadcastSubscriber, SocketOwner, ReplyTa
     this.socket.markEnded(reason);
     if (wasJoined && this.definition.terminate) this.mailbox.enqueue(() => this.runTerminate(reason));
     // A join still running settles `terminated` itself when it returns.
-    else if (wasJoined) this.markTerminated();
+    else if (wasJoined) this.termination.complete();
   }
 
   private async runTerminate(reason: TerminateReason): Promise<void> {
@@ -221,7 +225,7 @@ export class ChannelProcess implements BroadcastSubscriber, SocketOwner, ReplyTa
     } catch (error) {
       logger.error(`${this.definition.name} @Terminate failed on "${this.topic}": ${describe(error)}`);
     } finally {
-      this.markTerminated();
+      this.termination.complete();
     }
   }
 

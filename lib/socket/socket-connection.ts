@@ -13,6 +13,9 @@ import type { ConnectionContext } from './connection-context.interface.js';
 import { InboundRateLimit } from './inbound-rate-limit.js';
 import { nextSubscriberId } from './subscriber-id.js';
 
+/** Shared by every connection until it closes, instead of a resolved Promise each. */
+const NOTHING_TO_WAIT_FOR = Promise.resolve();
+
 const logger = new Logger('Socket');
 
 /** Event broadcast on a socket id's topic to close every socket with that id. */
@@ -33,7 +36,7 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
   private readonly rateLimit: InboundRateLimit | undefined;
   private closed = false;
   /** Settles once the socket closed and every channel's `@Terminate` returned. */
-  terminated: Promise<void> = Promise.resolve();
+  terminated: Promise<void> = NOTHING_TO_WAIT_FOR;
 
   constructor(
     private readonly transport: TransportConnection,
