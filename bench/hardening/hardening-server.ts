@@ -1,12 +1,11 @@
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
-import { getHeapSpaceStatistics } from 'node:v8';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Channel, ChannelSocket, ChannelsModule, ChannelsServer, HandleIn, Join, Payload, Presence, PubSub, type Socket } from '../../lib/index.js';
 import type { ChannelsModuleOptions } from '../../lib/index.js';
 import { ChannelsRuntime } from '../../lib/channels-runtime.js';
 import { serveCommands } from '../harness/ipc.js';
+import { memorySnapshot } from './memory-snapshot.js';
 
 /**
  * The server of the hardening soaks, in a process of its own (`--expose-gc`), driven over IPC.
@@ -38,16 +37,6 @@ function activeResources(): Record<string, number> {
   return counts;
 }
 
-/** Anonymous (heap, malloc) part of the RSS, without the pages of mapped files such as the node binary. */
-function anonymousBytes(): number {
-  try {
-    const match = /^Anonymous:\s+(\d+) kB/m.exec(readFileSync('/proc/self/smaps_rollup', 'utf8'));
-    return match ? Number(match[1]) * 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
-
 /** Wall-clock microseconds comparable across processes of one machine. */
 function nowMicros(): number {
   return Math.round((performance.timeOrigin + performance.now()) * 1000);
@@ -65,34 +54,15 @@ async function main(): Promise<void> {
   const runtime = app.get(ChannelsRuntime);
   const pubsub = app.get(PubSub);
   const presence = app.get(Presence);
-  const gc = (globalThis as { gc?: () => void }).gc;
 
   serveCommands(
     {
       /** Memory after a full GC, live counts, and whether anything polluted `Object.prototype`. */
       snapshot: async ({ topics = [] }: { topics?: string[] }) => {
-        for (let i = 0; i < 3; i++) {
-          gc?.();
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-        const memory = process.memoryUsage();
+        const memory = await memorySnapshot();
         let presences = 0;
         for (const topic of topics) presences += Object.keys(await presence.list(topic)).length;
-        const probe = {} as Record<string, unknown>;
-        return {
-          rss: memory.rss,
-          heapUsed: memory.heapUsed,
-          heapTotal: memory.heapTotal,
-          external: memory.external,
-          anonymous: anonymousBytes(),
-          spaces: Object.fromEntries(getHeapSpaceStatistics().map((space) => [space.space_name, space.space_size])),
-          connections: runtime.connections.size,
-          topics: pubsub.topicCount,
-          presences,
-          resources: activeResources(),
-          polluted: probe.polluted ?? null,
-          prototypeKeys: Object.keys(Object.prototype),
-        };
+        return { ...memory, connections: runtime.connections.size, topics: pubsub.topicCount, presences, resources: activeResources() };
       },
       /** Open connections, cheap enough to poll while measuring (no GC). */
       connections: () => runtime.connections.size,

@@ -1,8 +1,7 @@
 import { createServer } from 'node:http';
-import { readFileSync } from 'node:fs';
-import { getHeapSpaceStatistics } from 'node:v8';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { serveCommands } from '../harness/ipc.js';
+import { memorySnapshot } from './memory-snapshot.js';
 
 /**
  * The malformed-frame soak's baseline: a bare `ws` server answering just enough of the Phoenix V2
@@ -40,11 +39,6 @@ function handle(ws: WebSocket, joined: Set<string>, data: Buffer, isBinary: bool
   reply(ws, ...refs, topic, 'error', { reason: 'unhandled event' });
 }
 
-function anonymousBytes(): number {
-  const match = /^Anonymous:\s+(\d+) kB/m.exec(readFileSync('/proc/self/smaps_rollup', 'utf8'));
-  return match ? Number(match[1]) * 1024 : NaN;
-}
-
 const server = createServer((_request, response) => response.writeHead(404).end());
 const wss = new WebSocketServer({ server, path: '/socket/websocket', perMessageDeflate: false, maxPayload: 1024 * 1024 });
 wss.on('connection', (ws) => {
@@ -52,31 +46,9 @@ wss.on('connection', (ws) => {
   ws.on('message', (data: Buffer, isBinary: boolean) => handle(ws, joined, data, isBinary));
 });
 server.listen(0, '127.0.0.1', () => {
-  const gc = (globalThis as { gc?: () => void }).gc;
   serveCommands(
     {
-      snapshot: async () => {
-        for (let i = 0; i < 3; i++) {
-          gc?.();
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-        const memory = process.memoryUsage();
-        const probe = {} as Record<string, unknown>;
-        return {
-          rss: memory.rss,
-          heapUsed: memory.heapUsed,
-          heapTotal: memory.heapTotal,
-          external: memory.external,
-          anonymous: anonymousBytes(),
-          spaces: Object.fromEntries(getHeapSpaceStatistics().map((space) => [space.space_name, space.space_size])),
-          connections: wss.clients.size,
-          topics: 0,
-          presences: 0,
-          resources: {},
-          polluted: probe.polluted ?? null,
-          prototypeKeys: Object.keys(Object.prototype),
-        };
-      },
+      snapshot: async () => ({ ...(await memorySnapshot()), connections: wss.clients.size, topics: 0, presences: 0, resources: {} }),
     },
     { port: (server.address() as { port: number }).port },
   );
