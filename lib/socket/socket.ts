@@ -20,8 +20,9 @@ export interface SocketOwner {
  */
 export class Socket {
   readonly assigns: Record<string, unknown>;
-  /** Callbacks for the end of this channel; null once it ended. */
-  private endHooks: Set<(reason: string) => void> | null = new Set();
+  /** Callbacks for the end of this channel, made on the first (most channels register none). */
+  private endHooks: Set<(reason: string) => void> | undefined;
+  private hasEnded = false;
   private endReason = '';
 
   constructor(
@@ -53,7 +54,7 @@ export class Socket {
 
   /** True once the channel has ended (and its end hooks ran). */
   get ended(): boolean {
-    return this.endHooks === null;
+    return this.hasEnded;
   }
 
   /**
@@ -63,13 +64,13 @@ export class Socket {
    * that keep state per channel (`Presence` untracks with it).
    */
   onEnd(hook: (reason: string) => void): () => void {
-    if (this.endHooks === null) {
+    if (this.hasEnded) {
       hook(this.endReason);
       return () => {};
     }
     // A wrapper per call, so that the same function registered twice runs twice.
     const registered = (reason: string) => hook(reason);
-    const hooks = this.endHooks;
+    const hooks = (this.endHooks ??= new Set());
     hooks.add(registered);
     return () => {
       hooks.delete(registered);
@@ -78,10 +79,11 @@ export class Socket {
 
   /** @internal Called once by the channel process when the channel ends. */
   markEnded(reason: string): void {
-    const hooks = this.endHooks;
-    if (hooks === null) return;
-    this.endHooks = null;
+    if (this.hasEnded) return;
+    this.hasEnded = true;
     this.endReason = reason;
+    const hooks = this.endHooks ?? [];
+    this.endHooks = undefined;
     for (const hook of hooks) {
       try {
         hook(reason);

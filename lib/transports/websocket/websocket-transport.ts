@@ -7,6 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { ChannelsRuntime } from '../../channels-runtime.js';
 import type { Serializer } from '../../serializers/serializer.interface.js';
 import type { AcceptedConnection } from '../../socket/socket-acceptor.js';
+import type { SocketConnection } from '../../socket/socket-connection.js';
 import { decideConnect, requestParams } from '../connect-request.js';
 import { parseProtocols, PHOENIX_PROTOCOL, rejectUpgrade } from '../handshake.js';
 import { createOriginCheck } from '../origin-check.js';
@@ -70,7 +71,7 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
 
   private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     // The socket handler may be async; a client resetting meanwhile must not crash the process.
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroyOnError);
     if (request.method !== 'GET') return rejectUpgrade(socket, 400, 'WebSocket upgrades use GET');
     const { protocols, authToken } = parseProtocols(request.headers['sec-websocket-protocol']);
     if (protocols.length > 0 && !protocols.includes(PHOENIX_PROTOCOL)) {
@@ -86,10 +87,35 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
 
   private serve(ws: WebSocket, socket: Socket, serializer: Serializer, accepted: AcceptedConnection): void {
     const transport = new WsTransportConnection(ws, socket, this.corker, this.runtime.options.maxOutboundBufferBytes);
-    const connection = this.runtime.open(transport, serializer, accepted);
-    ws.on('message', (data: Buffer, isBinary: boolean) => connection.handleFrame(data, isBinary));
-    ws.on('close', () => connection.transportClosed());
-    // ws closes the socket itself after an error (1009 too large, 1007 bad UTF-8, ...).
-    ws.on('error', (error) => this.logger.debug(`WebSocket error: ${error.message}`));
+    (ws as ServedWebSocket)[CONNECTION] = this.runtime.open(transport, serializer, accepted);
+    ws.on('message', relayFrame);
+    ws.on('close', relayClose);
+    ws.on('error', logWebSocketError);
   }
+}
+
+/**
+ * The listeners every served socket shares: `ws` calls them with the socket as `this`, which
+ * carries its connection. Closures per socket would cost every idle connection ~200 bytes.
+ */
+const CONNECTION = Symbol('nestjs-channels connection');
+type ServedWebSocket = WebSocket & { [CONNECTION]: SocketConnection };
+
+function relayFrame(this: WebSocket, data: Buffer, isBinary: boolean): void {
+  (this as ServedWebSocket)[CONNECTION].handleFrame(data, isBinary);
+}
+
+function relayClose(this: WebSocket): void {
+  (this as ServedWebSocket)[CONNECTION].transportClosed();
+}
+
+const wsLogger = new Logger('WebSocketTransport');
+
+// ws closes the socket itself after an error (1009 too large, 1007 bad UTF-8, ...).
+function logWebSocketError(error: Error): void {
+  wsLogger.debug(`WebSocket error: ${error.message}`);
+}
+
+function destroyOnError(this: Duplex): void {
+  this.destroy();
 }
