@@ -1,7 +1,6 @@
 import { describeWhen, redisServerInstalled } from '../fixtures/nodes/redis.js';
-import { expectOutageLoggedOnce, shoutUntilHeard, useOutageCluster } from '../fixtures/nodes/redis-outage.js';
-import { collect, eventually } from '../support/phoenix-client.js';
-import { ShoutTally } from './shout-tally.js';
+import { connectShouters, expectOutageLoggedOnce, shoutUntilHeard, useOutageCluster } from '../fixtures/nodes/redis-outage.js';
+import { eventually } from '../support/phoenix-client.js';
 
 const describeOwnRedis = describeWhen(redisServerInstalled(), 'redis-server is not on PATH');
 
@@ -10,15 +9,9 @@ describeOwnRedis('two app processes while their Redis stops and starts again', (
   const topic = 'room:restart';
 
   test('nothing crashes, local delivery goes on, the outage is logged once, delivery resumes without restarts, and nothing is lost silently', async () => {
-    const { nodes, clients, server } = cluster;
+    const { nodes, server } = cluster;
     const [a, b] = nodes;
-    const onA = await clients[0].joined(await clients[0].connected(), topic);
-    const onB = await clients[1].joined(await clients[1].connected(), topic);
-    const heardOnA = collect(onA, 'shout');
-    const fromA = new ShoutTally(onA, onB, 'a');
-    await cluster.subscribers(topic, 2);
-    await fromA.shout({ before: true });
-    await eventually(() => fromA.heard === 1, 'node b hears node a before the outage');
+    const { onB, heardOnA, fromA } = await connectShouters(cluster, topic);
 
     await server.stop();
     await eventually(() => nodes.every((node) => node.output().includes('is unreachable')), 'both nodes noticed', 10_000);
