@@ -2,17 +2,18 @@ import type { PendingPublish } from './pending-publishes.js';
 import type { RedisClient } from './redis-client.js';
 
 /**
- * Splits a batch of publishes by the connection that must carry each. One Redis: the publisher
- * carries all. A Cluster client would send each keyless PUBLISH to any master, and each master
- * relays to the others over its own bus link, so one node's broadcasts on a topic would reach the
- * other nodes shuffled; every PUBLISH of a channel goes through the same master instead (chosen
- * by a hash of the channel among the masters ioredis currently knows), which keeps them in order.
+ * Splits a Cluster client's batch of publishes by the master that must carry each. The client
+ * itself would send each keyless PUBLISH to any master, and each master relays to the others over
+ * its own bus link, so one node's broadcasts on a topic would reach the other nodes shuffled;
+ * every PUBLISH of a channel goes through the same master instead (chosen by a hash of the channel
+ * among the masters ioredis currently knows), which keeps them in order.
  */
-export function routePublishes(publisher: RedisClient, cluster: boolean, batch: PendingPublish[]): Map<RedisClient, PendingPublish[]> {
+export function routeClusterPublishes(cluster: RedisClient, batch: PendingPublish[]): Map<RedisClient, PendingPublish[]> {
   const routes = new Map<RedisClient, PendingPublish[]>();
-  const masters = cluster ? (publisher.nodes?.('master') ?? []) : [];
+  const masters = cluster.nodes?.('master') ?? [];
   for (const item of batch) {
-    const connection = masters.length > 0 ? masters[channelHash(item.channel) % masters.length]! : publisher;
+    // No master known yet (still discovering the cluster): the client routes it itself.
+    const connection = masters.length > 0 ? masters[channelHash(item.channel) % masters.length]! : cluster;
     let items = routes.get(connection);
     if (!items) routes.set(connection, (items = []));
     items.push(item);

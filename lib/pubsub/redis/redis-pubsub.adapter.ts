@@ -6,7 +6,7 @@ import { loadIoredis } from './load-ioredis.js';
 import { PendingPublishes, type PendingPublish } from './pending-publishes.js';
 import { PublishBatch } from './publish-batch.js';
 import { ReconnectFlushGate } from './reconnect-flush-gate.js';
-import { routePublishes } from './publish-routes.js';
+import { routeClusterPublishes } from './publish-routes.js';
 import { createRedisClient, describeRedisTarget, isClusterConnection, type RedisClient } from './redis-client.js';
 import { decodeEnvelope, encodeEnvelope, type ReceivedBroadcast } from './redis-envelope.js';
 import { RedisLinkMonitor } from './redis-link-monitor.js';
@@ -45,6 +45,8 @@ export class RedisPubSubAdapter implements PubSubAdapter {
   private readonly logger = new Logger('RedisPubSub');
   private readonly options: RedisPubSubOptions;
   private readonly pending: PendingPublishes;
+  /** A Redis Cluster client: each channel's publishes are routed to one master (publish-routes.ts). */
+  private readonly cluster: boolean;
   /** This turn's publishes, sent together at its end. */
   private readonly batch = new PublishBatch((batch) => this.sendBatch(batch));
   /** Holds the publishes queued during an outage until the other nodes have likely resubscribed. */
@@ -76,6 +78,7 @@ export class RedisPubSubAdapter implements PubSubAdapter {
       throw new TypeError(`RedisPubSubAdapter option "${option}" ${message}`);
     });
     this.prefix = this.options.prefix ?? DEFAULT_REDIS_PREFIX;
+    this.cluster = isClusterConnection(this.options.redis);
     this.pending = new PendingPublishes(this.options.maxQueuedPublishes ?? DEFAULT_MAX_QUEUED_PUBLISHES);
   }
 
@@ -178,8 +181,8 @@ export class RedisPubSubAdapter implements PubSubAdapter {
       for (const item of batch) this.counters.dropped += this.pending.add(item);
       return;
     }
-    const cluster = isClusterConnection(this.options.redis);
-    for (const [connection, items] of routePublishes(this.publisher, cluster, batch)) this.sendOver(connection, items);
+    if (!this.cluster) return this.sendOver(this.publisher, batch);
+    for (const [connection, items] of routeClusterPublishes(this.publisher, batch)) this.sendOver(connection, items);
   }
 
   /** One PUBLISH, or a pipeline of them (one TCP write) for several. */
@@ -196,7 +199,7 @@ export class RedisPubSubAdapter implements PubSubAdapter {
     );
   }
 
-  private send(channel: string, data: string, connection: RedisClient = this.publisher!): void {
+  private send(channel: string, data: string, connection: RedisClient): void {
     connection.publish(channel, data).then(
       () => this.counters.published++,
       // The connection dropped under this PUBLISH: the monitor logs the outage, we only count.
