@@ -8,10 +8,10 @@ import type { BroadcastSubscriber } from '../pubsub/broadcast-subscriber.interfa
 import type { EncodedBroadcast } from '../pubsub/encoded-broadcast.js';
 import type { PubSub } from '../pubsub/pubsub.js';
 import type { ChannelHost } from './channel-host.interface.js';
+import { LazyCompletion } from './lazy-completion.js';
 import { Mailbox } from './mailbox.js';
 import { SocketRef, type ReplyTarget } from './socket-ref.js';
 import { Socket, type SocketOwner } from './socket.js';
-import { LazyCompletion } from './lazy-completion.js';
 import { nextSubscriberId } from './subscriber-id.js';
 
 const logger = new Logger('Channel');
