@@ -57,6 +57,10 @@ export class ChannelsRuntime
     return this.options.rateLimit;
   }
 
+  get malformedFrameAllowance(): RateLimitOptions | false {
+    return this.options.malformedFrameAllowance;
+  }
+
   async onModuleInit(): Promise<void> {
     this.router = this.explorer.explore();
     this.socketHandler = await resolveSocketHandler(this.options.socketHandler, this.moduleRef);

@@ -53,6 +53,13 @@ export interface ChannelsModuleOptions {
   maxChannelsPerSocket?: number;
   /** Per-socket inbound rate limit, or `false` for none. Default 200 frames/s with bursts of 500. */
   rateLimit?: RateLimitOptions | false;
+  /**
+   * Malformed frames (ones the serializer cannot decode) a socket may send, each answered with an
+   * error reply `{reason: "malformed frame", detail}` on topic `phoenix`; the one past the
+   * allowance closes the socket with 1007. `false` closes at the first, as Phoenix does.
+   * Default 10 at once, then 1 per second.
+   */
+  malformedFrameAllowance?: RateLimitOptions | false;
   /** A WebSocket whose unsent outbound data passes this many bytes (a slow consumer) is dropped. Default 1 MiB. */
   maxOutboundBufferBytes?: number;
   /** Batches of the shutdown drain. */

@@ -13,6 +13,7 @@ const DEFAULTS: Omit<ResolvedChannelsOptions, 'socketHandler' | 'pubsub' | 'pres
   maxChannelsPerSocket: 100,
   longpoll: { windowMs: 10_000, maxBodyBytes: 1024 * 1024, maxBufferedBytes: 4 * 1024 * 1024 },
   rateLimit: { messagesPerSecond: 200, burst: 500 },
+  malformedFrameAllowance: { messagesPerSecond: 1, burst: 10 },
   maxOutboundBufferBytes: 1024 * 1024,
   drain: { batchSize: 1000, batchIntervalMs: 50 },
 };
@@ -25,6 +26,14 @@ function fail(option: string, message: string): never {
 
 function positiveInteger(option: string, value: unknown): void {
   if (!Number.isInteger(value) || (value as number) <= 0) fail(option, `must be a positive integer, got ${String(value)}`);
+}
+
+function tokenBucket(option: string, value: unknown): void {
+  if (value === false) return;
+  if (typeof value !== 'object' || value === null) fail(option, 'must be false or { messagesPerSecond, burst }');
+  const bucket = value as Record<string, unknown>;
+  positiveInteger(`${option}.messagesPerSecond`, bucket.messagesPerSecond);
+  positiveInteger(`${option}.burst`, bucket.burst);
 }
 
 /** Applies defaults and rejects impossible options at boot, naming the option at fault. */
@@ -58,12 +67,8 @@ export function resolveOptions(options: ChannelsModuleOptions = {}): ResolvedCha
   positiveInteger('maxOutboundBufferBytes', resolved.maxOutboundBufferBytes);
   positiveInteger('drain.batchSize', resolved.drain.batchSize);
   positiveInteger('drain.batchIntervalMs', resolved.drain.batchIntervalMs);
-  if (resolved.rateLimit !== false) {
-    const limit = resolved.rateLimit;
-    if (typeof limit !== 'object' || limit === null) fail('rateLimit', 'must be false or { messagesPerSecond, burst }');
-    positiveInteger('rateLimit.messagesPerSecond', limit.messagesPerSecond);
-    positiveInteger('rateLimit.burst', limit.burst);
-  }
+  tokenBucket('rateLimit', resolved.rateLimit);
+  tokenBucket('malformedFrameAllowance', resolved.malformedFrameAllowance);
   positiveInteger('longpoll.windowMs', resolved.longpoll.windowMs);
   positiveInteger('longpoll.maxBodyBytes', resolved.longpoll.maxBodyBytes);
   positiveInteger('longpoll.maxBufferedBytes', resolved.longpoll.maxBufferedBytes);

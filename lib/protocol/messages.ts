@@ -24,7 +24,8 @@ export type ReplyStatus = 'ok' | 'error';
 /** A `phx_reply` to the client's message `ref`. */
 export interface ReplyMessage {
   joinRef: string | null;
-  ref: string;
+  /** Null only in the reply to a malformed frame whose ref could not be read. */
+  ref: string | null;
   topic: string;
   status: ReplyStatus;
   response: Payload;

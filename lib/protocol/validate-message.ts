@@ -13,8 +13,10 @@ export function toInboundMessage(
   event: unknown,
   payload: unknown,
 ): InboundMessage {
-  if (typeof topic !== 'string' || topic.length === 0) throw new ProtocolError('topic must be a non-empty string');
-  if (typeof event !== 'string' || event.length === 0) throw new ProtocolError('event must be a non-empty string');
-  if (!isRef(joinRef) || !isRef(ref)) throw new ProtocolError('join_ref and ref must be strings or null');
+  // The error carries the ref when it is a string, so that a client can match the error reply.
+  const readableRef = typeof ref === 'string' ? ref : null;
+  if (typeof topic !== 'string' || topic.length === 0) throw new ProtocolError('topic must be a non-empty string', readableRef);
+  if (typeof event !== 'string' || event.length === 0) throw new ProtocolError('event must be a non-empty string', readableRef);
+  if (!isRef(joinRef) || !isRef(ref)) throw new ProtocolError('join_ref and ref must be strings or null', readableRef);
   return { joinRef: joinRef ?? null, ref: ref ?? null, topic, event, payload: payload ?? null };
 }

@@ -10,5 +10,6 @@ export interface ConnectionContext {
   readonly pubsub: PubSub;
   readonly maxChannelsPerSocket: number;
   readonly rateLimit: RateLimitOptions | false;
+  readonly malformedFrameAllowance: RateLimitOptions | false;
   connectionClosed(connection: SocketConnection): void;
 }

@@ -11,6 +11,7 @@ import { ChannelProcess, type TerminateReason } from './channel-process.js';
 import { CloseCode } from './close-codes.js';
 import type { ConnectionContext } from './connection-context.interface.js';
 import { InboundRateLimit } from './inbound-rate-limit.js';
+import { TokenBucket } from './token-bucket.js';
 import { nextSubscriberId } from './subscriber-id.js';
 
 /** Shared by every connection until it closes, instead of a resolved Promise each. */
@@ -34,6 +35,8 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
   lastSeenAt = Date.now();
   private readonly channels = new Map<string, ChannelProcess>();
   private readonly rateLimit: InboundRateLimit | undefined;
+  /** Made at the first malformed frame: most sockets never send one. */
+  private malformedAllowance: TokenBucket | undefined;
   private closed = false;
   /** Settles once the socket closed and every channel's `@Terminate` returned. */
   terminated: Promise<void> = NOTHING_TO_WAIT_FOR;
@@ -76,8 +79,7 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
       message = this.serializer.decode(data, isBinary);
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
-      logger.debug(`Closing a socket that sent a malformed frame: ${error.message}`);
-      this.close(CloseCode.malformed, error.message);
+      this.malformedFrame(error, now);
       return;
     }
     if (verdict === 'throttle') {
@@ -170,6 +172,23 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
     const channel = new ChannelProcess(this, definition, topic, message.joinRef ?? message.ref, this.context.pubsub);
     this.channels.set(topic, channel);
     channel.join(message);
+  }
+
+  /**
+   * Answers a malformed frame with an error reply on the `phoenix` topic while the socket's
+   * allowance lasts, then closes it with 1007. An error reply costs the server far less than the
+   * reconnect a close provokes, and tells a faulty client what it did wrong.
+   */
+  private malformedFrame(error: ProtocolError, now: number): void {
+    const allowance = this.context.malformedFrameAllowance;
+    if (allowance !== false) this.malformedAllowance ??= new TokenBucket(allowance, now);
+    if (this.malformedAllowance?.takeToken(now) !== true) {
+      logger.debug(`Closing a socket that sent too many malformed frames: ${error.message}`);
+      this.close(CloseCode.malformed, error.message);
+      return;
+    }
+    const response = { reason: 'malformed frame', detail: error.message };
+    this.send(this.serializer.encodeReply({ joinRef: null, ref: error.ref, topic: HEARTBEAT_TOPIC, status: 'error', response }));
   }
 
   private reply(message: InboundMessage, status: ReplyStatus, response: unknown): void {

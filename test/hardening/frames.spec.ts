@@ -48,28 +48,75 @@ test('permessage-deflate is never negotiated, so no deflate bomb can reach the s
   ws.close();
 });
 
-describe('malformed frames close only the socket that sent them (1007), with no prototype pollution', () => {
-  const garbage: Array<[string, string | Buffer, boolean]> = [
-    ['not JSON', 'hello', false],
-    ['a JSON object on 2.0.0', '{"topic":"h:1"}', false],
-    ['wrong arity', '["1","1","h:1","phx_join"]', false],
-    ['a number as topic', '["1","1",42,"phx_join",{}]', false],
-    ['null event', '["1","1","h:1",null,{}]', false],
-    ['numeric refs', '[1,2,"h:1","phx_join",{}]', false],
-    ['binary lengths past the frame', Buffer.from([0, 200, 200, 200, 200, 1, 2, 3]), true],
-    ['a server-only binary kind', Buffer.from([2, 1, 1, 0x61, 0x62]), true],
-    ['an empty binary frame', Buffer.alloc(0), true],
+/** Text frames `ws` receives, parsed, and its close code once it closes. */
+function listen(ws: WebSocket): { frames: unknown[]; closed: Promise<number> } {
+  const frames: unknown[] = [];
+  ws.on('message', (data: Buffer) => frames.push(JSON.parse(data.toString())));
+  return { frames, closed: closeCode(ws) };
+}
+
+function malformedReply(ref: string | null): unknown {
+  return [null, ref, 'phoenix', 'phx_reply', { status: 'error', response: { reason: 'malformed frame', detail: expect.any(String) } }];
+}
+
+describe('a malformed frame gets an error reply, the socket stays up, and nobody else notices', () => {
+  // [label, frame, sent as binary, the ref the reply carries]
+  const garbage: Array<[string, string | Buffer, boolean, string | null]> = [
+    ['not JSON', 'hello', false, null],
+    ['a JSON object on 2.0.0', '{"topic":"h:1"}', false, null],
+    ['wrong arity', '["1","1","h:1","phx_join"]', false, null],
+    ['a number as topic', '["1","7",42,"phx_join",{}]', false, '7'],
+    ['null event', '["1","8","h:1",null,{}]', false, '8'],
+    ['numeric refs', '[1,2,"h:1","phx_join",{}]', false, null],
+    ['binary lengths past the frame', Buffer.from([0, 200, 200, 200, 200, 1, 2, 3]), true, null],
+    ['a server-only binary kind', Buffer.from([2, 1, 1, 0x61, 0x62]), true, null],
+    ['an empty binary frame', Buffer.alloc(0), true, null],
   ];
 
-  test.each(garbage)('%s', async (_label, data, binary) => {
+  test.each(garbage)('%s', async (_label, data, binary, ref) => {
     const healthy = await RawSocket.open(server.socketUrl);
     const ws = await openWs();
-    const closed = closeCode(ws);
+    const { frames } = listen(ws);
     ws.send(data, { binary });
-    expect(await closed).toBe(1007);
+    ws.send(JSON.stringify([null, 'hb', 'phoenix', 'heartbeat', {}]));
+    await eventually(() => frames.length === 2, 'the error reply and the heartbeat reply');
+    expect(frames).toEqual([malformedReply(ref), [null, 'hb', 'phoenix', 'phx_reply', { status: 'ok', response: {} }]]);
     healthy.send([null, '1', 'phoenix', 'heartbeat', {}]);
     await healthy.reply('1');
     healthy.close();
+    ws.close();
+  });
+
+  test('the reason tells what is wrong', async () => {
+    const ws = await openWs();
+    const { frames } = listen(ws);
+    ws.send('["1","3",42,"phx_join",{}]');
+    await eventually(() => frames.length === 1, 'the error reply');
+    expect(frames[0]).toEqual([null, '3', 'phoenix', 'phx_reply', {
+      status: 'error', response: { reason: 'malformed frame', detail: 'topic must be a non-empty string' },
+    }]);
+    ws.close();
+  });
+
+  test('a 1.0.0 client gets its error reply in the 1.0.0 form', async () => {
+    const ws = new WebSocket(websocketUrl(server.socketUrl, { vsn: '1.0.0' }));
+    await new Promise((resolve) => ws.once('open', resolve));
+    const { frames } = listen(ws);
+    ws.send('["1","1","h:1","phx_join",{}]');
+    await eventually(() => frames.length === 1, 'the error reply');
+    expect(frames[0]).toEqual({
+      topic: 'phoenix', event: 'phx_reply', ref: null, join_ref: null,
+      payload: { status: 'error', response: { reason: 'malformed frame', detail: 'a 1.0.0 frame must be a JSON object' } },
+    });
+    ws.close();
+  });
+
+  test('the frame past the allowance (default: 10 at once) closes the socket with 1007', async () => {
+    const ws = await openWs();
+    const { frames, closed } = listen(ws);
+    for (let i = 0; i < 11; i++) ws.send(`garbage ${i}`);
+    expect(await closed).toBe(1007);
+    expect(frames).toEqual(Array.from({ length: 10 }, () => malformedReply(null)));
   });
 
   test('a 10 KB event name and __proto__ / constructor as topic or event are plain strings', async () => {
@@ -90,15 +137,34 @@ describe('malformed frames close only the socket that sent them (1007), with no 
   });
 });
 
+describe('malformedFrameAllowance: false', () => {
+  let strict: TestApp;
+  beforeAll(async () => {
+    strict = await startTestApp({ providers: HARDENING_PROVIDERS, channels: { malformedFrameAllowance: false } });
+  });
+  afterAll(() => strict.close());
+
+  test('closes the socket at its first malformed frame (1007), as Phoenix does', async () => {
+    const ws = new WebSocket(websocketUrl(strict.socketUrl));
+    await new Promise((resolve) => ws.once('open', resolve));
+    const { frames, closed } = listen(ws);
+    ws.send('["1","1","h:1"]');
+    expect(await closed).toBe(1007);
+    expect(frames).toEqual([]);
+  });
+});
+
 test('thousands of malformed frames over many sockets leave healthy clients chatting', async () => {
   const healthy = await RawSocket.open(server.socketUrl);
   healthy.send(['1', '1', 'h:calm', 'phx_join', {}]);
   await healthy.reply('1');
   const before = process.memoryUsage().rss;
   const attackers = await Promise.all(Array.from({ length: 20 }, () => openWs()));
-  const closes = attackers.map(closeCode);
+  const answers = attackers.map(listen);
   for (const ws of attackers) for (let i = 0; i < 50; i++) ws.send(`garbage ${i}`);
-  expect(new Set(await Promise.all(closes))).toEqual(new Set([1007]));
+  // Each socket: error replies for its allowance, then a close; the rest of its garbage is never read.
+  expect(new Set(await Promise.all(answers.map(({ closed }) => closed)))).toEqual(new Set([1007]));
+  expect(answers.map(({ frames }) => frames.length)).toEqual(attackers.map(() => 10));
   for (let i = 2; i < 12; i++) {
     healthy.send(['1', String(i), 'h:calm', 'echo', { i }]);
     expect((await healthy.reply(String(i)))[4]).toEqual({ status: 'ok', response: { i } });

@@ -180,6 +180,18 @@ describe('long-poll on the wire', () => {
     expect(frames.map((frame) => (frame as unknown[])[1])).toEqual(Array.from({ length: 100 }, (_, i) => String(i + 1)));
   });
 
+  test('a malformed line gets an error reply in the next poll; past the allowance the session ends', async () => {
+    const token = await http.open();
+    expect(await http.post(token, ['["1","4",42,"phx_join",{}]', JSON.stringify([null, '5', 'phoenix', 'heartbeat', {}])])).toEqual({ status: 200 });
+    expect((await http.poll(token)).frames).toEqual([
+      [null, '4', 'phoenix', 'phx_reply', { status: 'error', response: { reason: 'malformed frame', detail: 'topic must be a non-empty string' } }],
+      [null, '5', 'phoenix', 'phx_reply', { status: 'ok', response: {} }],
+    ]);
+    // The allowance is 10 at once, refilled at 1 a second; a dozen more in a row close the session (1007 on a WebSocket).
+    expect(await http.post(token, Array.from({ length: 12 }, () => 'not json'))).toEqual({ status: 410 });
+    expect(await http.get({ token })).toEqual({ status: 410 });
+  });
+
   test('OPTIONS is the CORS preflight Phoenix answers', async () => {
     const response = await fetch(http.url(), {
       method: 'OPTIONS',

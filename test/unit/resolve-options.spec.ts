@@ -10,6 +10,8 @@ describe('resolveOptions: defaults', () => {
     maxFrameSize: 1024 * 1024,
     checkOrigin: true,
     maxChannelsPerSocket: 100,
+    rateLimit: { messagesPerSecond: 200, burst: 500 },
+    malformedFrameAllowance: { messagesPerSecond: 1, burst: 10 },
   };
 
   test('applies every default when no options are given', () => {
@@ -99,6 +101,12 @@ describe('resolveOptions: invalid options throw a TypeError naming the option', 
     ['socketHandler', {}],
     ['socketHandler', { connect: true }],
     ['socketHandler', null],
+    ['rateLimit', true],
+    ['rateLimit.messagesPerSecond', 0],
+    ['malformedFrameAllowance', true],
+    ['malformedFrameAllowance', 10],
+    ['malformedFrameAllowance', null],
+    ['malformedFrameAllowance.messagesPerSecond', 0.5],
     ['longpoll.windowMs', 0],
     ['longpoll.maxBodyBytes', -1],
     ['longpoll.maxBufferedBytes', 0.5],
