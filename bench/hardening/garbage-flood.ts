@@ -1,9 +1,6 @@
 import WebSocket from 'ws';
 import { MALFORMED_FRAMES } from './malformed-frames.js';
 
-/** Frames one connection sends before waiting for their heartbeats. */
-const BURST = 20;
-
 /** What the flood saw: frames the server handled, and how it answered them. */
 export interface FloodTally {
   sent: number;
@@ -24,25 +21,46 @@ export interface FloodPlan {
   paceMs: number;
   /** Index of the first frame in `MALFORMED_FRAMES`, so that a warm-up and the flood cycle alike. */
   offset?: number;
+  /** Send heartbeats instead of garbage: the control run, same connections and pace. */
+  valid?: boolean;
 }
 
-/** Sends `plan.total` malformed frames over `plan.connections` connections and tallies the answers. */
+const VALID_FRAME = { kind: 'heartbeat', data: JSON.stringify([null, 'valid', 'phoenix', 'heartbeat', {}]) };
+
+/**
+ * Sends `plan.total` malformed frames over `plan.connections` connections, as an even stream over
+ * `plan.paceMs`, and tallies the answers.
+ */
 export async function flood(plan: FloodPlan): Promise<FloodTally> {
   const tally: FloodTally = { sent: 0, errorReplies: 0, closeCodes: {}, openAtEnd: 0 };
   const perSlot = Math.ceil(plan.total / plan.connections);
-  await Promise.all(Array.from({ length: plan.connections }, (_, slot) => runSlot(plan, (plan.offset ?? 0) + slot, perSlot, tally)));
+  const interval = plan.paceMs / perSlot;
+  const started = Date.now();
+  await Promise.all(Array.from({ length: plan.connections }, (_, slot) => {
+    // Slots are staggered over one interval, so the garbage arrives as an even stream.
+    const firstDue = started + (slot / plan.connections) * interval;
+    return runSlot(plan, (plan.offset ?? 0) + slot, perSlot, { firstDue, interval }, tally);
+  }));
   return tally;
 }
 
+/** When a slot's frames are due: the first at `firstDue`, then one every `interval` ms. */
+interface SlotPace {
+  firstDue: number;
+  interval: number;
+}
+
 /**
- * One connection slot: sends its share of garbage, each frame followed by a heartbeat. A
+ * One connection slot: sends its share of garbage at an even pace, one frame at a time, each
+ * followed by a heartbeat. A
  * heartbeat reply proves the frame before it was handled without a close; a close is charged
  * to the first frame not yet acknowledged, and the next connection goes on from the frame after.
  */
-async function runSlot(plan: FloodPlan, first: number, quota: number, tally: FloodTally): Promise<void> {
+async function runSlot(plan: FloodPlan, first: number, quota: number, pace: SlotPace, tally: FloodTally): Promise<void> {
   let next = first;
   let remaining = quota;
-  const started = Date.now();
+  const untilDue = (framesDone: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, pace.firstDue + framesDone * pace.interval - Date.now())));
+  await untilDue(0);
   while (remaining > 0) {
     const ws = new WebSocket(plan.url);
     ws.on('error', () => undefined);
@@ -60,16 +78,13 @@ async function runSlot(plan: FloodPlan, first: number, quota: number, tally: Flo
     if (!opened) continue;
     let sent = 0;
     while (remaining - sent > 0 && closeCode === null) {
-      const burst = Math.min(BURST, remaining - sent);
-      for (let i = 0; i < burst; i++, sent++) {
-        const frame = MALFORMED_FRAMES[(next + sent) % MALFORMED_FRAMES.length]!;
-        ws.send(frame.data, { binary: Buffer.isBuffer(frame.data) }, () => undefined);
-        ws.send(JSON.stringify([null, `hb${sent}`, 'phoenix', 'heartbeat', {}]), () => undefined);
-      }
+      const frame = plan.valid ? VALID_FRAME : MALFORMED_FRAMES[(next + sent) % MALFORMED_FRAMES.length]!;
+      ws.send(frame.data, { binary: Buffer.isBuffer(frame.data) }, () => undefined);
+      ws.send(JSON.stringify([null, `hb${sent}`, 'phoenix', 'heartbeat', {}]), () => undefined);
+      sent++;
       while (acknowledged < sent && closeCode === null) await new Promise<void>((resolve) => (wake = resolve));
-      // Spread the slot's quota over the flood's duration instead of saturating the server's core.
-      const due = started + ((quota - remaining + acknowledged) / quota) * plan.paceMs;
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
+      // An even stream over the flood's duration instead of saturating the server's core.
+      if (closeCode === null) await untilDue(quota - remaining + acknowledged);
     }
     const processed = closeCode === null ? acknowledged : acknowledged + 1;
     if (closeCode === null) {

@@ -12,8 +12,8 @@ const FLOOD_MAIN = fileURLToPath(new URL('./garbage-flood-main.js', import.meta.
 const TOTAL_FRAMES = 100_000;
 const CONNECTIONS = 100;
 const CHATTERS = 10;
-const CLEAN_PHASE_MS = 8000;
-/** The garbage is spread over this long. */
+const QUIET_PHASE_MS = 8000;
+/** The garbage, and the control run's valid frames, are spread over this long each. */
 const FLOOD_MS = 30_000;
 /**
  * Frames of the same mix sent before the baseline snapshot: the server's first few thousand
@@ -31,6 +31,8 @@ interface FloodRun {
   fresh: ServerSnapshot;
   before: ServerSnapshot;
   after: ServerSnapshot;
+  quietP99: number;
+  /** The control: the same connections sending heartbeats instead of garbage, at the same pace. */
   cleanP99: number;
   garbageP99: number;
   cleanCount: number;
@@ -38,18 +40,21 @@ interface FloodRun {
 }
 
 /**
- * Item 7: 100,000 malformed frames over 100 connections (a closed connection is replaced) while
- * healthy clients chat. The rate limit is off so that every frame reaches the decoder. The flood
- * runs in a child process of lower priority on the clients' core (see garbage-flood-main.ts).
- * Then the same on a bare `ws` server (raw-soak-server.ts), whose healthy clients' p99 ratio is
- * what this machine allows under that flood.
+ * Item 7: 100,000 malformed frames over 100 connections (a closed connection is replaced), an even
+ * stream over 30 s, while healthy clients chat. Their p99 is compared with a control run of the
+ * same length in which the same 100 connections send valid frames (heartbeats) at the same pace:
+ * "a run without the garbage" on a box equally busy. (An idle box is no fair control here: on this
+ * VM an idle core answers later than a busy one, so the quiet phase is reported but not judged.)
+ * The rate limit is off so that every frame reaches the decoder. The flood runs in a child process
+ * of lower priority on the clients' core (see garbage-flood-main.ts). Then the same on a bare `ws`
+ * server (raw-soak-server.ts) with the same malformed-frame policy.
  */
 export async function soakMalformed(report: SoakReport): Promise<void> {
   const channels = await floodServer(await SoakServer.start({ rateLimit: false }));
   describe(report, channels);
   const raw = await floodServer(await SoakServer.startRawWs());
   const ratio = (run: FloodRun) => run.garbageP99 / run.cleanP99;
-  report.line(`malformed, raw ws baseline under the same flood: healthy p99 ${raw.cleanP99.toFixed(2)} ms clean vs ` +
+  report.line(`malformed, raw ws baseline under the same flood: healthy p99 ${raw.cleanP99.toFixed(2)} ms with valid frames vs ` +
     `${raw.garbageP99.toFixed(2)} ms under garbage, ratio ${ratio(raw).toFixed(2)}; ${raw.tally.sent} frames in ${(raw.floodMs / 1000).toFixed(1)} s; ` +
     `RSS ${mb(raw.before.rss)} -> ${mb(raw.after.rss)} after the same warm-up`);
   report.line(`malformed: nestjs-channels' p99 ratio ${ratio(channels).toFixed(2)} against raw ws's ${ratio(raw).toFixed(2)} (${(ratio(channels) / ratio(raw)).toFixed(2)}x)`);
@@ -58,14 +63,17 @@ export async function soakMalformed(report: SoakReport): Promise<void> {
 async function floodServer(server: SoakServer): Promise<FloodRun> {
   const flooder = await startFlooder();
   const chatters = await Chatters.start(server.websocketUrl, CHATTERS, 20);
-  const plan = (total: number, paceMs: number, offset = 0): FloodPlan => ({ url: server.websocketUrl, total, connections: CONNECTIONS, paceMs, offset });
+  const plan = (total: number, paceMs: number, offset = 0, valid = false): FloodPlan =>
+    ({ url: server.websocketUrl, total, connections: CONNECTIONS, paceMs, offset, valid });
   try {
     chatters.enter('warm-up');
     const fresh = await server.snapshot();
     await flooder.request<FloodTally>('flood', plan(WARM_UP_FRAMES, 3000, 7), 120_000);
     const before = await server.snapshot();
+    chatters.enter('quiet');
+    await new Promise((resolve) => setTimeout(resolve, QUIET_PHASE_MS));
     chatters.enter('clean');
-    await new Promise((resolve) => setTimeout(resolve, CLEAN_PHASE_MS));
+    await flooder.request<FloodTally>('flood', plan(TOTAL_FRAMES, FLOOD_MS, 0, true), FLOOD_MS + 300_000);
 
     chatters.enter('garbage');
     const started = Date.now();
@@ -75,7 +83,7 @@ async function floodServer(server: SoakServer): Promise<FloodRun> {
     const after = await server.snapshot();
     return {
       tally, floodMs, fresh, before, after,
-      cleanP99: chatters.p99('clean'), garbageP99: chatters.p99('garbage'),
+      quietP99: chatters.p99('quiet'), cleanP99: chatters.p99('clean'), garbageP99: chatters.p99('garbage'),
       cleanCount: chatters.count('clean'), garbageCount: chatters.count('garbage'),
     };
   } finally {
@@ -106,12 +114,13 @@ function describe(report: SoakReport, run: FloodRun): void {
   report.line(`malformed: ${TOTAL_FRAMES} frames: RSS ${mb(before.rss)} -> ${mb(after.rss)} (growth ${mb(growth)}), anonymous ${mb(before.anonymous)} -> ${mb(after.anonymous)}, ` +
     `heap used ${mb(before.heapUsed)} -> ${mb(after.heapUsed)}, heap total ${mb(before.heapTotal)} -> ${mb(after.heapTotal)}`);
   report.line(`malformed: ({}).polluted = ${JSON.stringify(after.polluted)}, Object.prototype keys ${JSON.stringify(after.prototypeKeys)}`);
-  report.line(`malformed: healthy p99 ${run.cleanP99.toFixed(2)} ms clean (${run.cleanCount} round trips) vs ` +
+  report.line(`malformed: healthy p99 ${run.quietP99.toFixed(2)} ms on a quiet box; ${run.cleanP99.toFixed(2)} ms while the ` +
+    `${CONNECTIONS} connections send valid frames at the flood's pace (${run.cleanCount} round trips) vs ` +
     `${run.garbageP99.toFixed(2)} ms under garbage (${run.garbageCount}); ratio ${ratio.toFixed(2)}`);
   report.check('malformed: every close code is documented', undocumented.length === 0, JSON.stringify(undocumented));
   report.check('malformed: every frame reached the server', tally.sent >= TOTAL_FRAMES, String(tally.sent));
   report.check('malformed: every frame got an error reply or a close', tally.errorReplies + closes === tally.sent, `${tally.errorReplies + closes}/${tally.sent}`);
   report.check('malformed: RSS grows < 20 MB', growth < 20 * MB, mb(growth));
   report.check('malformed: no prototype pollution', after.polluted === null && after.prototypeKeys.length === 0, String(after.polluted));
-  report.check('malformed: healthy p99 within 10% of the clean phase', ratio <= 1.1, ratio.toFixed(2));
+  report.check('malformed: healthy p99 within 10% of the run with valid frames', ratio <= 1.1, ratio.toFixed(2));
 }
