@@ -13,7 +13,8 @@ export interface RedisClient {
   subscribe(...channels: string[]): Promise<unknown>;
   unsubscribe(...channels: string[]): Promise<unknown>;
   quit(): Promise<unknown>;
-  disconnect(): void;
+  /** With `reconnect`, ioredis reconnects under its retry strategy, as after a lost connection. */
+  disconnect(reconnect?: boolean): void;
 }
 
 /**

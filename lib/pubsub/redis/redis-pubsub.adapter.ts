@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { BroadcastMessage } from '../broadcast-message.js';
 import type { PubSubAdapter } from '../pubsub-adapter.interface.js';
+import { ClusterSubscriberWatch } from './cluster-subscriber-watch.js';
 import { loadIoredis } from './load-ioredis.js';
 import { PendingPublishes, type PendingPublish } from './pending-publishes.js';
 import { PublishBatch } from './publish-batch.js';
@@ -27,6 +28,11 @@ const SENDERS_PER_TOPIC = 64;
 /** After an outage: the other nodes' retry jitter (ioredis adds up to 200 ms), and the longest wait. */
 const FLUSH_SETTLE_MS = 250;
 const FLUSH_MAX_WAIT_MS = 2000;
+/**
+ * How long a Cluster's subscriber connection may find no node before the outage is declared:
+ * switching to another node when one master dies takes a few milliseconds to a few round trips.
+ */
+const CLUSTER_SUBSCRIBER_STALL_MS = 500;
 
 /**
  * Carries broadcasts between nodes over Redis pub/sub (ioredis). Each topic is a Redis channel
@@ -66,6 +72,8 @@ export class RedisPubSubAdapter implements PubSubAdapter {
   private publisher: RedisClient | undefined;
   private subscriber: RedisClient | undefined;
   private monitor: RedisLinkMonitor | undefined;
+  /** A Cluster client's subscriber connection, whose loss ioredis does not report. */
+  private subscriberWatch: ClusterSubscriberWatch | undefined;
   private deliver: (message: BroadcastMessage) => void = () => {};
   private closed = false;
   private invalidLogged = false;
@@ -110,6 +118,10 @@ export class RedisPubSubAdapter implements PubSubAdapter {
     });
     this.subscriber.on('close', () => (this.subscriptionsBack = false));
     this.subscriber.on('message', (channel: string, data: string) => this.receive(channel, data));
+    if (this.cluster) {
+      // The reason it gives is logged when the Cluster client then reports the outage ('close').
+      this.subscriberWatch = new ClusterSubscriberWatch(this.subscriber, CLUSTER_SUBSCRIBER_STALL_MS, (error) => this.monitor?.connectionError(error));
+    }
     await this.monitor.firstAttempt;
   }
 
@@ -150,6 +162,7 @@ export class RedisPubSubAdapter implements PubSubAdapter {
     if (this.closed) return;
     this.closed = true;
     this.flushGate.close();
+    this.subscriberWatch?.stop();
     await Promise.all([this.publisher, this.subscriber].map((client) => client && closeQuietly(client)));
   }
 
