@@ -42,6 +42,13 @@ export class Chatters {
     return this.phases.get(phase)?.count ?? 0;
   }
 
+  /** The round trips of every phase named, pooled. */
+  pooled(phases: string[]): LogHistogram {
+    const pooled = new LogHistogram();
+    for (const phase of phases) pooled.merge(this.phases.get(phase)?.toJSON() ?? []);
+    return pooled;
+  }
+
   async stop(): Promise<void> {
     this.running = false;
     await Promise.all(this.loops);

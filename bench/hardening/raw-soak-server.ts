@@ -14,7 +14,7 @@ import { memorySnapshot } from './memory-snapshot.js';
 type Ref = string | null;
 
 /** nestjs-channels' default `malformedFrameAllowance`. */
-const MALFORMED_ALLOWANCE = { messagesPerSecond: 1, burst: 10 };
+const MALFORMED_ALLOWANCE = { messagesPerSecond: 10, burst: 100 };
 
 /** One served socket: its joined topics and, once it sent garbage, its allowance. */
 interface Peer {

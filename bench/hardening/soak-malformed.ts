@@ -3,6 +3,7 @@ import { CloseCode } from '../../lib/index.js';
 import { spawnNode } from '../harness/child-process.js';
 import { CLIENT_CPU } from '../harness/client-pool.js';
 import { ChildPeer } from '../harness/ipc.js';
+import { LogHistogram } from '../harness/log-histogram.js';
 import { Chatters } from './chatters.js';
 import type { FloodPlan, FloodTally } from './garbage-flood.js';
 import { mb, MB, SoakServer, type ServerSnapshot } from './soak-server.js';
@@ -15,6 +16,8 @@ const CHATTERS = 10;
 const QUIET_PHASE_MS = 8000;
 /** The garbage, and the control run's valid frames, are spread over this long each. */
 const FLOOD_MS = 30_000;
+/** Both are cut into this many rounds, alternating, so that drift on the box touches both alike. */
+const ROUNDS = 3;
 /**
  * Frames of the same mix sent before the baseline snapshot: the server's first few thousand
  * reconnects grow its RSS once (JIT-compiled code paths, allocator pools) and never again, the
@@ -33,16 +36,21 @@ interface FloodRun {
   after: ServerSnapshot;
   quietP99: number;
   /** The control: the same connections sending heartbeats instead of garbage, at the same pace. */
-  cleanP99: number;
-  garbageP99: number;
-  cleanCount: number;
-  garbageCount: number;
+  clean: LogHistogram;
+  garbage: LogHistogram;
+  /** p99 of each round, in ms: clean, then garbage. */
+  rounds: Array<[number, number]>;
 }
+
+const ms = (micros: number | null) => ((micros ?? NaN) / 1000).toFixed(2);
+const p99 = (histogram: LogHistogram) => (histogram.percentile(0.99) ?? NaN) / 1000;
+const spread = (histogram: LogHistogram) =>
+  `p50 ${ms(histogram.percentile(0.5))}, p90 ${ms(histogram.percentile(0.9))}, p99 ${ms(histogram.percentile(0.99))}, p99.9 ${ms(histogram.percentile(0.999))} ms`;
 
 /**
  * Item 7: 100,000 malformed frames over 100 connections (a closed connection is replaced), an even
- * stream over 30 s, while healthy clients chat. Their p99 is compared with a control run of the
- * same length in which the same 100 connections send valid frames (heartbeats) at the same pace:
+ * stream over 30 s in 3 rounds, while healthy clients chat. Their p99 is compared with control
+ * rounds, alternating with those, in which the same 100 connections send valid frames (heartbeats) at the same pace:
  * "a run without the garbage" on a box equally busy. (An idle box is no fair control here: on this
  * VM an idle core answers later than a busy one, so the quiet phase is reported but not judged.)
  * The rate limit is off so that every frame reaches the decoder. The flood runs in a child process
@@ -53,9 +61,9 @@ export async function soakMalformed(report: SoakReport): Promise<void> {
   const channels = await floodServer(await SoakServer.start({ rateLimit: false }));
   describe(report, channels);
   const raw = await floodServer(await SoakServer.startRawWs());
-  const ratio = (run: FloodRun) => run.garbageP99 / run.cleanP99;
-  report.line(`malformed, raw ws baseline under the same flood: healthy p99 ${raw.cleanP99.toFixed(2)} ms with valid frames vs ` +
-    `${raw.garbageP99.toFixed(2)} ms under garbage, ratio ${ratio(raw).toFixed(2)}; ${raw.tally.sent} frames in ${(raw.floodMs / 1000).toFixed(1)} s; ` +
+  const ratio = (run: FloodRun) => p99(run.garbage) / p99(run.clean);
+  report.line(`malformed, raw ws baseline under the same flood: healthy p99 ${p99(raw.clean).toFixed(2)} ms with valid frames vs ` +
+    `${p99(raw.garbage).toFixed(2)} ms under garbage, ratio ${ratio(raw).toFixed(2)}; ${raw.tally.sent} frames in ${(raw.floodMs / 1000).toFixed(1)} s; ` +
     `RSS ${mb(raw.before.rss)} -> ${mb(raw.after.rss)} after the same warm-up`);
   report.line(`malformed: nestjs-channels' p99 ratio ${ratio(channels).toFixed(2)} against raw ws's ${ratio(raw).toFixed(2)} (${(ratio(channels) / ratio(raw)).toFixed(2)}x)`);
 }
@@ -72,19 +80,29 @@ async function floodServer(server: SoakServer): Promise<FloodRun> {
     const before = await server.snapshot();
     chatters.enter('quiet');
     await new Promise((resolve) => setTimeout(resolve, QUIET_PHASE_MS));
-    chatters.enter('clean');
-    await flooder.request<FloodTally>('flood', plan(TOTAL_FRAMES, FLOOD_MS, 0, true), FLOOD_MS + 300_000);
-
-    chatters.enter('garbage');
-    const started = Date.now();
-    const tally = await flooder.request<FloodTally>('flood', plan(TOTAL_FRAMES, FLOOD_MS), FLOOD_MS + 300_000);
-    const floodMs = Date.now() - started;
+    const tallies: FloodTally[] = [];
+    let floodMs = 0;
+    const framesPerRound = TOTAL_FRAMES / ROUNDS;
+    const roundMs = FLOOD_MS / ROUNDS;
+    for (let round = 0; round < ROUNDS; round++) {
+      chatters.enter(`clean ${round}`);
+      await flooder.request<FloodTally>('flood', plan(framesPerRound, roundMs, 0, true), roundMs + 300_000);
+      chatters.enter(`garbage ${round}`);
+      const started = Date.now();
+      // Each round goes on through the mix where the previous one stopped.
+      const offset = Math.round((round * framesPerRound) / CONNECTIONS);
+      tallies.push(await flooder.request<FloodTally>('flood', plan(framesPerRound, roundMs, offset), roundMs + 300_000));
+      floodMs += Date.now() - started;
+    }
+    const tally = sumTallies(tallies);
     chatters.enter('after');
     const after = await server.snapshot();
     return {
       tally, floodMs, fresh, before, after,
-      quietP99: chatters.p99('quiet'), cleanP99: chatters.p99('clean'), garbageP99: chatters.p99('garbage'),
-      cleanCount: chatters.count('clean'), garbageCount: chatters.count('garbage'),
+      quietP99: chatters.p99('quiet'),
+      clean: chatters.pooled(roundNames('clean')),
+      garbage: chatters.pooled(roundNames('garbage')),
+      rounds: roundNames('clean').map((name, round) => [chatters.p99(name), chatters.p99(`garbage ${round}`)]),
     };
   } finally {
     await chatters.stop();
@@ -93,8 +111,23 @@ async function floodServer(server: SoakServer): Promise<FloodRun> {
   }
 }
 
+function roundNames(phase: string): string[] {
+  return Array.from({ length: ROUNDS }, (_, round) => `${phase} ${round}`);
+}
+
+function sumTallies(tallies: FloodTally[]): FloodTally {
+  const sum: FloodTally = { sent: 0, errorReplies: 0, closeCodes: {}, openAtEnd: 0 };
+  for (const tally of tallies) {
+    sum.sent += tally.sent;
+    sum.errorReplies += tally.errorReplies;
+    sum.openAtEnd += tally.openAtEnd;
+    for (const [code, count] of Object.entries(tally.closeCodes)) sum.closeCodes[Number(code)] = (sum.closeCodes[Number(code)] ?? 0) + count;
+  }
+  return sum;
+}
+
 async function startFlooder(): Promise<ChildPeer> {
-  const peer = new ChildPeer('garbage flood', spawnNode(FLOOD_MAIN, [], { cpu: CLIENT_CPU }));
+  const peer = new ChildPeer('garbage flood', spawnNode(FLOOD_MAIN, [], { cpu: CLIENT_CPU, idle: true }));
   await peer.ready;
   return peer;
 }
@@ -105,7 +138,7 @@ function describe(report: SoakReport, run: FloodRun): void {
   const undocumented = codes.filter(([code]) => !DOCUMENTED_CODES.has(code));
   const closes = codes.reduce((sum, [, count]) => sum + count, 0);
   const growth = after.rss - before.rss;
-  const ratio = run.garbageP99 / run.cleanP99;
+  const ratio = p99(run.garbage) / p99(run.clean);
   report.line(`malformed: ${tally.sent} frames handled by the server in ${(floodMs / 1000).toFixed(1)} s over ${CONNECTIONS} slots: ` +
     `${tally.errorReplies} error replies + ${closes} closes`);
   report.line(`malformed: server close codes per connection: ${codes.map(([code, n]) => `${code} x${n}`).join(', ') || 'none'}; ` +
@@ -114,9 +147,11 @@ function describe(report: SoakReport, run: FloodRun): void {
   report.line(`malformed: ${TOTAL_FRAMES} frames: RSS ${mb(before.rss)} -> ${mb(after.rss)} (growth ${mb(growth)}), anonymous ${mb(before.anonymous)} -> ${mb(after.anonymous)}, ` +
     `heap used ${mb(before.heapUsed)} -> ${mb(after.heapUsed)}, heap total ${mb(before.heapTotal)} -> ${mb(after.heapTotal)}`);
   report.line(`malformed: ({}).polluted = ${JSON.stringify(after.polluted)}, Object.prototype keys ${JSON.stringify(after.prototypeKeys)}`);
-  report.line(`malformed: healthy p99 ${run.quietP99.toFixed(2)} ms on a quiet box; ${run.cleanP99.toFixed(2)} ms while the ` +
-    `${CONNECTIONS} connections send valid frames at the flood's pace (${run.cleanCount} round trips) vs ` +
-    `${run.garbageP99.toFixed(2)} ms under garbage (${run.garbageCount}); ratio ${ratio.toFixed(2)}`);
+  report.line(`malformed: healthy p99 ${run.quietP99.toFixed(2)} ms on a quiet box; ${p99(run.clean).toFixed(2)} ms while the ` +
+    `${CONNECTIONS} connections send valid frames at the flood's pace (${run.clean.count} round trips) vs ` +
+    `${p99(run.garbage).toFixed(2)} ms under garbage (${run.garbage.count}); ratio ${ratio.toFixed(2)}`);
+  report.line(`malformed: healthy round trips with valid frames ${spread(run.clean)}; under garbage ${spread(run.garbage)}`);
+  report.line(`malformed: p99 per round (valid / garbage): ${run.rounds.map(([clean, garbage]) => `${clean.toFixed(2)} / ${garbage.toFixed(2)} ms`).join(', ')}`);
   report.check('malformed: every close code is documented', undocumented.length === 0, JSON.stringify(undocumented));
   report.check('malformed: every frame reached the server', tally.sent >= TOTAL_FRAMES, String(tally.sent));
   report.check('malformed: every frame got an error reply or a close', tally.errorReplies + closes === tally.sent, `${tally.errorReplies + closes}/${tally.sent}`);

@@ -1,11 +1,18 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 
 let tasksetAvailable: boolean | undefined;
+let chrtAvailable: boolean | undefined;
 
 /** Whether `taskset` exists here (util-linux); without it processes run unpinned. */
 export function hasTaskset(): boolean {
   tasksetAvailable ??= spawnSync('taskset', ['-c', '0', 'true']).status === 0;
   return tasksetAvailable;
+}
+
+/** Whether `chrt` can start a process under SCHED_IDLE here (util-linux). */
+function hasIdleScheduling(): boolean {
+  chrtAvailable ??= spawnSync('chrt', ['--idle', '0', 'true']).status === 0;
+  return chrtAvailable;
 }
 
 export interface NodeChildOptions {
@@ -14,6 +21,11 @@ export interface NodeChildOptions {
   /** Extra flags for node (`--expose-gc`, `--cpu-prof`, ...). */
   nodeFlags?: string[];
   env?: NodeJS.ProcessEnv;
+  /**
+   * Run under SCHED_IDLE (where `chrt` exists): a load generator sharing a core with measuring
+   * clients then yields to them at once, instead of after the scheduler's wake-up granularity.
+   */
+  idle?: boolean;
 }
 
 function quote(word: string): string {
@@ -27,8 +39,9 @@ function quote(word: string): string {
  */
 export function spawnNode(script: string, args: string[], options: NodeChildOptions = {}): ChildProcess {
   const pin = options.cpu !== undefined && hasTaskset() ? `taskset -c ${options.cpu} ` : '';
+  const idle = options.idle && hasIdleScheduling() ? 'chrt --idle 0 ' : '';
   const words = [process.execPath, ...(options.nodeFlags ?? []), script, ...args].map(quote).join(' ');
-  return spawn('bash', ['-c', `ulimit -n "$(ulimit -Hn)" && exec ${pin}${words}`], {
+  return spawn('bash', ['-c', `ulimit -n "$(ulimit -Hn)" && exec ${idle}${pin}${words}`], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, ...options.env },
   });

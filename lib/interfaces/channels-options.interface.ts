@@ -57,7 +57,8 @@ export interface ChannelsModuleOptions {
    * Malformed frames (ones the serializer cannot decode) a socket may send, each answered with an
    * error reply `{reason: "malformed frame", detail}` on topic `phoenix`; the one past the
    * allowance closes the socket with 1007. `false` closes at the first, as Phoenix does.
-   * Default 10 at once, then 1 per second.
+   * Default 100 at once, then 10 per second: a reply costs the server far less than the
+   * reconnect a close provokes, and the inbound `rateLimit` bounds every frame anyway.
    */
   malformedFrameAllowance?: RateLimitOptions | false;
   /** A WebSocket whose unsent outbound data passes this many bytes (a slow consumer) is dropped. Default 1 MiB. */

@@ -13,7 +13,7 @@ const DEFAULTS: Omit<ResolvedChannelsOptions, 'socketHandler' | 'pubsub' | 'pres
   maxChannelsPerSocket: 100,
   longpoll: { windowMs: 10_000, maxBodyBytes: 1024 * 1024, maxBufferedBytes: 4 * 1024 * 1024 },
   rateLimit: { messagesPerSecond: 200, burst: 500 },
-  malformedFrameAllowance: { messagesPerSecond: 1, burst: 10 },
+  malformedFrameAllowance: { messagesPerSecond: 10, burst: 100 },
   maxOutboundBufferBytes: 1024 * 1024,
   drain: { batchSize: 1000, batchIntervalMs: 50 },
 };

@@ -24,6 +24,7 @@ beforeAll(async () => {
       transports: ['websocket', 'longpoll'],
       socketHandler: LongPollSocketHandler,
       longpoll: { windowMs: WINDOW_MS, maxBodyBytes: 64 * 1024 },
+      malformedFrameAllowance: { messagesPerSecond: 1, burst: 10 },
     },
   });
   http = new LongPollHttp(`http://127.0.0.1:${server.port}/socket`);
@@ -187,7 +188,7 @@ describe('long-poll on the wire', () => {
       [null, '4', 'phoenix', 'phx_reply', { status: 'error', response: { reason: 'malformed frame', detail: 'topic must be a non-empty string' } }],
       [null, '5', 'phoenix', 'phx_reply', { status: 'ok', response: {} }],
     ]);
-    // The allowance is 10 at once, refilled at 1 a second; a dozen more in a row close the session (1007 on a WebSocket).
+    // The allowance here is 10 at once, refilled at 1 a second; a dozen more in a row close the session (1007 on a WebSocket).
     expect(await http.post(token, Array.from({ length: 12 }, () => 'not json'))).toEqual({ status: 410 });
     expect(await http.get({ token })).toEqual({ status: 410 });
   });

@@ -11,7 +11,7 @@ describe('resolveOptions: defaults', () => {
     checkOrigin: true,
     maxChannelsPerSocket: 100,
     rateLimit: { messagesPerSecond: 200, burst: 500 },
-    malformedFrameAllowance: { messagesPerSecond: 1, burst: 10 },
+    malformedFrameAllowance: { messagesPerSecond: 10, burst: 100 },
   };
 
   test('applies every default when no options are given', () => {
