@@ -87,3 +87,30 @@ describe('WebSocket delivery of broadcasts from another node', () => {
     expect(numbers(client, 'blob')).toEqual(Array.from({ length: count }, (_, i) => i));
   });
 });
+
+describe('WebSocket delivery of one frame shared by several subscribers', () => {
+  test('a broadcast then the reply to the push that sent it arrive in that order', async () => {
+    const [sender, other] = await Promise.all([memberOnB('h:order'), memberOnB('h:order')]);
+    await subscribedOnB('h:order', 2);
+    sender.send(['1', '2', 'h:order', 'flood', { count: 1, size: 10 }]);
+    const reply = await sender.reply('2');
+    await eventually(() => numbers(other, 'blob').length === 1, 'the other subscriber to get the broadcast');
+    const blob = sender.frames.find((frame) => frame[3] === 'blob');
+    expect(blob).toBeDefined();
+    expect(sender.indexOf(blob!)).toBeLessThan(sender.indexOf(reply));
+  });
+
+  test('a burst bigger than the outbound cap reaches subscribers that read, whole and in order', async () => {
+    const clients = await Promise.all([memberOnB('h:shared'), memberOnB('h:shared')]);
+    await subscribedOnB('h:shared', 2);
+    const body = 'x'.repeat(1024);
+    const count = 3 * (OUTBOUND_CAP / body.length);
+    for (let i = 0; i < count; i++) b.app.get(PubSub).broadcast('h:shared', 'blob', { i, body });
+
+    await eventually(() => clients.every((client) => numbers(client, 'blob').length === count || !client.isOpen), 'the burst or a close');
+    for (const client of clients) {
+      expect(client.isOpen).toBe(true);
+      expect(numbers(client, 'blob')).toEqual(Array.from({ length: count }, (_, i) => i));
+    }
+  });
+});

@@ -1,21 +1,26 @@
-import type { Socket } from 'node:net';
+/** A socket's writer whose writes of the current run the corker lets go when the run ends. */
+export interface RunWriter {
+  /** Writes what the run left held (deferred or corked); a no-op when nothing is held. */
+  releaseWrites(): void;
+}
 
 /**
  * Coalesces every write a socket gets in one run of synchronous code (one handler, one incoming
- * message, one timer) into one syscall: the first write corks the socket, and one shared
- * `process.nextTick` uncorks every socket corked meanwhile. A burst of broadcasts then costs a
- * socket one `writev` instead of one `write` each, and a lone message waits for nothing but the
- * end of the code that sent it. (Measured against `setImmediate`, which would also coalesce
- * across I/O callbacks: same burst gain, slower single broadcasts.)
+ * message, one timer) into one syscall: a writer enlists when it first holds data back (a
+ * deferred frame, or a corked socket), and one shared `process.nextTick` lets every enlisted
+ * writer go. A burst of broadcasts then costs a socket one `writev` instead of one `write` each,
+ * and a lone message waits for nothing but the end of the code that sent it. (Measured against
+ * `setImmediate`, which would also coalesce across I/O callbacks: same burst gain, slower single
+ * broadcasts.)
  *
  * Broadcasts from other nodes need more: a burst published together often reaches this node in
  * two reads, its head alone and the rest while the head is being delivered. `holdUntilNextPoll`
- * keeps the writes corked until the check phase after the next poll phase (two `setImmediate`s),
- * so the rest is read and corked behind the head and each socket still gets one `writev`. The
+ * keeps the writes held until the check phase after the next poll phase (two `setImmediate`s),
+ * so the rest is read and held behind the head and each socket still gets one `writev`. The
  * wait is one event-loop iteration: with nothing else to read, that poll returns at once.
  */
 export class SocketCorker {
-  private corked: Socket[] = [];
+  private enlisted: RunWriter[] = [];
   private tickScheduled = false;
   /** The current run of code delivers broadcasts from another node. */
   private holdAsked = false;
@@ -24,14 +29,14 @@ export class SocketCorker {
 
   private readonly endOfRun = () => {
     this.tickScheduled = false;
-    if (this.holdAsked && this.corked.length > 0) {
+    if (this.holdAsked && this.enlisted.length > 0) {
       this.holdAsked = false;
       this.holding = true;
       setImmediate(this.inCheckPhase);
       return;
     }
     this.holdAsked = false;
-    this.uncorkAll();
+    this.releaseAll();
   };
 
   // Queued from the poll phase, this runs in the check phase right after it; the immediate it
@@ -40,13 +45,12 @@ export class SocketCorker {
 
   private readonly releaseHeld = () => {
     this.holding = false;
-    this.uncorkAll();
+    this.releaseAll();
   };
 
-  cork(socket: Socket): void {
-    if (socket.writableCorked > 0) return;
-    socket.cork();
-    this.corked.push(socket);
+  /** `writer` holds writes back until the end of the run; it enlists once per run. */
+  enlist(writer: RunWriter): void {
+    this.enlisted.push(writer);
     this.scheduleEndOfRun();
   }
 
@@ -61,21 +65,15 @@ export class SocketCorker {
     this.scheduleEndOfRun();
   }
 
-  /** Writes what `socket` holds now, e.g. before judging how much it has not sent. */
-  flush(socket: Socket): void {
-    // The socket stays listed: uncorking it again later is a no-op.
-    if (socket.writableCorked > 0) socket.uncork();
-  }
-
   private scheduleEndOfRun(): void {
     if (this.tickScheduled || this.holding) return;
     this.tickScheduled = true;
     process.nextTick(this.endOfRun);
   }
 
-  private uncorkAll(): void {
-    const corked = this.corked;
-    this.corked = [];
-    for (const socket of corked) socket.uncork();
+  private releaseAll(): void {
+    const enlisted = this.enlisted;
+    this.enlisted = [];
+    for (const writer of enlisted) writer.releaseWrites();
   }
 }
