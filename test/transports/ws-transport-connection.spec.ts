@@ -1,0 +1,118 @@
+import type { Socket } from 'node:net';
+import type { WebSocket } from 'ws';
+import type { Frame } from '../../lib/protocol/messages.js';
+import { SocketCorker } from '../../lib/transports/websocket/socket-corker.js';
+import { WsTransportConnection } from '../../lib/transports/websocket/ws-transport-connection.js';
+
+/**
+ * A TCP socket as Node's Writable treats writes: outside a cork each write is a syscall; corked
+ * writes are buffered and the uncork turns them into one (a `writev` when there are several).
+ */
+class FakeSocket {
+  writableCorked = 0;
+  writableLength = 0;
+  /** What each syscall carried, in order. */
+  readonly syscalls: string[][] = [];
+  private buffered: string[] = [];
+
+  cork(): void {
+    this.writableCorked++;
+  }
+
+  uncork(): void {
+    if (this.writableCorked === 0 || --this.writableCorked > 0) return;
+    if (this.buffered.length > 0) this.syscalls.push(this.buffered);
+    this.buffered = [];
+  }
+
+  write(chunk: Buffer | string): boolean {
+    const text = Buffer.from(chunk).toString().replace(/^[\s\S]{2}/, '');
+    if (this.writableCorked > 0) this.buffered.push(text);
+    else this.syscalls.push([text]);
+    return true;
+  }
+}
+
+/** `ws` as the connection uses it: open, and `send` frames through the same socket. */
+function fakeWs(socket: FakeSocket): WebSocket {
+  return { OPEN: 1, readyState: 1, send: (data: string) => socket.write(`..${data}`) } as unknown as WebSocket;
+}
+
+/** A frame shared by several subscribers (a broadcast), as EncodedBroadcast makes it. */
+const shared = (text: string): Frame => ({ data: Buffer.from(text), binary: false, shared: true });
+const endOfRun = () => new Promise<void>((resolve) => process.nextTick(resolve));
+
+let corker: SocketCorker;
+let sockets: FakeSocket[];
+let connections: WsTransportConnection[];
+
+beforeEach(() => {
+  corker = new SocketCorker();
+  sockets = [new FakeSocket(), new FakeSocket()];
+  connections = sockets.map((socket) => new WsTransportConnection(fakeWs(socket), socket as unknown as Socket, corker, 1 << 20));
+});
+
+function broadcast(text: string): void {
+  const frame = shared(text);
+  for (const connection of connections) connection.send(frame);
+}
+
+describe('WsTransportConnection writes', () => {
+  test('a lone broadcast leaves each socket in one plain write when the run ends', async () => {
+    broadcast('a');
+    expect(sockets.map((socket) => socket.syscalls)).toEqual([[], []]);
+    await endOfRun();
+    expect(sockets.map((socket) => socket.syscalls)).toEqual([[['a']], [['a']]]);
+    expect(sockets.map((socket) => socket.writableCorked)).toEqual([0, 0]);
+  });
+
+  test('a burst leaves each socket in one syscall, its first frame first', async () => {
+    broadcast('a');
+    broadcast('b');
+    broadcast('c');
+    await endOfRun();
+    expect(sockets.map((socket) => socket.syscalls)).toEqual([[['a', 'b', 'c']], [['a', 'b', 'c']]]);
+  });
+
+  test('a reply sent after a held broadcast follows it, in the same syscall', async () => {
+    broadcast('a');
+    connections[0]!.send({ data: 'reply', binary: false });
+    await endOfRun();
+    expect(sockets[0]!.syscalls).toEqual([['a', 'reply']]);
+    expect(sockets[1]!.syscalls).toEqual([['a']]);
+  });
+
+  test('close writes what is held before the close frame', () => {
+    broadcast('a');
+    const closes: number[] = [];
+    Object.assign(fakeWsOf(connections[0]!), { close: (code: number) => closes.push(code) });
+    connections[0]!.close(1000, 'bye');
+    expect(sockets[0]!.syscalls).toEqual([['a']]);
+    expect(closes).toEqual([1000]);
+  });
+
+  test('a socket over the outbound cap gets what was held before it is judged', () => {
+    const terminated: boolean[] = [];
+    Object.assign(fakeWsOf(connections[0]!), { terminate: () => terminated.push(true) });
+    broadcast('a');
+    sockets[0]!.writableLength = 2 << 20;
+    broadcast('b');
+    expect(sockets[0]!.syscalls).toEqual([['a']]);
+    expect(terminated).toEqual([true]);
+  });
+
+  test("writes held for another node's burst leave together after the next poll phase", async () => {
+    corker.holdUntilNextPoll();
+    broadcast('a');
+    await endOfRun();
+    broadcast('b');
+    expect(sockets[0]!.syscalls).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sockets[0]!.syscalls).toEqual([['a', 'b']]);
+  });
+});
+
+function fakeWsOf(connection: WsTransportConnection): WebSocket {
+  return (connection as unknown as { ws: WebSocket }).ws;
+}
