@@ -28,14 +28,21 @@ export async function soakSlowConsumer(report: SoakReport): Promise<void> {
   const sockets: WebSocket[] = [];
   const phases = new Map<string, LogHistogram>([['clean', new LogHistogram()], ['slow', new LogHistogram()]]);
   let phase = 'warm-up';
+  /** The same samples per round too, to show how far rounds differ. */
+  const rounds: Array<Map<string, LogHistogram>> = [];
+  const record = (micros: number) => {
+    phases.get(phase)?.record(micros);
+    rounds.at(-1)?.get(phase)?.record(micros);
+  };
   try {
-    for (let i = 0; i < HEALTHY; i++) sockets.push(await healthySubscriber(server.websocketUrl, (micros) => phases.get(phase)?.record(micros)));
+    for (let i = 0; i < HEALTHY; i++) sockets.push(await healthySubscriber(server.websocketUrl, record));
     await server.paced({ ...PACE, durationMs: 2000 });
     const before = await server.snapshot();
     const drops: Array<number | null> = [];
     let cleanPeak = 0;
     let slowPeak = 0;
     for (let round = 0; round < ROUNDS; round++) {
+      rounds.push(new Map([['clean', new LogHistogram()], ['slow', new LogHistogram()]]));
       phase = 'clean';
       cleanPeak = Math.max(cleanPeak, (await server.paced({ ...PACE, durationMs: PHASE_MS })).peakRss);
       const stalled = await RawWebSocket.open(server.port);
@@ -50,7 +57,7 @@ export async function soakSlowConsumer(report: SoakReport): Promise<void> {
     phase = 'done';
     const after = await server.snapshot();
 
-    const p99 = (name: string) => (phases.get(name)!.percentile(0.99) ?? NaN) / 1000;
+    const p99 = (name: string, from = phases) => (from.get(name)!.percentile(0.99) ?? NaN) / 1000;
     const ratio = p99('slow') / p99('clean');
     const healthyOpen = sockets.filter((ws) => ws.readyState === WebSocket.OPEN).length;
     const allDropped = drops.every((ms) => ms !== null);
@@ -59,6 +66,7 @@ export async function soakSlowConsumer(report: SoakReport): Promise<void> {
     report.line(`slow consumer: server RSS after GC ${mb(before.rss)} -> ${mb(after.rss)}; peak RSS ${mb(cleanPeak)} without, ${mb(slowPeak)} with the slow consumer`);
     report.line(`slow consumer: healthy delivery p99 ${p99('clean').toFixed(2)} ms without (${phases.get('clean')!.count} deliveries) vs ` +
       `${p99('slow').toFixed(2)} ms with the slow consumer (${phases.get('slow')!.count}); ratio ${ratio.toFixed(2)}`);
+    report.line(`slow consumer: p99 per round (without / with): ${rounds.map((r) => `${p99('clean', r).toFixed(2)} / ${p99('slow', r).toFixed(2)} ms`).join(', ')}`);
     report.check('slow consumer: dropped past the cap', allDropped && after.connections === HEALTHY, drops.join(', '));
     report.check('slow consumer: healthy subscribers stay connected', healthyOpen === HEALTHY, `${healthyOpen}/${HEALTHY}`);
     report.check('slow consumer: server peak RSS grows < 20 MB over the phases without it', slowPeak - cleanPeak < 20 * MB, mb(slowPeak - cleanPeak));
