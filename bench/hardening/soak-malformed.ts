@@ -12,12 +12,13 @@ import type { SoakReport } from './soak-report.js';
 const FLOOD_MAIN = fileURLToPath(new URL('./garbage-flood-main.js', import.meta.url));
 const TOTAL_FRAMES = 100_000;
 const CONNECTIONS = 100;
-const CHATTERS = 10;
+/** Twice the slow-consumer soak's: a p99 of ~30k round trips per phase moves less with the box. */
+const CHATTERS = 20;
 const QUIET_PHASE_MS = 8000;
 /** The garbage, and the control run's valid frames, are spread over this long each. */
 const FLOOD_MS = 30_000;
 /** Both are cut into this many rounds, alternating, so that drift on the box touches both alike. */
-const ROUNDS = 3;
+const ROUNDS = 6;
 /**
  * Frames of the same mix sent before the baseline snapshot: the server's first few thousand
  * reconnects grow its RSS once (JIT-compiled code paths, allocator pools) and never again, the
@@ -49,7 +50,7 @@ const spread = (histogram: LogHistogram) =>
 
 /**
  * Item 7: 100,000 malformed frames over 100 connections (a closed connection is replaced), an even
- * stream over 30 s in 3 rounds, while healthy clients chat. Their p99 is compared with control
+ * stream over 30 s in 6 rounds, while healthy clients chat. Their p99 is compared with control
  * rounds, alternating with those, in which the same 100 connections send valid frames (heartbeats) at the same pace:
  * "a run without the garbage" on a box equally busy. (An idle box is no fair control here: on this
  * VM an idle core answers later than a busy one, so the quiet phase is reported but not judged.)

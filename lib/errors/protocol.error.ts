@@ -15,3 +15,26 @@ export class ProtocolError extends Error {
     this.name = 'ProtocolError';
   }
 }
+
+/**
+ * A {@link ProtocolError} without a stack trace. It reports a client's bad frame, not a fault in
+ * this code, so a stack says nothing; and capturing one per frame made a flood of malformed frames
+ * cost healthy clients 1.4–1.7x their p99 latency, against 0.9x without (bench:hardening).
+ */
+export function protocolError(message: string, ref: string | null = null): ProtocolError {
+  return withoutStackTraces(() => new ProtocolError(message, ref));
+}
+
+/**
+ * Runs `create` with V8's stack capture off. Safe because it is synchronous: nothing else runs
+ * until the limit is restored.
+ */
+export function withoutStackTraces<T>(create: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return create();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}

@@ -1,4 +1,4 @@
-import { ProtocolError } from '../errors/protocol.error.js';
+import { protocolError } from '../errors/protocol.error.js';
 import type { InboundMessage } from './messages.js';
 
 function isRef(value: unknown): value is string | null {
@@ -15,8 +15,8 @@ export function toInboundMessage(
 ): InboundMessage {
   // The error carries the ref when it is a string, so that a client can match the error reply.
   const readableRef = typeof ref === 'string' ? ref : null;
-  if (typeof topic !== 'string' || topic.length === 0) throw new ProtocolError('topic must be a non-empty string', readableRef);
-  if (typeof event !== 'string' || event.length === 0) throw new ProtocolError('event must be a non-empty string', readableRef);
-  if (!isRef(joinRef) || !isRef(ref)) throw new ProtocolError('join_ref and ref must be strings or null', readableRef);
+  if (typeof topic !== 'string' || topic.length === 0) throw protocolError('topic must be a non-empty string', readableRef);
+  if (typeof event !== 'string' || event.length === 0) throw protocolError('event must be a non-empty string', readableRef);
+  if (!isRef(joinRef) || !isRef(ref)) throw protocolError('join_ref and ref must be strings or null', readableRef);
   return { joinRef: joinRef ?? null, ref: ref ?? null, topic, event, payload: payload ?? null };
 }

@@ -1,7 +1,8 @@
-import { ProtocolError } from '../errors/protocol.error.js';
+import { protocolError } from '../errors/protocol.error.js';
 import { PhxEvent } from '../protocol/events.js';
 import { isBinaryPayload, type Frame, type InboundMessage, type OutboundMessage, type ReplyMessage } from '../protocol/messages.js';
 import { toInboundMessage } from '../protocol/validate-message.js';
+import { NOT_JSON, parseFrame } from './parse-frame.js';
 import type { Serializer } from './serializer.interface.js';
 
 /**
@@ -12,15 +13,11 @@ export class V1JsonSerializer implements Serializer {
   readonly vsn = '1.0.0' as const;
 
   decode(data: Buffer, isBinary: boolean): InboundMessage {
-    if (isBinary) throw new ProtocolError('serializer 1.0.0 has no binary frames');
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(data.toString('utf8'));
-    } catch {
-      throw new ProtocolError('frame is not valid JSON');
-    }
+    if (isBinary) throw protocolError('serializer 1.0.0 has no binary frames');
+    const parsed = parseFrame(data);
+    if (parsed === NOT_JSON) throw protocolError('frame is not valid JSON');
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw new ProtocolError('a 1.0.0 frame must be a JSON object');
+      throw protocolError('a 1.0.0 frame must be a JSON object');
     }
     const { join_ref, ref, topic, event, payload } = parsed as Record<string, unknown>;
     return toInboundMessage(join_ref, ref, topic, event, payload);

@@ -1,4 +1,4 @@
-import { ProtocolError } from '../errors/protocol.error.js';
+import { protocolError } from '../errors/protocol.error.js';
 import type { InboundMessage } from '../protocol/messages.js';
 import { toInboundMessage } from '../protocol/validate-message.js';
 
@@ -27,11 +27,11 @@ export function encodeBinaryFrame(kind: number, fields: Array<[string, string | 
 
 /** Decodes a client push: `0, jrLen, refLen, topicLen, eventLen, jr, ref, topic, event, payload`. */
 export function decodeBinaryPush(data: Buffer): InboundMessage {
-  if (data.length < 5) throw new ProtocolError('binary frame shorter than its header');
-  if (data[0] !== BinaryKind.push) throw new ProtocolError(`binary frame kind ${data[0]} cannot come from a client`);
+  if (data.length < 5) throw protocolError('binary frame shorter than its header');
+  if (data[0] !== BinaryKind.push) throw protocolError(`binary frame kind ${data[0]} cannot come from a client`);
   const lengths = [data[1], data[2], data[3], data[4]];
   const headerEnd = 5 + lengths.reduce((sum, length) => sum + length, 0);
-  if (headerEnd > data.length) throw new ProtocolError('binary frame lengths exceed the frame');
+  if (headerEnd > data.length) throw protocolError('binary frame lengths exceed the frame');
   const strings: string[] = [];
   let offset = 5;
   for (const length of lengths) {

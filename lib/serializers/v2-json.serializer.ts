@@ -1,4 +1,4 @@
-import { ProtocolError } from '../errors/protocol.error.js';
+import { protocolError } from '../errors/protocol.error.js';
 import { PhxEvent } from '../protocol/events.js';
 import {
   isBinaryPayload,
@@ -9,6 +9,7 @@ import {
   type ReplyMessage,
 } from '../protocol/messages.js';
 import { toInboundMessage } from '../protocol/validate-message.js';
+import { NOT_JSON, parseFrame } from './parse-frame.js';
 import type { Serializer } from './serializer.interface.js';
 import { BinaryKind, decodeBinaryPush, encodeBinaryFrame } from './v2-binary-frame.js';
 
@@ -21,14 +22,10 @@ export class V2JsonSerializer implements Serializer {
 
   decode(data: Buffer, isBinary: boolean): InboundMessage {
     if (isBinary) return decodeBinaryPush(data);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(data.toString('utf8'));
-    } catch {
-      throw new ProtocolError('frame is not valid JSON');
-    }
+    const parsed = parseFrame(data);
+    if (parsed === NOT_JSON) throw protocolError('frame is not valid JSON');
     if (!Array.isArray(parsed) || parsed.length !== 5) {
-      throw new ProtocolError('a 2.0.0 frame must be a JSON array [join_ref, ref, topic, event, payload]');
+      throw protocolError('a 2.0.0 frame must be a JSON array [join_ref, ref, topic, event, payload]');
     }
     return toInboundMessage(parsed[0], parsed[1], parsed[2], parsed[3], parsed[4]);
   }

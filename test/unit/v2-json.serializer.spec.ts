@@ -267,3 +267,28 @@ describe('V2JsonSerializer.decode: hostile keys', () => {
     });
   });
 });
+
+describe('V2JsonSerializer.decode: the cost of a malformed frame', () => {
+  const serializer = new V2JsonSerializer();
+  const errorOf = (text: string, isBinary = false): ProtocolError => {
+    try {
+      serializer.decode(Buffer.from(text), isBinary);
+    } catch (error) {
+      return error as ProtocolError;
+    }
+    throw new Error(`${text} decoded`);
+  };
+
+  test.each([
+    ['not JSON', 'hello', false],
+    ['a non-string topic', '["1","2",3,"e",{}]', false],
+    ['bad binary lengths', '\u0000\u00c8\u00c8\u00c8\u00c8', true],
+  ])('%s: the ProtocolError carries no stack frames, and the stack limit is restored', (_case, text, isBinary) => {
+    const limit = Error.stackTraceLimit;
+    const error = errorOf(text, isBinary);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(error.stack?.split('\n').filter((line) => line.trimStart().startsWith('at '))).toEqual([]);
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(new Error('elsewhere').stack).toMatch(/\n\s+at /);
+  });
+});
