@@ -4,8 +4,8 @@ export const NOT_JSON = Symbol('not JSON');
 /**
  * Parses a text frame, without the stack trace V8 would capture for the SyntaxError of a frame
  * that is not JSON: a malformed frame is a client's fault, and a flood of them should cost the
- * server as little as possible (see `protocolError`). Inline rather than `withoutStackTraces`,
- * which would allocate a closure for every frame, valid ones included.
+ * server as little as possible (see `protocolError`). Synchronous, so nothing else runs until
+ * the limit is restored.
  */
 export function parseFrame(data: Buffer): unknown {
   const text = data.toString('utf8');

@@ -49,7 +49,7 @@ describeCluster('RedisPubSubAdapter on a Redis Cluster (3 masters, no replicas)'
 
     const arrived = numbers(onTwo);
     const outOfPlace = arrived.filter((n, index) => n !== index).length;
-    console.info(`Cluster burst of 50: ${outOfPlace} arrived out of place (order is asserted by the KNOWN BUG test below)`);
+    console.info(`Cluster burst of 50: ${outOfPlace} arrived out of place (order is asserted by the next test)`);
     expect([...arrived].sort((a, b) => a - b)).toEqual(upTo(50));
     expect(one.adapter.stats.dropped).toBe(0);
     // Late ones are counted missed while late, and taken back when they arrive.
