@@ -5,6 +5,7 @@ import { Channel, ChannelSocket, ChannelsModule, ChannelsServer, HandleIn, Join,
 import type { ChannelsModuleOptions } from '../../lib/index.js';
 import { ChannelsRuntime } from '../../lib/channels-runtime.js';
 import { serveCommands } from '../harness/ipc.js';
+import { GcPauseTally } from './gc-pauses.js';
 import { memorySnapshot } from './memory-snapshot.js';
 
 /**
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
   const runtime = app.get(ChannelsRuntime);
   const pubsub = app.get(PubSub);
   const presence = app.get(Presence);
+  const gcPauses = new GcPauseTally();
 
   serveCommands(
     {
@@ -64,6 +66,8 @@ async function main(): Promise<void> {
         for (const topic of topics) presences += Object.keys(await presence.list(topic)).length;
         return { ...memory, connections: runtime.connections.size, topics: pubsub.topicCount, presences, resources: activeResources() };
       },
+      /** GC pauses since the previous call. */
+      gcPauses: () => gcPauses.take(),
       /** Open connections, cheap enough to poll while measuring (no GC). */
       connections: () => runtime.connections.size,
       /** Broadcasts `perTick` messages of `bytes` padding on `topic` every `tickMs` for `durationMs`. */

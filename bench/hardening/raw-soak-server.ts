@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { TokenBucket } from '../../lib/socket/token-bucket.js';
 import { serveCommands } from '../harness/ipc.js';
+import { GcPauseTally } from './gc-pauses.js';
 import { memorySnapshot } from './memory-snapshot.js';
 
 /**
@@ -58,6 +59,7 @@ function handle(peer: Peer, data: Buffer, isBinary: boolean): void {
   reply(ws, ...refs, topic, 'error', { reason: 'unhandled event' });
 }
 
+const gcPauses = new GcPauseTally();
 const server = createServer((_request, response) => response.writeHead(404).end());
 const wss = new WebSocketServer({ server, path: '/socket/websocket', perMessageDeflate: false, maxPayload: 1024 * 1024 });
 wss.on('connection', (ws) => {
@@ -68,6 +70,7 @@ server.listen(0, '127.0.0.1', () => {
   serveCommands(
     {
       snapshot: async () => ({ ...(await memorySnapshot()), connections: wss.clients.size, topics: 0, presences: 0, resources: {} }),
+      gcPauses: () => gcPauses.take(),
     },
     { port: (server.address() as { port: number }).port },
   );

@@ -3,6 +3,7 @@ import type { ChannelsModuleOptions } from '../../lib/index.js';
 import { SERVER_CPU } from '../harness/server-process.js';
 import { spawnNode } from '../harness/child-process.js';
 import { ChildPeer } from '../harness/ipc.js';
+import type { GcPauses } from './gc-pauses.js';
 
 const SERVER_MAIN = fileURLToPath(new URL('./hardening-server.js', import.meta.url));
 const RAW_SERVER_MAIN = fileURLToPath(new URL('./raw-soak-server.js', import.meta.url));
@@ -32,17 +33,18 @@ export class SoakServer {
     readonly port: number,
   ) {}
 
-  static async start(options: ChannelsModuleOptions = {}): Promise<SoakServer> {
-    return SoakServer.spawn('hardening server', SERVER_MAIN, [JSON.stringify(options)]);
+  /** `nodeFlags` are added to node's command line (`--expose-gc` always is). */
+  static async start(options: ChannelsModuleOptions = {}, nodeFlags: string[] = []): Promise<SoakServer> {
+    return SoakServer.spawn('hardening server', SERVER_MAIN, [JSON.stringify(options)], nodeFlags);
   }
 
-  /** The bare `ws` baseline of the malformed-frame soak (raw-soak-server.ts): snapshots only. */
-  static startRawWs(): Promise<SoakServer> {
-    return SoakServer.spawn('raw ws soak server', RAW_SERVER_MAIN, []);
+  /** The bare `ws` baseline of the malformed-frame soak (raw-soak-server.ts): snapshots and GC pauses only. */
+  static startRawWs(nodeFlags: string[] = []): Promise<SoakServer> {
+    return SoakServer.spawn('raw ws soak server', RAW_SERVER_MAIN, [], nodeFlags);
   }
 
-  private static async spawn(name: string, script: string, args: string[]): Promise<SoakServer> {
-    const child = spawnNode(script, args, { cpu: SERVER_CPU, nodeFlags: ['--expose-gc'] });
+  private static async spawn(name: string, script: string, args: string[], nodeFlags: string[]): Promise<SoakServer> {
+    const child = spawnNode(script, args, { cpu: SERVER_CPU, nodeFlags: ['--expose-gc', ...nodeFlags] });
     const peer = new ChildPeer(name, child);
     const { port } = (await peer.ready) as { port: number };
     return new SoakServer(peer, port);
@@ -54,6 +56,11 @@ export class SoakServer {
 
   snapshot(presenceTopics: string[] = []): Promise<ServerSnapshot> {
     return this.peer.request('snapshot', { topics: presenceTopics });
+  }
+
+  /** The server's GC pauses since the previous call. */
+  gcPauses(): Promise<GcPauses> {
+    return this.peer.request('gcPauses');
   }
 
   connections(): Promise<number> {
