@@ -6,6 +6,7 @@ import { ChildPeer } from '../harness/ipc.js';
 import { LogHistogram } from '../harness/log-histogram.js';
 import { Chatters } from './chatters.js';
 import type { FloodPlan, FloodTally } from './garbage-flood.js';
+import type { GcPauses } from './gc-pauses.js';
 import { mb, MB, SoakServer, type ServerSnapshot } from './soak-server.js';
 import type { SoakReport } from './soak-report.js';
 
@@ -26,6 +27,21 @@ const ROUNDS = 6;
  */
 const WARM_UP_FRAMES = 5000;
 
+/**
+ * Both servers run with V8's young generation (semi-space) pinned at this many MB, V8's default
+ * maximum here: the size a server under steady load grows to. V8 grows it with everything that
+ * has survived a scavenge since the process started and does not shrink it under load, so left
+ * alone its size, and with it the length of every scavenge pause, follows a server's history
+ * rather than the code under test. Unpinned, ours (past Nest's bootstrap) ran at 16 MB with
+ * ~1.2 ms pauses and the bare baseline, younger in that sense, at 8 MB with ~0.75 ms; pauses that
+ * long show in the healthy clients' p99, and the flood's extra allocation (+40% scavenges, for
+ * both servers) made that 1.2-1.6x for ours against 0.84-1.08x for the baseline. Pinned alike,
+ * four runs read 1.02-1.37x for ours and 0.89-1.40x for the baseline: one run's p99 moves that
+ * much on this box for either server.
+ */
+const SEMI_SPACE_MB = 16;
+const YOUNG_GENERATION_FLAGS = [`--min-semi-space-size=${SEMI_SPACE_MB}`, `--max-semi-space-size=${SEMI_SPACE_MB}`];
+
 const DOCUMENTED_CODES = new Set<number>(Object.values(CloseCode));
 
 /** What one server did under the flood. */
@@ -41,6 +57,9 @@ interface FloodRun {
   garbage: LogHistogram;
   /** p99 of each round, in ms: clean, then garbage. */
   rounds: Array<[number, number]>;
+  /** The server's GC pauses over all control rounds, and over all garbage rounds. */
+  cleanGc: GcPauses;
+  garbageGc: GcPauses;
 }
 
 const ms = (micros: number | null) => ((micros ?? NaN) / 1000).toFixed(2);
@@ -59,13 +78,15 @@ const spread = (histogram: LogHistogram) =>
  * server (raw-soak-server.ts) with the same malformed-frame policy.
  */
 export async function soakMalformed(report: SoakReport): Promise<void> {
-  const channels = await floodServer(await SoakServer.start({ rateLimit: false }));
+  report.line(`malformed: both servers run with a ${SEMI_SPACE_MB} MB young generation (${YOUNG_GENERATION_FLAGS.join(' ')})`);
+  const channels = await floodServer(await SoakServer.start({ rateLimit: false }, YOUNG_GENERATION_FLAGS));
   describe(report, channels);
-  const raw = await floodServer(await SoakServer.startRawWs());
+  const raw = await floodServer(await SoakServer.startRawWs(YOUNG_GENERATION_FLAGS));
   const ratio = (run: FloodRun) => p99(run.garbage) / p99(run.clean);
   report.line(`malformed, raw ws baseline under the same flood: healthy p99 ${p99(raw.clean).toFixed(2)} ms with valid frames vs ` +
     `${p99(raw.garbage).toFixed(2)} ms under garbage, ratio ${ratio(raw).toFixed(2)}; ${raw.tally.sent} frames in ${(raw.floodMs / 1000).toFixed(1)} s; ` +
     `RSS ${mb(raw.before.rss)} -> ${mb(raw.after.rss)} after the same warm-up`);
+  report.line(`malformed, raw ws baseline: ${gcLine(raw)}`);
   report.line(`malformed: nestjs-channels' p99 ratio ${ratio(channels).toFixed(2)} against raw ws's ${ratio(raw).toFixed(2)} (${(ratio(channels) / ratio(raw)).toFixed(2)}x)`);
 }
 
@@ -82,18 +103,23 @@ async function floodServer(server: SoakServer): Promise<FloodRun> {
     chatters.enter('quiet');
     await new Promise((resolve) => setTimeout(resolve, QUIET_PHASE_MS));
     const tallies: FloodTally[] = [];
+    const cleanGc: GcPauses[] = [];
+    const garbageGc: GcPauses[] = [];
+    await server.gcPauses();
     let floodMs = 0;
     const framesPerRound = TOTAL_FRAMES / ROUNDS;
     const roundMs = FLOOD_MS / ROUNDS;
     for (let round = 0; round < ROUNDS; round++) {
       chatters.enter(`clean ${round}`);
       await flooder.request<FloodTally>('flood', plan(framesPerRound, roundMs, 0, true), roundMs + 300_000);
+      cleanGc.push(await server.gcPauses());
       chatters.enter(`garbage ${round}`);
       const started = Date.now();
       // Each round goes on through the mix where the previous one stopped.
       const offset = Math.round((round * framesPerRound) / CONNECTIONS);
       tallies.push(await flooder.request<FloodTally>('flood', plan(framesPerRound, roundMs, offset), roundMs + 300_000));
       floodMs += Date.now() - started;
+      garbageGc.push(await server.gcPauses());
     }
     const tally = sumTallies(tallies);
     chatters.enter('after');
@@ -104,6 +130,8 @@ async function floodServer(server: SoakServer): Promise<FloodRun> {
       clean: chatters.pooled(roundNames('clean')),
       garbage: chatters.pooled(roundNames('garbage')),
       rounds: roundNames('clean').map((name, round) => [chatters.p99(name), chatters.p99(`garbage ${round}`)]),
+      cleanGc: sumGcPauses(cleanGc),
+      garbageGc: sumGcPauses(garbageGc),
     };
   } finally {
     await chatters.stop();
@@ -125,6 +153,24 @@ function sumTallies(tallies: FloodTally[]): FloodTally {
     for (const [code, count] of Object.entries(tally.closeCodes)) sum.closeCodes[Number(code)] = (sum.closeCodes[Number(code)] ?? 0) + count;
   }
   return sum;
+}
+
+function sumGcPauses(pauses: GcPauses[]): GcPauses {
+  return pauses.reduce((sum, next) => ({
+    scavenges: sum.scavenges + next.scavenges,
+    scavengeMs: sum.scavengeMs + next.scavengeMs,
+    longestScavengeMs: Math.max(sum.longestScavengeMs, next.longestScavengeMs),
+    others: sum.others + next.others,
+    othersMs: sum.othersMs + next.othersMs,
+  }));
+}
+
+/** The server's GC pauses in the control and garbage rounds. */
+function gcLine(run: FloodRun): string {
+  const phase = (name: string, gc: GcPauses) =>
+    `${name} ${gc.scavenges} scavenges of ${(gc.scavengeMs / Math.max(1, gc.scavenges)).toFixed(2)} ms on average (longest ${gc.longestScavengeMs.toFixed(2)} ms) ` +
+    `and ${gc.others} other pauses of ${gc.othersMs.toFixed(1)} ms in all`;
+  return `server GC ${phase('with valid frames', run.cleanGc)}; ${phase('under garbage', run.garbageGc)}`;
 }
 
 async function startFlooder(): Promise<ChildPeer> {
@@ -153,6 +199,7 @@ function describe(report: SoakReport, run: FloodRun): void {
     `${p99(run.garbage).toFixed(2)} ms under garbage (${run.garbage.count}); ratio ${ratio.toFixed(2)}`);
   report.line(`malformed: healthy round trips with valid frames ${spread(run.clean)}; under garbage ${spread(run.garbage)}`);
   report.line(`malformed: p99 per round (valid / garbage): ${run.rounds.map(([clean, garbage]) => `${clean.toFixed(2)} / ${garbage.toFixed(2)} ms`).join(', ')}`);
+  report.line(`malformed: ${gcLine(run)}`);
   report.check('malformed: every close code is documented', undocumented.length === 0, JSON.stringify(undocumented));
   report.check('malformed: every frame reached the server', tally.sent >= TOTAL_FRAMES, String(tally.sent));
   report.check('malformed: every frame got an error reply or a close', tally.errorReplies + closes === tally.sent, `${tally.errorReplies + closes}/${tally.sent}`);
