@@ -4,6 +4,12 @@ import { LogHistogram } from '../harness/log-histogram.js';
 /**
  * Healthy clients that keep chatting (a push, its reply, a short pause, again) and record each
  * round trip in the histogram of the current phase, so one run compares phases directly.
+ *
+ * Each pause is drawn at random around `pauseMs` (half to one and a half times it). With equal
+ * pauses the clients fall into step after any hiccup of the box: their replies arrive together,
+ * their timers expire in the same millisecond, and from then on they push together, so a round
+ * trip measured queueing behind the other clients' pushes, more or less depending on how closely
+ * they happened to be in step that round. Real clients are independent.
  */
 export class Chatters {
   private readonly sockets: WebSocket[] = [];
@@ -60,7 +66,7 @@ export class Chatters {
       const started = performance.now();
       await roundTrip(ws, ['1', String(n), topic, 'echo', { n, text: 'hello' }]);
       this.phases.get(this.phase)?.record((performance.now() - started) * 1000);
-      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      await new Promise((resolve) => setTimeout(resolve, pauseMs * (0.5 + Math.random())));
     }
   }
 }
