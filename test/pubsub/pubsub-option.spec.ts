@@ -35,6 +35,8 @@ describe('the pubsub option', () => {
     [{ redis: 'localhost:6379' }, /"pubsub.redis" must be a redis:\/\/ or rediss:\/\/ URL/],
     [{ redis: 'redis://x', prefix: '' }, /"pubsub.prefix" must be a non-empty string/],
     [{ redis: 'redis://x', maxQueuedPublishes: -1 }, /"pubsub.maxQueuedPublishes" must be an integer >= 0/],
+    [{ redis: { cluster: ['127.0.0.1:7000'] }, clusterSubscriberStallMs: 0 }, /"pubsub.clusterSubscriberStallMs" must be an integer > 0 \(ms\), got 0/],
+    [{ redis: { cluster: ['127.0.0.1:7000'] }, clusterSubscriberStallMs: '1s' }, /"pubsub.clusterSubscriberStallMs" must be an integer > 0/],
     [{ redis: 'redis://x', prefx: 'typo:' }, /"pubsub.prefx" is not a Redis adapter option/],
     [{ redis: { cluster: [] } }, /"pubsub.redis.cluster" must list at least one node/],
     [{ redis: { sentinels: [{ host: 's' }] } }, /"pubsub.redis.name" must name the master group/],

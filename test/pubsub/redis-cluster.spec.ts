@@ -28,7 +28,8 @@ describeCluster('RedisPubSubAdapter on a Redis Cluster (3 masters, no replicas)'
     await sleep(IOREDIS_DISCONNECT_TIMEOUT_MS);
   });
 
-  const options = (clusterOptions?: Record<string, unknown>): RedisPubSubOptions => ({ redis: { cluster: cluster.nodes, clusterOptions }, prefix });
+  const options = (clusterOptions?: Record<string, unknown>, more: Partial<RedisPubSubOptions> = {}): RedisPubSubOptions =>
+    ({ redis: { cluster: cluster.nodes, clusterOptions }, prefix, ...more });
   const twoNodes = () => Promise.all([startNode(options()), startNode(options())]);
   const outageLogs = (pattern: RegExp) => logs().of('warn', 'RedisPubSub').filter((entry) => pattern.test(entry.message)).length;
 
@@ -208,6 +209,40 @@ describeCluster('RedisPubSubAdapter on a Redis Cluster (3 masters, no replicas)'
     }
     expect(onListener[0]).toEqual({ topic: 'room:silent', event: 'again', payload: {} });
     expect({ outages: outageLogs(/is unreachable/), recoveries: recoveries() }).toEqual({ outages: 1, recoveries: 1 });
+  }, 20_000);
+});
+
+describeCluster('RedisPubSubAdapter on a Redis Cluster: clusterSubscriberStallMs', () => {
+  const prefix = uniquePrefix('cluster-stall');
+  let cluster: OwnRedisCluster;
+  beforeAll(async () => (cluster = await OwnRedisCluster.start(3)), 15_000);
+  afterAll(async () => {
+    await cluster?.stop();
+    await sleep(IOREDIS_DISCONNECT_TIMEOUT_MS);
+  });
+
+  test('a node that only subscribes waits that long before it declares the outage', async () => {
+    const stallMs = 1500;
+    // Both only subscribe: a receiving node's outage is the one only the watch can notice.
+    record(await startNode({ redis: { cluster: cluster.nodes }, prefix, clusterSubscriberStallMs: stallMs }), 'room:patient');
+    record(await startNode({ redis: { cluster: cluster.nodes }, prefix }), 'room:patient');
+    await cluster.waitForSubscribers(`${prefix}room:patient`, 2);
+    const outages = () => logs().of('warn', 'RedisPubSub').filter((entry) => /is unreachable/.test(entry.message)).length;
+    const ports = cluster.servers.map(({ port }) => port);
+    let loggedAfterMs = 0;
+    try {
+      await Promise.all(ports.map((port) => cluster.kill(port)));
+      const killed = Date.now();
+      // The second node (default 500 ms) logs first, and shows the masters are really gone by then.
+      await eventually(() => outages() >= 1, 'the node with the default logged the outage');
+      const defaultAfterMs = Date.now() - killed;
+      await eventually(() => outages() === 2, 'the node with clusterSubscriberStallMs 1500 logged the outage', 5000);
+      loggedAfterMs = Date.now() - killed;
+      console.info(`Cluster: outage logged ${defaultAfterMs} ms after the kill by default, ${loggedAfterMs} ms with clusterSubscriberStallMs ${stallMs}`);
+    } finally {
+      await Promise.all(ports.map((port) => cluster.restart(port)));
+    }
+    expect(loggedAfterMs).toBeGreaterThanOrEqual(stallMs);
   }, 20_000);
 });
 

@@ -39,6 +39,14 @@ export interface RedisPubSubOptions {
    * oldest are dropped. `0` drops every broadcast made during an outage. Default 1000.
    */
   maxQueuedPublishes?: number;
+  /**
+   * Redis Cluster only: how long ioredis's subscriber connection may find no reachable node
+   * before the outage is logged and the Cluster client reconnected (under its
+   * `clusterRetryStrategy`). Switching to another node when a master dies normally takes a few
+   * milliseconds; raise this where it takes longer (TLS, distant nodes), or a healthy switch is
+   * logged as an outage and a recovery. Default 500 (ms).
+   */
+  clusterSubscriberStallMs?: number;
 }
 
 /** Counters of one Redis adapter since it started. @publicApi */

@@ -29,10 +29,11 @@ const SENDERS_PER_TOPIC = 64;
 const FLUSH_SETTLE_MS = 250;
 const FLUSH_MAX_WAIT_MS = 2000;
 /**
- * How long a Cluster's subscriber connection may find no node before the outage is declared:
- * switching to another node when one master dies takes a few milliseconds to a few round trips.
+ * How long a Cluster's subscriber connection may find no node before the outage is declared
+ * (`clusterSubscriberStallMs`): switching to another node when one master dies takes a few
+ * milliseconds to a few round trips.
  */
-const CLUSTER_SUBSCRIBER_STALL_MS = 500;
+const DEFAULT_CLUSTER_SUBSCRIBER_STALL_MS = 500;
 
 /**
  * Carries broadcasts between nodes over Redis pub/sub (ioredis). Each topic is a Redis channel
@@ -119,8 +120,9 @@ export class RedisPubSubAdapter implements PubSubAdapter {
     this.subscriber.on('close', () => (this.subscriptionsBack = false));
     this.subscriber.on('message', (channel: string, data: string) => this.receive(channel, data));
     if (this.cluster) {
+      const stallMs = this.options.clusterSubscriberStallMs ?? DEFAULT_CLUSTER_SUBSCRIBER_STALL_MS;
       // The reason it gives is logged when the Cluster client then reports the outage ('close').
-      this.subscriberWatch = new ClusterSubscriberWatch(this.subscriber, CLUSTER_SUBSCRIBER_STALL_MS, (error) => this.monitor?.connectionError(error));
+      this.subscriberWatch = new ClusterSubscriberWatch(this.subscriber, stallMs, (error) => this.monitor?.connectionError(error));
     }
     await this.monitor.firstAttempt;
   }

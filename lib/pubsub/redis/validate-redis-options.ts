@@ -4,7 +4,7 @@ import type { RedisConnection, RedisPubSubOptions } from './redis-pubsub-options
 /** Throws a TypeError naming the option at fault, e.g. `ChannelsModule option "pubsub.redis" ...`. */
 export type OptionFailure = (option: string, message: string) => never;
 
-const KNOWN_KEYS = ['redis', 'prefix', 'maxQueuedPublishes'];
+const KNOWN_KEYS = ['redis', 'prefix', 'maxQueuedPublishes', 'clusterSubscriberStallMs'];
 
 /** Rejects Redis adapter options that cannot work, at boot rather than at the first broadcast. */
 export function validateRedisPubSubOptions(options: RedisPubSubOptions, fail: OptionFailure, path = ''): void {
@@ -18,6 +18,10 @@ export function validateRedisPubSubOptions(options: RedisPubSubOptions, fail: Op
   }
   if (maxQueuedPublishes !== undefined && (!Number.isInteger(maxQueuedPublishes) || maxQueuedPublishes < 0)) {
     fail(`${path}maxQueuedPublishes`, `must be an integer >= 0, got ${String(maxQueuedPublishes)}`);
+  }
+  const { clusterSubscriberStallMs: stallMs } = options;
+  if (stallMs !== undefined && (!Number.isInteger(stallMs) || stallMs <= 0)) {
+    fail(`${path}clusterSubscriberStallMs`, `must be an integer > 0 (ms), got ${String(stallMs)}`);
   }
 }
 
