@@ -13,6 +13,17 @@ export interface GcPauses {
 
 const empty = (): GcPauses => ({ scavenges: 0, scavengeMs: 0, longestScavengeMs: 0, others: 0, othersMs: 0 });
 
+/** The pauses of several stretches together. */
+export function sumGcPauses(pauses: GcPauses[]): GcPauses {
+  return pauses.reduce((sum, next) => ({
+    scavenges: sum.scavenges + next.scavenges,
+    scavengeMs: sum.scavengeMs + next.scavengeMs,
+    longestScavengeMs: Math.max(sum.longestScavengeMs, next.longestScavengeMs),
+    others: sum.others + next.others,
+    othersMs: sum.othersMs + next.othersMs,
+  }), empty());
+}
+
 /**
  * Tallies this process's GC pauses until `take()` hands them over and starts afresh, so a soak
  * can say how many scavenges each of its phases cost a server, and how long they were: a pause

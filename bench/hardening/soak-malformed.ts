@@ -6,7 +6,7 @@ import { ChildPeer } from '../harness/ipc.js';
 import { LogHistogram } from '../harness/log-histogram.js';
 import { Chatters } from './chatters.js';
 import type { FloodPlan, FloodTally } from './garbage-flood.js';
-import type { GcPauses } from './gc-pauses.js';
+import { sumGcPauses, type GcPauses } from './gc-pauses.js';
 import { mb, MB, SoakServer, type ServerSnapshot } from './soak-server.js';
 import type { SoakReport } from './soak-report.js';
 
@@ -153,16 +153,6 @@ function sumTallies(tallies: FloodTally[]): FloodTally {
     for (const [code, count] of Object.entries(tally.closeCodes)) sum.closeCodes[Number(code)] = (sum.closeCodes[Number(code)] ?? 0) + count;
   }
   return sum;
-}
-
-function sumGcPauses(pauses: GcPauses[]): GcPauses {
-  return pauses.reduce((sum, next) => ({
-    scavenges: sum.scavenges + next.scavenges,
-    scavengeMs: sum.scavengeMs + next.scavengeMs,
-    longestScavengeMs: Math.max(sum.longestScavengeMs, next.longestScavengeMs),
-    others: sum.others + next.others,
-    othersMs: sum.othersMs + next.othersMs,
-  }));
 }
 
 /** The server's GC pauses in the control and garbage rounds. */

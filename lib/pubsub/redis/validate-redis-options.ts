@@ -21,7 +21,7 @@ export function validateRedisPubSubOptions(options: RedisPubSubOptions, fail: Op
   }
   const { clusterSubscriberStallMs: stallMs } = options;
   if (stallMs !== undefined && (!Number.isInteger(stallMs) || stallMs <= 0)) {
-    fail(`${path}clusterSubscriberStallMs`, `must be an integer > 0 (ms), got ${String(stallMs)}`);
+    fail(`${path}clusterSubscriberStallMs`, `must be a positive integer (ms), got ${String(stallMs)}`);
   }
 }
 
