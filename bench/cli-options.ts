@@ -1,7 +1,7 @@
 import { ALL_SERVERS, clusterConfig, FULL, MAX_CONNECTIONS_PER_PROCESS, QUICK, type BenchConfig, type ClusterConfig } from './config.js';
 import type { ServerKind } from './servers/bench-server.interface.js';
 
-export type Command = 'compare' | 'profile' | 'soak' | 'cluster' | 'report';
+export type Command = 'compare' | 'profile' | 'soak' | 'cluster' | 'report' | 'paired';
 
 export interface CliOptions {
   command: Command;
@@ -12,9 +12,11 @@ export interface CliOptions {
   cluster: ClusterConfig;
   /** `--report=<file>`: a saved run's JSON to render again, without measuring. */
   reportFrom?: string;
+  /** `--paired[=K]`: pairs of back-to-back measurements per N, 10 unless K is given. */
+  pairs: number;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [--sizes=1000,5000] [--profile | --soak | --cluster | --report=F]
+const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [--sizes=1000,5000] [--profile | --soak | --cluster | --paired | --report=F]
   --quick      N = 1000,2000 and lighter measurements: about a minute and a half
   --servers    any of ${ALL_SERVERS.join(', ')}
   --passes     repetitions (fresh processes each), default 3
@@ -28,6 +30,8 @@ const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [-
     --nodes=K         node processes, default N / 17,000 rounded up (at least 2; at most 19,000 connections each)
     --cluster-hold=S  seconds held after the first broadcasts, sampling RSS and broadcasting, default 60
     --cluster-no-ws   skip the raw ws comparison
+  --paired[=K] nestjs-channels and raw ws running at once, measured by turns: K pairs (default 10) of fan-out,
+               idle reach and paced p99 at each N (--sizes, --quick apply), ratios within each pair -> bench/results/paired.md
   --report=F   render the tables of a saved run (bench/results/*.json) again, without measuring`;
 
 function list(value: string): string[] {
@@ -49,6 +53,7 @@ export function parseCli(argv: string[]): CliOptions {
   let clusterNodes: number | undefined;
   let clusterHoldS: number | undefined;
   let wsBaseline = true;
+  let pairs = 10;
   let config: BenchConfig = argv.includes('--quick') ? { ...QUICK } : { ...FULL };
   for (const arg of argv) {
     const [flag, value = ''] = arg.split('=', 2) as [string, string?];
@@ -61,7 +66,10 @@ export function parseCli(argv: string[]): CliOptions {
       command = 'soak';
       if (value) soakMinutes = positiveInteger(flag, value);
     }
-    else if (flag === '--cluster') {
+    else if (flag === '--paired') {
+      command = 'paired';
+      if (value) pairs = positiveInteger(flag, value);
+    } else if (flag === '--cluster') {
       command = 'cluster';
       if (value) clusterConnections = positiveInteger(flag, value);
     } else if (flag === '--nodes') clusterNodes = positiveInteger(flag, value);
@@ -89,7 +97,7 @@ export function parseCli(argv: string[]): CliOptions {
   const cluster = { ...clusterConfig(clusterConnections, clusterNodes), wsBaseline };
   if (clusterHoldS !== undefined) cluster.holdS = clusterHoldS;
   checkClusterLayout(cluster);
-  return { command, config, soakMinutes, cluster, reportFrom };
+  return { command, config, soakMinutes, cluster, reportFrom, pairs };
 }
 
 function nonNegativeInteger(flag: string, value: string): number {

@@ -4,8 +4,10 @@ import { describeMachine } from './harness/machine.js';
 import { renderMarkdown } from './report/markdown.js';
 import { ResultSet } from './report/result-set.js';
 import { readResults, writeRawResults, writeReport } from './report/write-results.js';
+import { renderPaired, writePairedReport } from './report/paired-report.js';
 import { runProfile } from './profile/run-profile.js';
 import { runCluster } from './scenarios/cluster.js';
+import { runPaired } from './scenarios/paired.js';
 import { runSoak } from './scenarios/soak.js';
 import { runRedisPass, type RedisPassResult } from './scenarios/redis-pass.js';
 import { runServerPass, type ServerPassResult } from './scenarios/server-pass.js';
@@ -41,9 +43,20 @@ function report(set: ResultSet): void {
   for (const path of writeReport(set, markdown)) log(`written: ${path}`);
 }
 
+/** `--paired`: the two servers at once, measured by turns; exits 1 if the run stopped early. */
+async function paired(config: BenchConfig, pairs: number): Promise<void> {
+  log(`paired: nestjs-channels and raw ws at N = ${config.sizes.join(', ')}, ${pairs} pairs each`);
+  const outcome = await runPaired(config, pairs, log);
+  const markdown = renderPaired(outcome);
+  log(`\n${markdown}`);
+  for (const path of writePairedReport(outcome, markdown)) log(`written: ${path}`);
+  if (outcome.error) process.exitCode = 1;
+}
+
 async function main(): Promise<void> {
-  const { command, config, soakMinutes, cluster, reportFrom } = parseCli(process.argv.slice(2));
+  const { command, config, soakMinutes, cluster, reportFrom, pairs } = parseCli(process.argv.slice(2));
   if (command === 'report') report(readResults(reportFrom!));
+  else if (command === 'paired') await paired(config, pairs);
   else if (command === 'profile') await runProfile(config, log);
   else if (command === 'soak') await runSoak(soakMinutes, log);
   else if (command === 'cluster') await runCluster(cluster, log);

@@ -1,4 +1,4 @@
-import type { Summary } from '../harness/stats.js';
+import { medianInterval, type Summary } from '../harness/stats.js';
 
 /** Compact numbers for tables: 95.1k, 12.3, 0.84. */
 export function formatNumber(value: number): string {
@@ -26,4 +26,16 @@ export function formatRatio(summary: Summary | null): string {
 
 export function sizeLabel(n: number): string {
   return n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n);
+}
+
+/**
+ * `1.03x [0.99–1.06, 98%]`: the median ratio, then the order-statistic interval for the true
+ * median and its coverage (at least 95% from 8 passes up; with 3 passes it is min–max at 75%).
+ */
+export function formatRatioWithInterval(summary: Summary | null): string {
+  if (!summary) return '–';
+  const interval = medianInterval(summary.samples);
+  if (!interval || summary.samples.length === 1) return `${summary.median.toFixed(2)}x`;
+  const coverage = Math.floor(interval.coverage * 100);
+  return `${summary.median.toFixed(2)}x [${interval.low.toFixed(2)}–${interval.high.toFixed(2)}, ${coverage}%]`;
 }

@@ -2,11 +2,10 @@ import type { BenchConfig } from '../config.js';
 import type { BatchReport } from '../clients/client-main.js';
 import { sleep } from '../harness/clock.js';
 import type { ClientPool } from '../harness/client-pool.js';
-import { median } from '../harness/stats.js';
 import { FANOUT_TOPIC } from '../harness/payload.js';
 import type { ServerProcess } from '../harness/server-process.js';
 import type { MemorySample } from '../servers/server-main.js';
-import { measureDeliveries, type DeliveryMeasurement } from './measure-deliveries.js';
+import { measureBurst, measureIdleReach, measurePaced, type DeliveryMeasurement } from './measure-deliveries.js';
 
 /** Everything measured with N subscribers on one topic. */
 export interface FanoutStep {
@@ -23,11 +22,6 @@ export interface FanoutStep {
   idleReachMs: number;
   /** Broadcasts paced below capacity: per-delivery latency. */
   paced: DeliveryMeasurement;
-}
-
-/** Turns of `perTurn` broadcasts needed for about `deliveries` deliveries at N, at least one. */
-function turnsFor(deliveries: number, n: number, perTurn: number): number {
-  return Math.max(1, Math.round(deliveries / (n * perTurn)));
 }
 
 function perConnectionKiB(now: number, boot: number, n: number): number {
@@ -53,12 +47,7 @@ export async function runFanoutStep(
   await sleep(200);
   const memory = await server.memory();
 
-  const burstOf = (perTurn: number, deliveries: number) => {
-    const turns = turnsFor(deliveries, n, perTurn);
-    return measureDeliveries(server, clients, turns * perTurn, { latency: false }, (timeoutMs) =>
-      server.burst(FANOUT_TOPIC, turns, perTurn, timeoutMs),
-    );
-  };
+  const burstOf = (perTurn: number, deliveries: number) => measureBurst(server, clients, perTurn, deliveries);
 
   // Both code paths are warmed up once per process; every size warms its socket buffers again.
   if (firstStep) await burstOf(10, config.warmupDeliveries);
@@ -66,17 +55,9 @@ export async function runFanoutStep(
   const burst = await burstOf(1, config.deliveries);
   const burst10 = await burstOf(10, config.deliveries);
 
-  const idle: number[] = [];
-  for (let i = 0; i < config.idleSamples; i++) {
-    await sleep(50);
-    const single = await burstOf(1, 0);
-    idle.push(single.elapsedMs);
-  }
+  const idleReachMs = await measureIdleReach(server, clients, config.idleSamples);
 
-  const intervalMs = (n / config.pacedDeliveriesPerSecond) * 1000;
-  const paced = await measureDeliveries(server, clients, config.pacedCount, { latency: true }, (timeoutMs) =>
-    server.paced(FANOUT_TOPIC, config.pacedCount, intervalMs, timeoutMs),
-  );
+  const paced = await measurePaced(server, clients, config.pacedCount, config.pacedDeliveriesPerSecond);
 
   return {
     n,
@@ -87,7 +68,7 @@ export async function runFanoutStep(
     },
     burst,
     burst10,
-    idleReachMs: median(idle),
+    idleReachMs,
     paced,
   };
 }

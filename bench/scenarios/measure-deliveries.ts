@@ -1,4 +1,7 @@
 import type { ClientPool } from '../harness/client-pool.js';
+import { sleep } from '../harness/clock.js';
+import { FANOUT_TOPIC } from '../harness/payload.js';
+import { median } from '../harness/stats.js';
 import type { ServerProcess } from '../harness/server-process.js';
 import type { SendWindow } from '../servers/broadcast-driver.js';
 
@@ -58,4 +61,38 @@ export async function measureDeliveries(
     latencyP50Ms: toMs(arrivals.latency?.percentile(0.5) ?? null),
     latencyP99Ms: toMs(arrivals.latency?.percentile(0.99) ?? null),
   };
+}
+
+/** Turns of `perTurn` broadcasts needed for about `deliveries` deliveries at N, at least one. */
+function turnsFor(deliveries: number, n: number, perTurn: number): number {
+  return Math.max(1, Math.round(deliveries / (n * perTurn)));
+}
+
+/**
+ * `perTurn` broadcasts per event-loop turn on the fan-out topic, back to back, about `deliveries`
+ * in all (one turn at least: `deliveries` 0 times a single broadcast).
+ */
+export function measureBurst(server: ServerProcess, clients: ClientPool, perTurn: number, deliveries: number): Promise<DeliveryMeasurement> {
+  const turns = turnsFor(deliveries, clients.size, perTurn);
+  return measureDeliveries(server, clients, turns * perTurn, { latency: false }, (timeoutMs) =>
+    server.burst(FANOUT_TOPIC, turns, perTurn, timeoutMs),
+  );
+}
+
+/** `count` broadcasts on the fan-out topic on a fixed schedule, `deliveriesPerSecond` offered: latency of every delivery. */
+export function measurePaced(server: ServerProcess, clients: ClientPool, count: number, deliveriesPerSecond: number): Promise<DeliveryMeasurement> {
+  const intervalMs = (clients.size / deliveriesPerSecond) * 1000;
+  return measureDeliveries(server, clients, count, { latency: true }, (timeoutMs) =>
+    server.paced(FANOUT_TOPIC, count, intervalMs, timeoutMs),
+  );
+}
+
+/** The median time (ms) for one broadcast to reach every subscriber, each sent to a server idle for 50 ms. */
+export async function measureIdleReach(server: ServerProcess, clients: ClientPool, samples: number): Promise<number> {
+  const elapsed: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    await sleep(50);
+    elapsed.push((await measureBurst(server, clients, 1, 0)).elapsedMs);
+  }
+  return median(elapsed);
 }

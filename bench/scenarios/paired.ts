@@ -1,0 +1,100 @@
+import { BASELINE, type BenchConfig } from '../config.js';
+import { withSession, type BenchSession } from '../harness/bench-session.js';
+import { describeMachine, type MachineDescription } from '../harness/machine.js';
+import { FANOUT_TOPIC } from '../harness/payload.js';
+import type { ServerKind } from '../servers/bench-server.interface.js';
+import { CLIENT_PROTOCOL } from './client-protocols.js';
+import { measureBurst, measureIdleReach, measurePaced } from './measure-deliveries.js';
+
+const OURS: ServerKind = 'nestjs-channels';
+
+/** What `--paired` compares, in the order each pair measures them. */
+export const PAIRED_METRICS = ['fanout', 'idleReach', 'p99'] as const;
+export type PairedMetric = (typeof PAIRED_METRICS)[number];
+
+/** One subscriber count: per pair, nestjs-channels' figure and the baseline's, measured back to back. */
+export interface PairedStep {
+  n: number;
+  samples: Record<PairedMetric, Array<{ ours: number; baseline: number }>>;
+}
+
+/** A whole `--paired` run, as saved in `bench/results/paired.json`. */
+export interface PairedOutcome {
+  date: string;
+  machine: MachineDescription;
+  pairs: number;
+  sizes: number[];
+  durationS: number;
+  steps: PairedStep[];
+  error: string | null;
+}
+
+/**
+ * nestjs-channels against raw ws pre-built frames with both servers running at once (each on the
+ * server core, each with its own client processes on the other), measuring them by turns: at each
+ * N, every pair is one fan-out window, one idle-reach figure and one paced window of each server,
+ * back to back, the order swapped from pair to pair (ABBA) so that a drift of the box within a
+ * pair touches both alike. The ratio is taken within each pair.
+ *
+ * Why: the default run compares the servers within a pass, but their runs are a minute apart and
+ * this VM's speed drifts more than that between minutes (one server's figure moves by up to 1.5x
+ * between passes), which buries the few percent that "no slower" asks about. Seconds apart, the
+ * pairs see the same box.
+ */
+export async function runPaired(config: BenchConfig, pairs: number, log: (line: string) => void): Promise<PairedOutcome> {
+  const started = Date.now();
+  const outcome: PairedOutcome = {
+    date: new Date().toISOString(),
+    machine: describeMachine(),
+    pairs,
+    sizes: config.sizes,
+    durationS: 0,
+    steps: [],
+    error: null,
+  };
+  const maxSockets = Math.max(...config.sizes);
+  try {
+    await withSession(OURS, {}, CLIENT_PROTOCOL[OURS], maxSockets, (ours) =>
+      withSession(BASELINE, {}, CLIENT_PROTOCOL[BASELINE], maxSockets, async (baseline) => {
+        for (const n of config.sizes) {
+          outcome.steps.push(await measureStep(config, pairs, n, ours, baseline));
+          log(`  paired N=${n}: ${pairs} pairs (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+        }
+      }),
+    );
+  } catch (error) {
+    outcome.error = error instanceof Error ? error.message : String(error);
+    log(`  paired: stopped early: ${outcome.error}`);
+  }
+  outcome.durationS = (Date.now() - started) / 1000;
+  return outcome;
+}
+
+async function measureStep(config: BenchConfig, pairs: number, n: number, ours: BenchSession, baseline: BenchSession): Promise<PairedStep> {
+  for (const session of [ours, baseline]) {
+    const added = n - session.clients.size;
+    const batch = await session.clients.grow(session.server.baseUrl, n, FANOUT_TOPIC);
+    if (batch.failed > 0) throw new Error(`${session.server.kind}: ${batch.failed} of ${added} sockets failed to connect/join: ${batch.firstError}`);
+    // Both code paths warmed up, as the default run does before it measures.
+    await measureBurst(session.server, session.clients, 10, config.warmupDeliveries);
+    await measureBurst(session.server, session.clients, 1, config.warmupDeliveries);
+  }
+  const step: PairedStep = { n, samples: { fanout: [], idleReach: [], p99: [] } };
+  for (let pair = 0; pair < pairs; pair++) {
+    const oursFirst = pair % 2 === 0;
+    for (const metric of PAIRED_METRICS) {
+      const first = await measure(config, metric, oursFirst ? ours : baseline);
+      const second = await measure(config, metric, oursFirst ? baseline : ours);
+      step.samples[metric].push(oursFirst ? { ours: first, baseline: second } : { ours: second, baseline: first });
+    }
+  }
+  return step;
+}
+
+async function measure(config: BenchConfig, metric: PairedMetric, { server, clients }: BenchSession): Promise<number> {
+  if (metric === 'fanout') return (await measureBurst(server, clients, 1, config.deliveries)).perSecond;
+  if (metric === 'idleReach') return measureIdleReach(server, clients, config.idleSamples);
+  const paced = await measurePaced(server, clients, config.pacedCount, config.pacedDeliveriesPerSecond);
+  if (paced.latencyP99Ms === null) throw new Error(`${server.kind}: no latency recorded in a paced window`);
+  return paced.latencyP99Ms;
+}
