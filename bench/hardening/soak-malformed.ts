@@ -4,6 +4,7 @@ import { spawnNode } from '../harness/child-process.js';
 import { CLIENT_CPU } from '../harness/client-pool.js';
 import { ChildPeer } from '../harness/ipc.js';
 import { LogHistogram } from '../harness/log-histogram.js';
+import { median, medianInterval } from '../harness/stats.js';
 import { Chatters } from './chatters.js';
 import type { FloodPlan, FloodTally } from './garbage-flood.js';
 import { sumGcPauses, type GcPauses } from './gc-pauses.js';
@@ -76,18 +77,75 @@ const spread = (histogram: LogHistogram) =>
  * The rate limit is off so that every frame reaches the decoder. The flood runs in a child process
  * of lower priority on the clients' core (see garbage-flood-main.ts). Then the same on a bare `ws`
  * server (raw-soak-server.ts) with the same malformed-frame policy.
+ *
+ * The verdict is the median over rounds of each garbage round's p99 against the control round
+ * just before it, with its 95% interval. One run's pooled p99 ratio moves by ±20% or more on this
+ * box for either server: stalls of the VM come in clusters, a phase of 30 s sees few of them, and
+ * whichever phase they hit decides the ratio. Pooling several runs does not cure that: the
+ * noisiest run's stalls then decide it (five runs read 0.82x pooled, "met", only because stalls
+ * hit the control rounds of two of them, while the per-round median read 1.17x). Rounds are
+ * paired a few seconds apart, and their median does not follow the one round a stall hit.
+ * `runs` > 1 repeats the whole soak, the two servers taking turns to go first, for more rounds.
  */
-export async function soakMalformed(report: SoakReport): Promise<void> {
+export async function soakMalformed(report: SoakReport, runs = 1): Promise<void> {
   report.line(`malformed: both servers run with a ${SEMI_SPACE_MB} MB young generation (${YOUNG_GENERATION_FLAGS.join(' ')})`);
-  const channels = await floodServer(await SoakServer.start({ rateLimit: false }, YOUNG_GENERATION_FLAGS));
-  describe(report, channels);
-  const raw = await floodServer(await SoakServer.startRawWs(YOUNG_GENERATION_FLAGS));
-  const ratio = (run: FloodRun) => p99(run.garbage) / p99(run.clean);
-  report.line(`malformed, raw ws baseline under the same flood: healthy p99 ${p99(raw.clean).toFixed(2)} ms with valid frames vs ` +
-    `${p99(raw.garbage).toFixed(2)} ms under garbage, ratio ${ratio(raw).toFixed(2)}; ${raw.tally.sent} frames in ${(raw.floodMs / 1000).toFixed(1)} s; ` +
-    `RSS ${mb(raw.before.rss)} -> ${mb(raw.after.rss)} after the same warm-up`);
-  report.line(`malformed, raw ws baseline: ${gcLine(raw)}`);
-  report.line(`malformed: nestjs-channels' p99 ratio ${ratio(channels).toFixed(2)} against raw ws's ${ratio(raw).toFixed(2)} (${(ratio(channels) / ratio(raw)).toFixed(2)}x)`);
+  const ours: FloodRun[] = [];
+  const raw: FloodRun[] = [];
+  for (let run = 0; run < runs; run++) {
+    const label = runs > 1 ? `malformed, run ${run + 1} of ${runs}` : 'malformed';
+    const floodOurs = async () => ours.push(await floodServer(await SoakServer.start({ rateLimit: false }, YOUNG_GENERATION_FLAGS)));
+    const floodRaw = async () => raw.push(await floodServer(await SoakServer.startRawWs(YOUNG_GENERATION_FLAGS)));
+    // Taking turns to go first, neither server always meets the box later in its warm state.
+    if (run % 2 === 0) await floodOurs().then(floodRaw);
+    else await floodRaw().then(floodOurs);
+    describe(report, label, ours.at(-1)!);
+    const baseline = raw.at(-1)!;
+    report.line(`${label}, raw ws baseline under the same flood: healthy p99 ${p99(baseline.clean).toFixed(2)} ms with valid frames vs ` +
+      `${p99(baseline.garbage).toFixed(2)} ms under garbage, ratio ${ratio(baseline).toFixed(2)}; ${baseline.tally.sent} frames in ${(baseline.floodMs / 1000).toFixed(1)} s; ` +
+      `RSS ${mb(baseline.before.rss)} -> ${mb(baseline.after.rss)} after the same warm-up`);
+    report.line(`${label}, raw ws baseline: ${gcLine(baseline)}`);
+    report.line(`${label}: nestjs-channels' p99 ratio ${ratio(ours.at(-1)!).toFixed(2)} against raw ws's ${ratio(baseline).toFixed(2)}`);
+  }
+  const verdict = median(roundRatios(ours));
+  if (runs > 1) {
+    for (const [name, set] of [['nestjs-channels', ours], ['raw ws', raw]] as const) {
+      report.line(`malformed, ${runs} runs pooled, ${name}: healthy p99 ${p99(pooled(set, 'clean')).toFixed(2)} ms with valid frames ` +
+        `(${pooled(set, 'clean').count} round trips) vs ${p99(pooled(set, 'garbage')).toFixed(2)} ms under garbage ` +
+        `(${pooled(set, 'garbage').count}): ratio ${pooledRatio(set).toFixed(2)}; per run ${set.map((run) => ratio(run).toFixed(2)).join(', ')}; ` +
+        `per round (garbage / the control round before it) ${roundRatioLine(set)}`);
+    }
+    report.line(`malformed, ${runs} runs pooled: nestjs-channels' p99 ratio ${pooledRatio(ours).toFixed(2)} against raw ws's ${pooledRatio(raw).toFixed(2)}`);
+  } else {
+    report.line(`malformed: per round (garbage / the control round before it): nestjs-channels ${roundRatioLine(ours)}; raw ws ${roundRatioLine(raw)}`);
+  }
+  const rounds = roundRatios(ours).length;
+  report.check(`malformed: healthy p99 within 10% of the rounds with valid frames (median over ${rounds} rounds)`, verdict <= 1.1, verdict.toFixed(2));
+}
+
+const ratio = (run: FloodRun) => p99(run.garbage) / p99(run.clean);
+
+/** Every run's round trips of one phase, in one histogram. */
+function pooled(runs: FloodRun[], phase: 'clean' | 'garbage'): LogHistogram {
+  const histogram = new LogHistogram();
+  for (const run of runs) histogram.merge(run[phase].toJSON());
+  return histogram;
+}
+
+function pooledRatio(runs: FloodRun[]): number {
+  return p99(pooled(runs, 'garbage')) / p99(pooled(runs, 'clean'));
+}
+
+/** Each garbage round's p99 over the control round's just before it, in every run. */
+function roundRatios(runs: FloodRun[]): number[] {
+  return runs.flatMap((run) => run.rounds.map(([clean, garbage]) => garbage / clean));
+}
+
+/** The median of every round's p99 ratio, with its 95% interval. */
+function roundRatioLine(runs: FloodRun[]): string {
+  const ratios = roundRatios(runs);
+  const interval = medianInterval(ratios);
+  if (!interval) return 'none';
+  return `median ${median(ratios).toFixed(2)} over ${ratios.length} rounds [${interval.low.toFixed(2)}–${interval.high.toFixed(2)}, ${Math.floor(interval.coverage * 100)}%]`;
 }
 
 async function floodServer(server: SoakServer): Promise<FloodRun> {
@@ -169,31 +227,29 @@ async function startFlooder(): Promise<ChildPeer> {
   return peer;
 }
 
-function describe(report: SoakReport, run: FloodRun): void {
+function describe(report: SoakReport, label: string, run: FloodRun): void {
   const { tally, floodMs, fresh, before, after } = run;
   const codes = Object.entries(tally.closeCodes).map(([code, count]) => [Number(code), count] as const).sort(([a], [b]) => a - b);
   const undocumented = codes.filter(([code]) => !DOCUMENTED_CODES.has(code));
   const closes = codes.reduce((sum, [, count]) => sum + count, 0);
   const growth = after.rss - before.rss;
-  const ratio = p99(run.garbage) / p99(run.clean);
-  report.line(`malformed: ${tally.sent} frames handled by the server in ${(floodMs / 1000).toFixed(1)} s over ${CONNECTIONS} slots: ` +
+  report.line(`${label}: ${tally.sent} frames handled by the server in ${(floodMs / 1000).toFixed(1)} s over ${CONNECTIONS} slots: ` +
     `${tally.errorReplies} error replies + ${closes} closes`);
-  report.line(`malformed: server close codes per connection: ${codes.map(([code, n]) => `${code} x${n}`).join(', ') || 'none'}; ` +
+  report.line(`${label}: server close codes per connection: ${codes.map(([code, n]) => `${code} x${n}`).join(', ') || 'none'}; ` +
     `${tally.openAtEnd} connection(s) still open at the end (closed by the client)`);
-  report.line(`malformed: warm-up of ${WARM_UP_FRAMES} frames: RSS ${mb(fresh.rss)} -> ${mb(before.rss)} (anonymous ${mb(fresh.anonymous)} -> ${mb(before.anonymous)}, V8 heap total ${mb(fresh.heapTotal)} -> ${mb(before.heapTotal)})`);
-  report.line(`malformed: ${TOTAL_FRAMES} frames: RSS ${mb(before.rss)} -> ${mb(after.rss)} (growth ${mb(growth)}), anonymous ${mb(before.anonymous)} -> ${mb(after.anonymous)}, ` +
+  report.line(`${label}: warm-up of ${WARM_UP_FRAMES} frames: RSS ${mb(fresh.rss)} -> ${mb(before.rss)} (anonymous ${mb(fresh.anonymous)} -> ${mb(before.anonymous)}, V8 heap total ${mb(fresh.heapTotal)} -> ${mb(before.heapTotal)})`);
+  report.line(`${label}: ${TOTAL_FRAMES} frames: RSS ${mb(before.rss)} -> ${mb(after.rss)} (growth ${mb(growth)}), anonymous ${mb(before.anonymous)} -> ${mb(after.anonymous)}, ` +
     `heap used ${mb(before.heapUsed)} -> ${mb(after.heapUsed)}, heap total ${mb(before.heapTotal)} -> ${mb(after.heapTotal)}`);
-  report.line(`malformed: ({}).polluted = ${JSON.stringify(after.polluted)}, Object.prototype keys ${JSON.stringify(after.prototypeKeys)}`);
-  report.line(`malformed: healthy p99 ${run.quietP99.toFixed(2)} ms on a quiet box; ${p99(run.clean).toFixed(2)} ms while the ` +
+  report.line(`${label}: ({}).polluted = ${JSON.stringify(after.polluted)}, Object.prototype keys ${JSON.stringify(after.prototypeKeys)}`);
+  report.line(`${label}: healthy p99 ${run.quietP99.toFixed(2)} ms on a quiet box; ${p99(run.clean).toFixed(2)} ms while the ` +
     `${CONNECTIONS} connections send valid frames at the flood's pace (${run.clean.count} round trips) vs ` +
-    `${p99(run.garbage).toFixed(2)} ms under garbage (${run.garbage.count}); ratio ${ratio.toFixed(2)}`);
-  report.line(`malformed: healthy round trips with valid frames ${spread(run.clean)}; under garbage ${spread(run.garbage)}`);
-  report.line(`malformed: p99 per round (valid / garbage): ${run.rounds.map(([clean, garbage]) => `${clean.toFixed(2)} / ${garbage.toFixed(2)} ms`).join(', ')}`);
-  report.line(`malformed: ${gcLine(run)}`);
-  report.check('malformed: every close code is documented', undocumented.length === 0, JSON.stringify(undocumented));
-  report.check('malformed: every frame reached the server', tally.sent >= TOTAL_FRAMES, String(tally.sent));
-  report.check('malformed: every frame got an error reply or a close', tally.errorReplies + closes === tally.sent, `${tally.errorReplies + closes}/${tally.sent}`);
-  report.check('malformed: RSS grows < 20 MB', growth < 20 * MB, mb(growth));
-  report.check('malformed: no prototype pollution', after.polluted === null && after.prototypeKeys.length === 0, String(after.polluted));
-  report.check('malformed: healthy p99 within 10% of the run with valid frames', ratio <= 1.1, ratio.toFixed(2));
+    `${p99(run.garbage).toFixed(2)} ms under garbage (${run.garbage.count}); ratio ${ratio(run).toFixed(2)}`);
+  report.line(`${label}: healthy round trips with valid frames ${spread(run.clean)}; under garbage ${spread(run.garbage)}`);
+  report.line(`${label}: p99 per round (valid / garbage): ${run.rounds.map(([clean, garbage]) => `${clean.toFixed(2)} / ${garbage.toFixed(2)} ms`).join(', ')}`);
+  report.line(`${label}: ${gcLine(run)}`);
+  report.check(`${label}: every close code is documented`, undocumented.length === 0, JSON.stringify(undocumented));
+  report.check(`${label}: every frame reached the server`, tally.sent >= TOTAL_FRAMES, String(tally.sent));
+  report.check(`${label}: every frame got an error reply or a close`, tally.errorReplies + closes === tally.sent, `${tally.errorReplies + closes}/${tally.sent}`);
+  report.check(`${label}: RSS grows < 20 MB`, growth < 20 * MB, mb(growth));
+  report.check(`${label}: no prototype pollution`, after.polluted === null && after.prototypeKeys.length === 0, String(after.polluted));
 }
