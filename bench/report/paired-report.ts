@@ -8,6 +8,7 @@ import { RESULTS_DIR } from './results-dir.js';
 
 const TITLES: Record<PairedMetric, string> = {
   fanout: 'fan-out, deliveries/s',
+  burst10: '10 per turn, deliveries/s',
   idleReach: 'one broadcast reaches all, idle (ms)',
   p99: 'paced p99 (ms)',
 };
@@ -44,7 +45,7 @@ export function renderPaired(outcome: PairedOutcome): string {
     '',
     'First line: median over the pairs, nestjs-channels / raw ws. Second line: the median of the ratios taken within ' +
       'each pair, then the interval that holds the true median with the coverage shown (order statistics, no assumption ' +
-      'about the distribution). Fan-out: higher is better; idle reach and p99: lower is better.',
+      'about the distribution). Fan-out and 10 per turn: higher is better; idle reach and p99: lower is better.',
     '',
   ].join('\n');
 }

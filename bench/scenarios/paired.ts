@@ -9,7 +9,7 @@ import { measureBurst, measureIdleReach, measurePaced } from './measure-deliveri
 const OURS: ServerKind = 'nestjs-channels';
 
 /** What `--paired` compares, in the order each pair measures them. */
-export const PAIRED_METRICS = ['fanout', 'idleReach', 'p99'] as const;
+export const PAIRED_METRICS = ['fanout', 'burst10', 'idleReach', 'p99'] as const;
 export type PairedMetric = (typeof PAIRED_METRICS)[number];
 
 /** One subscriber count: per pair, nestjs-channels' figure and the baseline's, measured back to back. */
@@ -32,7 +32,8 @@ export interface PairedOutcome {
 /**
  * nestjs-channels against raw ws pre-built frames with both servers running at once (each on the
  * server core, each with its own client processes on the other), measuring them by turns: at each
- * N, every pair is one fan-out window, one idle-reach figure and one paced window of each server,
+ * N, every pair is one fan-out window (one, then ten broadcasts per turn), one idle-reach figure
+ * and one paced window of each server,
  * back to back, the order swapped from pair to pair (ABBA) so that a drift of the box within a
  * pair touches both alike. The ratio is taken within each pair.
  *
@@ -79,7 +80,7 @@ async function measureStep(config: BenchConfig, pairs: number, n: number, ours: 
     await measureBurst(session.server, session.clients, 10, config.warmupDeliveries);
     await measureBurst(session.server, session.clients, 1, config.warmupDeliveries);
   }
-  const step: PairedStep = { n, samples: { fanout: [], idleReach: [], p99: [] } };
+  const step: PairedStep = { n, samples: { fanout: [], burst10: [], idleReach: [], p99: [] } };
   for (let pair = 0; pair < pairs; pair++) {
     const oursFirst = pair % 2 === 0;
     for (const metric of PAIRED_METRICS) {
@@ -93,6 +94,7 @@ async function measureStep(config: BenchConfig, pairs: number, n: number, ours: 
 
 async function measure(config: BenchConfig, metric: PairedMetric, { server, clients }: BenchSession): Promise<number> {
   if (metric === 'fanout') return (await measureBurst(server, clients, 1, config.deliveries)).perSecond;
+  if (metric === 'burst10') return (await measureBurst(server, clients, 10, config.deliveries)).perSecond;
   if (metric === 'idleReach') return measureIdleReach(server, clients, config.idleSamples);
   const paced = await measurePaced(server, clients, config.pacedCount, config.pacedDeliveriesPerSecond);
   if (paced.latencyP99Ms === null) throw new Error(`${server.kind}: no latency recorded in a paced window`);
