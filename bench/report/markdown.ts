@@ -84,7 +84,7 @@ function header(set: ResultSet): string[] {
 
 function targetsSection(set: ResultSet): string[] {
   const rows = evaluateTargets(set).map((target) => [target.target, target.measured, `**${target.status}**`]);
-  return ['### Targets (issue 9)', '', ...table(['target', 'measured (median of per-pass ratios)', 'status'], rows), ''];
+  return ['### Targets (issue 9)', '', ...table(['target', 'measured (median ratio [interval for it, coverage]; per pass, or per pair from a paired run)', 'status'], rows), ''];
 }
 
 /** The whole report: machine, targets, then one table per metric. */
