@@ -30,8 +30,9 @@ const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [-
     --nodes=K         node processes, default N / 17,000 rounded up (at least 2; at most 19,000 connections each)
     --cluster-hold=S  seconds held after the first broadcasts, sampling RSS and broadcasting, default 60
     --cluster-no-ws   skip the raw ws comparison
-  --paired[=K] nestjs-channels and raw ws running at once, measured by turns: K pairs (default 10) of fan-out,
-               idle reach and paced p99 at each N (--sizes, --quick apply), ratios within each pair -> bench/results/paired.md
+  --paired[=K] nestjs-channels and raw ws running at once, measured by turns: K pairs (default 10) of fan-out (1 and
+               10 per turn), idle reach and paced p99 at each N (--sizes, --quick apply), ratios within each pair
+               -> bench/results/paired.md
   --report=F   render the tables of a saved run (bench/results/*.json) again, without measuring`;
 
 function list(value: string): string[] {

@@ -9,7 +9,7 @@ import { soakSlowConsumer } from './soak-slow-consumer.js';
  * `npm run bench:hardening [malformed|resets|slow-consumer ...] [--runs=K]`: the bounded soak
  * variants of the hardening cases (issue 10, items 7, 12 and 14), each a few minutes at most,
  * servers in child processes pinned to one core, clients (this process) to the other. `--runs=K`
- * repeats the malformed soak K times and judges its p99 on all runs pooled (see soakMalformed).
+ * repeats the malformed soak K times and judges its p99 on all their rounds (see soakMalformed).
  * Exits 1 if a target is not met.
  */
 const SOAKS: Record<string, (report: SoakReport, runs: number) => Promise<void>> = {

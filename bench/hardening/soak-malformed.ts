@@ -109,9 +109,10 @@ export async function soakMalformed(report: SoakReport, runs = 1): Promise<void>
   const verdict = median(roundRatios(ours));
   if (runs > 1) {
     for (const [name, set] of [['nestjs-channels', ours], ['raw ws', raw]] as const) {
-      report.line(`malformed, ${runs} runs pooled, ${name}: healthy p99 ${p99(pooled(set, 'clean')).toFixed(2)} ms with valid frames ` +
-        `(${pooled(set, 'clean').count} round trips) vs ${p99(pooled(set, 'garbage')).toFixed(2)} ms under garbage ` +
-        `(${pooled(set, 'garbage').count}): ratio ${pooledRatio(set).toFixed(2)}; per run ${set.map((run) => ratio(run).toFixed(2)).join(', ')}; ` +
+      const [clean, garbage] = [pooled(set, 'clean'), pooled(set, 'garbage')];
+      report.line(`malformed, ${runs} runs pooled, ${name}: healthy p99 ${p99(clean).toFixed(2)} ms with valid frames ` +
+        `(${clean.count} round trips) vs ${p99(garbage).toFixed(2)} ms under garbage ` +
+        `(${garbage.count}): ratio ${(p99(garbage) / p99(clean)).toFixed(2)}; per run ${set.map((run) => ratio(run).toFixed(2)).join(', ')}; ` +
         `per round (garbage / the control round before it) ${roundRatioLine(set)}`);
     }
     report.line(`malformed, ${runs} runs pooled: nestjs-channels' p99 ratio ${pooledRatio(ours).toFixed(2)} against raw ws's ${pooledRatio(raw).toFixed(2)}`);

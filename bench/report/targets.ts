@@ -3,7 +3,8 @@ import type { ServerKind } from '../servers/bench-server.interface.js';
 import { clusterTarget } from './cluster-outcome.js';
 import { readSoakOutcome } from './soak-outcome.js';
 import { pairedRatio, readPairedOutcome } from './paired-report.js';
-import type { PairedMetric } from '../scenarios/paired.js';
+import type { PairedMetric, PairedOutcome } from '../scenarios/paired.js';
+import type { Summary } from '../harness/stats.js';
 import { formatRatioWithInterval, sizeLabel } from './format.js';
 import type { MetricKey } from './metrics.js';
 import { crossNodeRatio, crossNodeRatio10 } from './redis-tables.js';
@@ -22,9 +23,15 @@ const OURS: ServerKind = 'nestjs-channels';
 /** "No slower / no worse" allows this much noise between two medians. */
 export const NOISE_ALLOWANCE = 0.05;
 
+/** `1.03x [0.97–1.10, 95%] at 1k, …`: each size's median ratio with its interval (`formatRatioWithInterval`). */
+function ratiosText(sizes: number[], summaries: Array<Summary | null>): string {
+  return sizes.map((n, i) => `${formatRatioWithInterval(summaries[i] ?? null)} at ${sizeLabel(n)}`).join(', ');
+}
+
 /**
- * The median of the per-pass ratios at every N, with the interval that holds the true median at
- * 95% (two order statistics: see `medianInterval`), and whether each median passes `ok`.
+ * The median of the per-pass ratios at every N, shown with the interval for it and that
+ * interval's coverage (two order statistics: see `medianInterval`), and whether each median
+ * passes `ok`.
  */
 function ratiosAcrossSizes(
   set: ResultSet,
@@ -35,7 +42,7 @@ function ratiosAcrossSizes(
 ): { text: string; status: TargetState } {
   const summaries = sizes.map((n) => set.ratio(metric, OURS, reference, n));
   const medians = summaries.map((summary) => summary?.median ?? null);
-  const text = sizes.map((n, i) => `${formatRatioWithInterval(summaries[i] ?? null)} at ${sizeLabel(n)}`).join(', ');
+  const text = ratiosText(sizes, summaries);
   if (medians.some((ratio) => ratio === null)) return { text: text || 'no data', status: 'not measured' };
   return { text, status: medians.every((ratio) => ok(ratio!)) ? 'met' : 'not met' };
 }
@@ -60,13 +67,18 @@ function ratioTarget(
  * run: the paired figures decide (the two servers measured seconds apart rather than a minute),
  * and this run's are shown beside them.
  */
-function pairedRatioTarget(set: ResultSet, target: string, metric: MetricKey & PairedMetric, ok: (ratio: number) => boolean): TargetStatus {
+function pairedRatioTarget(
+  set: ResultSet,
+  paired: PairedOutcome | null,
+  target: string,
+  metric: MetricKey & PairedMetric,
+  ok: (ratio: number) => boolean,
+): TargetStatus {
   const thisRun = ratioTarget(set, target, metric, BASELINE, ok);
-  const paired = readPairedOutcome();
   const sizes = set.config.sizes;
   const summaries = paired && !paired.error ? sizes.map((n) => pairedRatio(paired, metric, n)) : [];
   if (!paired || summaries.length === 0 || summaries.some((summary) => summary === null)) return thisRun;
-  const pairedText = sizes.map((n, i) => `${formatRatioWithInterval(summaries[i]!)} at ${sizeLabel(n)}`).join(', ');
+  const pairedText = ratiosText(sizes, summaries);
   return {
     target,
     measured: `paired run of ${paired.date.slice(0, 10)} (\`--paired\`, ${paired.pairs} pairs): ${pairedText}; this run: ${thisRun.measured}`,
@@ -97,7 +109,7 @@ function crossNodeTarget(set: ResultSet): TargetStatus {
   }
   const summaries = sizes.map((n) => set.redisSummary(n, crossNodeRatio));
   const medians = summaries.map((summary) => summary?.median ?? null);
-  const measured = sizes.map((n, i) => `${formatRatioWithInterval(summaries[i] ?? null)} at ${sizeLabel(n)}`).join(', ');
+  const measured = ratiosText(sizes, summaries);
   if (medians.some((ratio) => ratio === null)) return { target, measured, status: 'not measured' };
   const tens = sizes.map((n) => set.redisSummary(n, crossNodeRatio10)?.median ?? null);
   const tenText = tens.every((ratio) => ratio !== null)
@@ -112,17 +124,19 @@ export function evaluateTargets(set: ResultSet): TargetStatus[] {
   const memoryAt = [memoryHeadlineSize(set.config)];
   const within = 1 + NOISE_ALLOWANCE;
   const reached19k = set.config.sizes.includes(19_000) && set.summary('fanout', OURS, 19_000) !== null;
+  const paired = readPairedOutcome();
   return [
-    pairedRatioTarget(set, 'Fan-out deliveries/s >= 0.9x raw ws pre-built frames (every N)', 'fanout', (r) => r >= 0.9),
+    pairedRatioTarget(set, paired, 'Fan-out deliveries/s >= 0.9x raw ws pre-built frames (every N)', 'fanout', (r) => r >= 0.9),
     ratioTarget(set, 'Fan-out deliveries/s >= 1.5x Socket.IO rooms (every N)', 'fanout', 'socketio', (r) => r >= 1.5),
-    pairedRatioTarget(set, 'Bursts of 10 broadcasts per turn >= 3x raw ws pre-built frames in the same bursts (every N)', 'burst10', (r) => r >= 3),
+    pairedRatioTarget(set, paired, 'Bursts of 10 broadcasts per turn >= 3x raw ws pre-built frames in the same bursts (every N)', 'burst10', (r) => r >= 3),
     pairedRatioTarget(
       set,
+      paired,
       `Single broadcasts no slower: idle time to reach all N <= raw ws pre-built (+${NOISE_ALLOWANCE * 100}% noise)`,
       'idleReach',
       (r) => r <= within,
     ),
-    pairedRatioTarget(set, `Paced p99 latency no worse than raw ws pre-built (+${NOISE_ALLOWANCE * 100}% noise)`, 'p99', (r) => r <= within),
+    pairedRatioTarget(set, paired, `Paced p99 latency no worse than raw ws pre-built (+${NOISE_ALLOWANCE * 100}% noise)`, 'p99', (r) => r <= within),
     ratioTarget(set, 'Memory per idle joined connection (RSS) <= 1.5x raw ws', 'rss', BASELINE, (r) => r <= 1.5, memoryAt),
     ratioTarget(set, 'Memory per idle joined connection (RSS) <= 0.6x Socket.IO', 'rss', 'socketio', (r) => r <= 0.6, memoryAt),
     soakTarget(reached19k),

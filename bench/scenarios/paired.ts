@@ -32,10 +32,9 @@ export interface PairedOutcome {
 /**
  * nestjs-channels against raw ws pre-built frames with both servers running at once (each on the
  * server core, each with its own client processes on the other), measuring them by turns: at each
- * N, every pair is one fan-out window (one, then ten broadcasts per turn), one idle-reach figure
- * and one paced window of each server,
- * back to back, the order swapped from pair to pair (ABBA) so that a drift of the box within a
- * pair touches both alike. The ratio is taken within each pair.
+ * N, every pair is two fan-out windows (one, then ten broadcasts per turn), one idle-reach figure
+ * and one paced window of each server, back to back, the order swapped from pair to pair (ABBA)
+ * so that a drift of the box within a pair touches both alike. The ratio is taken within each pair.
  *
  * Why: the default run compares the servers within a pass, but their runs are a minute apart and
  * this VM's speed drifts more than that between minutes (one server's figure moves by up to 1.5x
