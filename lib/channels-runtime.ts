@@ -9,6 +9,7 @@ import {
 import { ModuleRef } from '@nestjs/core';
 import { RESOLVED_OPTIONS } from './channels.tokens.js';
 import type { ChannelDefinition } from './discovery/channel-definition.js';
+import { ChannelFanout } from './fanout/channel-fanout.js';
 import { ChannelExplorer } from './discovery/channel-explorer.js';
 import type { ResolvedChannelsOptions } from './interfaces/channels-options.interface.js';
 import type { ConnectInfo, SocketHandler } from './interfaces/socket-handler.interface.js';
@@ -41,6 +42,7 @@ export class ChannelsRuntime
   constructor(
     @Inject(RESOLVED_OPTIONS) readonly options: ResolvedChannelsOptions,
     readonly pubsub: PubSub,
+    readonly fanout: ChannelFanout,
     private readonly explorer: ChannelExplorer,
     private readonly moduleRef: ModuleRef,
   ) {

@@ -10,6 +10,7 @@ import { ChannelsServer } from './channels.server.js';
 import { PUBSUB_ADAPTER, RESOLVED_OPTIONS } from './channels.tokens.js';
 import { ChannelContextCreator } from './context/channel-context-creator.js';
 import { ChannelExplorer } from './discovery/channel-explorer.js';
+import { ChannelFanout } from './fanout/channel-fanout.js';
 import type { ChannelsModuleOptions, ResolvedChannelsOptions } from './interfaces/channels-options.interface.js';
 import { resolveOptions } from './options/resolve-options.js';
 import { Presence } from './presence/presence.js';
@@ -38,6 +39,7 @@ import { WebSocketTransport } from './transports/websocket/websocket-transport.j
       inject: [RESOLVED_OPTIONS],
     },
     PubSub,
+    ChannelFanout,
     ChannelContextCreator,
     ChannelExplorer,
     ChannelsRuntime,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
+import type { BroadcastMessage } from '../pubsub/broadcast-message.js';
 import type { BroadcastSubscriber } from '../pubsub/broadcast-subscriber.interface.js';
-import type { EncodedBroadcast } from '../pubsub/encoded-broadcast.js';
 import type { PubSub } from '../pubsub/pubsub.js';
 import { nextSubscriberId } from '../socket/subscriber-id.js';
 import type { ResolvedPresenceOptions } from './presence-options.js';
@@ -134,9 +134,8 @@ export class PresenceTracker implements BroadcastSubscriber {
     }
   }
 
-  deliver(broadcast: EncodedBroadcast): void {
+  deliver({ event, payload }: BroadcastMessage): void {
     if (!this.running) return;
-    const { event, payload } = broadcast.message;
     const message = parseTrackerMessage(event, payload);
     if (message) this.receive(message);
     else this.warnOnce('invalid', `Ignoring a message on the presence topic that is not a tracker message of this version ("${event}")`);

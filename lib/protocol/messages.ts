@@ -35,8 +35,13 @@ export interface ReplyMessage {
 export interface Frame {
   readonly data: string | Buffer;
   readonly binary: boolean;
-  /** The same frame goes to many sockets (a broadcast): transports may prepare it once for all. */
+  /** A broadcast frame that several sockets receive (a `SharedFrame`): transports prepare it once for all. */
   readonly shared?: boolean;
+  /**
+   * A broadcast that arrived from another node. Such broadcasts come in reads of the PubSub
+   * link, a burst sometimes split over two reads: a transport may hold its writes for the rest.
+   */
+  readonly fromOtherNode?: boolean;
 }
 
 /** True for payloads sent as binary frames: `Buffer`, `Uint8Array`, `ArrayBuffer`. */

@@ -5,3 +5,6 @@ export interface BroadcastMessage {
   payload: unknown;
   from?: string;
 }
+
+/** Where a broadcast delivered on this node was published: here, or on another node (through the adapter). */
+export type BroadcastOrigin = 'local' | 'remote';

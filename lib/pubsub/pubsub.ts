@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PUBSUB_ADAPTER } from '../channels.tokens.js';
-import type { BroadcastMessage } from './broadcast-message.js';
+import type { BroadcastMessage, BroadcastOrigin } from './broadcast-message.js';
 import type { BroadcastSubscriber } from './broadcast-subscriber.interface.js';
-import { EncodedBroadcast } from './encoded-broadcast.js';
 import type { PubSubAdapter } from './pubsub-adapter.interface.js';
 
 /** A plain function subscribed with `PubSub.subscribe()`. @publicApi */
@@ -23,12 +22,11 @@ let nextHandlerId = 0;
 export class PubSub implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('PubSub');
   private readonly topics = new Map<string, Map<unknown, BroadcastSubscriber>>();
-  private readonly otherNodeListeners = new Set<() => void>();
 
   constructor(@Inject(PUBSUB_ADAPTER) private readonly adapter: PubSubAdapter) {}
 
   async onModuleInit(): Promise<void> {
-    await this.adapter.init((message) => this.deliverFromOtherNode(message));
+    await this.adapter.init((message) => this.dispatch(message, 'remote'));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -68,19 +66,7 @@ export class PubSub implements OnModuleInit, OnApplicationShutdown {
 
   /** Sends `event` to the subscribers of `topic` on this node only. */
   localBroadcast(topic: string, event: string, payload: unknown): void {
-    this.dispatch({ topic, event, payload });
-  }
-
-  /**
-   * @internal Calls `listener` right before each broadcast from another node is delivered here.
-   * Such broadcasts arrive in reads of the adapter's connection, a burst sometimes split over
-   * two: the WebSocket transport then coalesces its writes across them. Returns the unsubscribe.
-   */
-  onDeliveryFromOtherNode(listener: () => void): () => void {
-    this.otherNodeListeners.add(listener);
-    return () => {
-      this.otherNodeListeners.delete(listener);
-    };
+    this.dispatch({ topic, event, payload }, 'local');
   }
 
   /** Number of local subscribers of `topic`. */
@@ -94,7 +80,7 @@ export class PubSub implements OnModuleInit, OnApplicationShutdown {
   }
 
   private publish(message: BroadcastMessage): void {
-    this.dispatch(message);
+    this.dispatch(message, 'local');
     try {
       this.adapter.publish(message);
     } catch (error) {
@@ -103,21 +89,15 @@ export class PubSub implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private deliverFromOtherNode(message: BroadcastMessage): void {
-    for (const listener of this.otherNodeListeners) listener();
-    this.dispatch(message);
-  }
-
-  /** Delivers to this node's subscribers, encoding the frame at most once per serializer version. */
-  dispatch(message: BroadcastMessage): void {
+  /** Delivers to this node's subscribers. */
+  private dispatch(message: BroadcastMessage, origin: BroadcastOrigin): void {
     const subscribers = this.topics.get(message.topic);
     if (!subscribers) return;
-    const broadcast = new EncodedBroadcast(message, subscribers.size > 1);
     // Map iteration tolerates subscribers leaving mid-dispatch, so no copy is made per broadcast.
     for (const subscriber of subscribers.values()) {
       if (message.from !== undefined && subscriber.subscriberId === message.from) continue;
       try {
-        subscriber.deliver(broadcast);
+        subscriber.deliver(message, origin);
       } catch (error) {
         this.logger.error(`A subscriber of "${message.topic}" failed: ${String(error)}`);
       }
@@ -126,5 +106,5 @@ export class PubSub implements OnModuleInit, OnApplicationShutdown {
 }
 
 function wrapHandler(handler: BroadcastHandler): BroadcastSubscriber {
-  return { subscriberId: `handler:${nextHandlerId++}`, deliver: (broadcast) => handler(broadcast.message) };
+  return { subscriberId: `handler:${nextHandlerId++}`, deliver: (message) => handler(message) };
 }

@@ -3,9 +3,9 @@ import type { ChannelDefinition, ChannelHandlerFn } from '../discovery/channel-d
 import { toErrorReply } from '../errors/error-reply.js';
 import { PhxEvent } from '../protocol/events.js';
 import type { InboundMessage, OutboundMessage, ReplyStatus } from '../protocol/messages.js';
+import type { ChannelFanout } from '../fanout/channel-fanout.js';
+import type { FanoutMember } from '../fanout/fanout-member.interface.js';
 import type { BroadcastMessage } from '../pubsub/broadcast-message.js';
-import type { BroadcastSubscriber } from '../pubsub/broadcast-subscriber.interface.js';
-import type { EncodedBroadcast } from '../pubsub/encoded-broadcast.js';
 import type { PubSub } from '../pubsub/pubsub.js';
 import type { ChannelHost } from './channel-host.interface.js';
 import { LazyCompletion } from './lazy-completion.js';
@@ -21,11 +21,18 @@ type State = 'joining' | 'joined' | 'closed';
 /** Why a channel ended, as `@Terminate` receives it. */
 export type TerminateReason = 'leave' | 'closed' | 'duplicate_join' | 'crash' | 'shutdown' | (string & {});
 
+/** What a channel process broadcasts through and receives broadcasts from. */
+export interface ChannelBroadcasts {
+  readonly pubsub: PubSub;
+  readonly fanout: ChannelFanout;
+}
+
 /**
  * One joined topic on one connection: Phoenix's channel server. Messages are handled one at a
- * time through a mailbox; broadcasts not intercepted go straight to the transport (fastlane).
+ * time through a mailbox; broadcasts not intercepted go from the fan-out straight to the
+ * connection (fastlane), only intercepted ones come here.
  */
-export class ChannelProcess implements BroadcastSubscriber, SocketOwner, ReplyTarget {
+export class ChannelProcess implements FanoutMember, SocketOwner, ReplyTarget {
   readonly subscriberId = nextSubscriberId('channel');
   readonly socket: Socket;
   private state: State = 'joining';
@@ -41,7 +48,7 @@ export class ChannelProcess implements BroadcastSubscriber, SocketOwner, ReplyTa
     private readonly definition: ChannelDefinition,
     readonly topic: string,
     readonly joinRef: string | null,
-    private readonly pubsub: PubSub,
+    private readonly broadcasts: ChannelBroadcasts,
   ) {
     this.socket = new Socket(this, topic, joinRef, host.assigns, host.socketId, host.transportName, host.serializer.vsn);
   }
@@ -81,17 +88,19 @@ export class ChannelProcess implements BroadcastSubscriber, SocketOwner, ReplyTa
     return this.terminated;
   }
 
-  deliver(broadcast: EncodedBroadcast): void {
-    if (this.state !== 'joined') return;
-    const message = broadcast.message;
-    const intercept = this.definition.handleOut.get(message.event);
-    if (intercept) {
-      this.mailbox.enqueue(() => this.runHandleOut(intercept, message));
-      return;
-    }
-    const frame = broadcast.frameFor(this.host.serializer);
-    if (frame) this.host.send(frame);
-    else logger.warn(`Broadcast "${message.event}" on "${this.topic}" cannot be encoded for serializer ${this.host.serializer.vsn}`);
+  /** The fan-out writes broadcasts that are not intercepted straight to the connection. */
+  get target(): ChannelHost {
+    return this.host;
+  }
+
+  get intercepts(): ReadonlyMap<string, ChannelHandlerFn> {
+    return this.definition.handleOut;
+  }
+
+  /** A broadcast of an event this channel intercepts: `@HandleOut` runs in turn with its messages. */
+  intercept(message: BroadcastMessage): void {
+    const handler = this.definition.handleOut.get(message.event);
+    if (handler) this.mailbox.enqueue(() => this.runHandleOut(handler, message));
   }
 
   push(event: string, payload: unknown): void {
@@ -102,8 +111,8 @@ export class ChannelProcess implements BroadcastSubscriber, SocketOwner, ReplyTa
   }
 
   broadcast(event: string, payload: unknown, excludeSelf: boolean): void {
-    if (excludeSelf) this.pubsub.broadcastFrom(this, this.topic, event, payload);
-    else this.pubsub.broadcast(this.topic, event, payload);
+    if (excludeSelf) this.broadcasts.pubsub.broadcastFrom(this, this.topic, event, payload);
+    else this.broadcasts.pubsub.broadcast(this.topic, event, payload);
   }
 
   currentRef(): SocketRef {
@@ -151,7 +160,7 @@ export class ChannelProcess implements BroadcastSubscriber, SocketOwner, ReplyTa
       return;
     }
     this.state = 'joined';
-    this.pubsub.subscribe(this.topic, this);
+    this.broadcasts.fanout.add(this.topic, this);
     if (message.ref !== null) this.sendReply(message.joinRef, message.ref, 'ok', response ?? {});
     const pending = this.pendingPushes ?? [];
     this.pendingPushes = null;
@@ -207,7 +216,7 @@ export class ChannelProcess implements BroadcastSubscriber, SocketOwner, ReplyTa
     this.state = 'closed';
     this.endReason = reason;
     this.pendingPushes = null;
-    this.pubsub.unsubscribe(this.topic, this);
+    this.broadcasts.fanout.remove(this.topic, this);
     if (notify) {
       const ref = this.joinRef;
       this.host.send(this.host.serializer.encodeMessage({ joinRef: ref, ref, topic: this.topic, event: notify, payload: {} }));

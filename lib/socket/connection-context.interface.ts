@@ -1,4 +1,5 @@
 import type { ChannelDefinition } from '../discovery/channel-definition.js';
+import type { ChannelFanout } from '../fanout/channel-fanout.js';
 import type { PubSub } from '../pubsub/pubsub.js';
 import type { TopicRouter } from '../router/topic-router.js';
 import type { RateLimitOptions } from './inbound-rate-limit.js';
@@ -8,6 +9,7 @@ import type { SocketConnection } from './socket-connection.js';
 export interface ConnectionContext {
   readonly router: TopicRouter<ChannelDefinition>;
   readonly pubsub: PubSub;
+  readonly fanout: ChannelFanout;
   readonly maxChannelsPerSocket: number;
   readonly rateLimit: RateLimitOptions | false;
   readonly malformedFrameAllowance: RateLimitOptions | false;

@@ -3,8 +3,8 @@ import { ProtocolError } from '../errors/protocol.error.js';
 import type { TransportConnection } from '../interfaces/transport.interface.js';
 import { HEARTBEAT_TOPIC, isReservedTopic, PhxEvent } from '../protocol/events.js';
 import type { Frame, InboundMessage, ReplyStatus } from '../protocol/messages.js';
+import type { BroadcastMessage } from '../pubsub/broadcast-message.js';
 import type { BroadcastSubscriber } from '../pubsub/broadcast-subscriber.interface.js';
-import type { EncodedBroadcast } from '../pubsub/encoded-broadcast.js';
 import type { Serializer } from '../serializers/serializer.interface.js';
 import type { ChannelHost } from './channel-host.interface.js';
 import { ChannelProcess, type TerminateReason } from './channel-process.js';
@@ -98,8 +98,8 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
   }
 
   /** A broadcast on this socket's id topic: `disconnect` closes the socket. */
-  deliver(broadcast: EncodedBroadcast): void {
-    if (broadcast.message.event === DISCONNECT_EVENT) this.close(CloseCode.goingAway, 'disconnected');
+  deliver(message: BroadcastMessage): void {
+    if (message.event === DISCONNECT_EVENT) this.close(CloseCode.goingAway, 'disconnected');
   }
 
   /** Closes the transport and ends every channel (`@Terminate` runs with `reason`). */
@@ -169,7 +169,7 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
       this.reply(message, 'error', { reason: 'unmatched topic' });
       return;
     }
-    const channel = new ChannelProcess(this, definition, topic, message.joinRef ?? message.ref, this.context.pubsub);
+    const channel = new ChannelProcess(this, definition, topic, message.joinRef ?? message.ref, this.context);
     this.channels.set(topic, channel);
     channel.join(message);
   }

@@ -57,19 +57,20 @@ describeEachTarget(
       expect(bytesOf(await arrival)).toEqual([...Buffer.from('hi')]);
     });
 
-    test('a 1.0.0 client on the topic is skipped by a binary broadcast and keeps working', async () => {
+    test('1.0.0 clients on the topic are skipped by a binary broadcast, logged once, and keep working', async () => {
       const modern = await clients.joined(await clients.connected(), 'room:bin-mixed');
       const legacySocket = await clients.connected({ vsn: '1.0.0' });
       const legacy = await clients.joined(legacySocket, 'room:bin-mixed');
+      await clients.joined(await clients.connected({ vsn: '1.0.0' }), 'room:bin-mixed');
       const legacyMessages = recordMessages(legacySocket);
       const arrival = nextEvent(modern, 'shout');
       await push(modern, 'shout', arrayBuffer(1));
       expect(bytesOf(await arrival)).toEqual([1]);
       expect(await push(legacy, 'echo', { text: 'still here' })).toEqual({ status: 'ok', response: { text: 'still here' } });
       expect(legacyMessages.filter((message) => message.event === 'shout')).toEqual([]);
-      expect(logger.of('warn', 'Channel').map((entry) => entry.message)).toContainEqual(
-        'Broadcast "shout" on "room:bin-mixed" cannot be encoded for serializer 1.0.0',
-      );
+      const warnings = logger.of('warn', 'Channel').map((entry) => entry.message);
+      const unencodable = 'Broadcast "shout" on "room:bin-mixed" cannot be encoded for serializer 1.0.0: ';
+      expect(warnings.filter((message) => message.startsWith(unencodable))).toHaveLength(1);
     });
   },
   BINARY_TARGETS.filter((target) => target.transport === 'websocket'),

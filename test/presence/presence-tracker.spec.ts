@@ -229,8 +229,11 @@ it('replaces the previous run of a node restarted under the same name', async ()
 it('ignores messages that are not tracker messages, and a second node using its own name', async () => {
   const a = await startNode('a');
   const b = await startNode('b');
-  b.pubsub.dispatch({ topic: TRACKER_TOPIC, event: 'delta', payload: { from: { name: 'x' } } });
-  b.pubsub.dispatch({ topic: TRACKER_TOPIC, event: 'delta', payload: { from: { name: 'b', vsn: 'other' }, clock: 1, joins: [], leaves: [] } });
+  // As if another node had sent them.
+  b.adapter.receive(JSON.stringify({ topic: TRACKER_TOPIC, event: 'delta', payload: { from: { name: 'x' } } }));
+  b.adapter.receive(
+    JSON.stringify({ topic: TRACKER_TOPIC, event: 'delta', payload: { from: { name: 'b', vsn: 'other' }, clock: 1, joins: [], leaves: [] } }),
+  );
   track(a, 'chan1', 'room:1', 'ann');
   await sync(a);
   expect(keysOn(b, 'room:1')).toEqual(['ann']);

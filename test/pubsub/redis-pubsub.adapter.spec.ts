@@ -49,7 +49,7 @@ describeRedis('RedisPubSubAdapter on a shared Redis', () => {
     const [one, two] = await Promise.all([startNode({ redis: REDIS_URL, prefix }), startNode({ redis: REDIS_URL, prefix })]);
     const received: Array<{ id: string; message: BroadcastMessage }> = [];
     for (const id of ['sender', 'listener']) {
-      two.pubsub.subscribe('room:from', { subscriberId: id, deliver: (broadcast) => received.push({ id, message: broadcast.message }) });
+      two.pubsub.subscribe('room:from', { subscriberId: id, deliver: (message) => received.push({ id, message }) });
     }
     record(one, 'room:from');
     await waitForSubscribers(redis, `${prefix}room:from`, 2);

@@ -1,3 +1,4 @@
+import { ChannelFanout } from '../../lib/fanout/channel-fanout.js';
 import { PubSub } from '../../lib/index.js';
 import { HARDENING_PROVIDERS } from '../hardening/fixtures.js';
 import { PubSubLink } from '../support/linked-pubsub.js';
@@ -42,9 +43,9 @@ async function memberOnB(topic: string): Promise<RawSocket> {
 const numbers = (socket: RawSocket, event: string) =>
   socket.frames.filter((frame: WireFrame) => frame[3] === event).map((frame) => (frame[4] as { i: number }).i);
 
-/** Waits until b has a subscriber on `topic` (the link only carries topics the node listens to). */
+/** Waits until b has `count` joined channels on `topic` (the link only carries topics the node listens to). */
 async function subscribedOnB(topic: string, count: number): Promise<void> {
-  await eventually(() => b.app.get(PubSub).subscriberCount(topic) === count, `${count} subscriber(s) of ${topic} on b`);
+  await eventually(() => b.app.get(ChannelFanout).memberCount(topic) === count, `${count} subscriber(s) of ${topic} on b`);
 }
 
 describe('WebSocket delivery of broadcasts from another node', () => {

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
+import { SharedFrame } from '../../lib/fanout/shared-frame.js';
 import type { Frame } from '../../lib/protocol/messages.js';
 import { SocketCorker } from '../../lib/transports/websocket/socket-corker.js';
 import { WsTransportConnection } from '../../lib/transports/websocket/ws-transport-connection.js';
@@ -38,8 +39,8 @@ function fakeWs(socket: FakeSocket): WebSocket {
   return { OPEN: 1, readyState: 1, send: (data: string) => socket.write(`..${data}`) } as unknown as WebSocket;
 }
 
-/** A frame shared by several subscribers (a broadcast), as EncodedBroadcast makes it. */
-const shared = (text: string): Frame => ({ data: Buffer.from(text), binary: false, shared: true });
+/** A frame shared by several subscribers (a broadcast), as the fan-out makes it. */
+const shared = (text: string, fromOtherNode = false): Frame => new SharedFrame(Buffer.from(text), false, fromOtherNode);
 const endOfRun = () => new Promise<void>((resolve) => process.nextTick(resolve));
 
 let corker: SocketCorker;
@@ -52,8 +53,8 @@ beforeEach(() => {
   connections = sockets.map((socket) => new WsTransportConnection(fakeWs(socket), socket as unknown as Socket, corker, 1 << 20));
 });
 
-function broadcast(text: string): void {
-  const frame = shared(text);
+function broadcast(text: string, fromOtherNode = false): void {
+  const frame = shared(text, fromOtherNode);
   for (const connection of connections) connection.send(frame);
 }
 
@@ -139,15 +140,23 @@ describe('WsTransportConnection writes', () => {
     expect(sockets[1]!.syscalls).toEqual([['a']]);
   });
 
-  test("writes held for another node's burst leave together after the next poll phase", async () => {
-    corker.holdUntilNextPoll();
-    broadcast('a');
+  test("writes of another node's broadcast are held, and leave with the rest of its burst after the next poll phase", async () => {
+    broadcast('a', true);
     await endOfRun();
-    broadcast('b');
+    broadcast('b', true);
     expect(sockets[0]!.syscalls).toEqual([]);
     await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
     expect(sockets[0]!.syscalls).toEqual([['a', 'b']]);
+  });
+
+  test('a point-to-point frame from another node is held the same way', async () => {
+    connections[0]!.send({ data: 'a', binary: false, fromOtherNode: true });
+    await endOfRun();
+    expect(sockets[0]!.syscalls).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sockets[0]!.syscalls).toEqual([['a']]);
   });
 });
 

@@ -28,7 +28,6 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
   private readonly corker = new SocketCorker();
   private wss: WebSocketServer | undefined;
   private router: ServerListenerRouter | undefined;
-  private stopHoldingForOtherNodes: (() => void) | undefined;
 
   constructor(
     private readonly runtime: ChannelsRuntime,
@@ -60,11 +59,9 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
       (_request, socket: Duplex) => rejectUpgrade(socket, 404, 'no WebSocket endpoint here'),
     );
     this.router.install();
-    this.stopHoldingForOtherNodes = this.runtime.pubsub.onDeliveryFromOtherNode(() => this.corker.holdUntilNextPoll());
   }
 
   onApplicationShutdown(): void {
-    this.stopHoldingForOtherNodes?.();
     this.router?.uninstall();
     this.wss?.close();
   }

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { Logger } from '@nestjs/common';
 import type { WebSocket } from 'ws';
+import type { SharedFrame } from '../../fanout/shared-frame.js';
 import type { TransportConnection } from '../../interfaces/transport.interface.js';
 import type { Frame } from '../../protocol/messages.js';
 import { prebuiltWebSocketFrame } from './prebuilt-frame.js';
@@ -14,14 +15,9 @@ const logger = new Logger('WebSocketTransport');
 /**
  * A `ws` socket as the channel layer sees it. Writes of one run of code are held and leave
  * together at its end (see SocketCorker): the first broadcast frame of a run is only kept
- * (`deferred`), so that a lone one is written as is; a second write corks the socket behind it.
- * Corking every write instead cost ~0.25 µs more per delivery of single broadcasts (Node's
- * buffered-write bookkeeping), measured with `npm run bench`.
- *
- * Keeping that first frame reads nothing but this object: the socket's state and unsent bytes are
- * judged once, when the run ends, where the frame is written (`releaseWrites`). (Hoped to save a
- * second round of cache misses on large fan-outs; a paired A/B, `npm run bench -- --paired`,
- * showed no measurable difference either way.)
+ * (`deferred`), so that a lone one is written as is, without the cost of corking; a second write
+ * corks the socket behind it. A kept frame is judged (socket closed, over the outbound cap) when
+ * the run ends, where it is written.
  */
 export class WsTransportConnection implements TransportConnection, RunWriter {
   readonly name = 'websocket';
@@ -39,8 +35,9 @@ export class WsTransportConnection implements TransportConnection, RunWriter {
   ) {}
 
   send(frame: Frame): void {
+    if (frame.fromOtherNode) this.corker.holdUntilNextPoll();
     if (frame.shared && this.deferred === undefined && !this.corked) {
-      this.deferred = prebuiltWebSocketFrame(frame);
+      this.deferred = prebuiltWebSocketFrame(frame as SharedFrame);
       this.corker.enlist(this);
       return;
     }
@@ -57,7 +54,7 @@ export class WsTransportConnection implements TransportConnection, RunWriter {
     if (frame.shared) {
       // Without permessage-deflate (never negotiated here) ws writes each frame synchronously, so a
       // whole pre-built frame written between two of its frames cannot interleave with them.
-      this.socket.write(prebuiltWebSocketFrame(frame));
+      this.socket.write(prebuiltWebSocketFrame(frame as SharedFrame));
     } else {
       this.ws.send(frame.data, { binary: frame.binary });
     }

@@ -1,5 +1,5 @@
-import type { BroadcastMessage } from '../../../lib/pubsub/broadcast-message.js';
-import type { PubSubAdapter } from '../../../lib/pubsub/pubsub-adapter.interface.js';
+import type { BroadcastMessage } from '../../lib/pubsub/broadcast-message.js';
+import type { PubSubAdapter } from '../../lib/pubsub/pubsub-adapter.interface.js';
 
 /** A PubSub adapter that records every call; `deliverFromOtherNode` plays a message from another node. */
 export class RecordingAdapter implements PubSubAdapter {

@@ -1,28 +1,20 @@
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
-import type { Frame } from '../../lib/protocol/messages.js';
-import type { BroadcastMessage } from '../../lib/pubsub/broadcast-message.js';
+import type { BroadcastMessage, BroadcastOrigin } from '../../lib/pubsub/broadcast-message.js';
 import type { BroadcastSubscriber } from '../../lib/pubsub/broadcast-subscriber.interface.js';
-import type { EncodedBroadcast } from '../../lib/pubsub/encoded-broadcast.js';
 import { PubSub } from '../../lib/pubsub/pubsub.js';
-import type { Serializer } from '../../lib/serializers/serializer.interface.js';
-import { V1JsonSerializer } from '../../lib/serializers/v1-json.serializer.js';
-import { V2JsonSerializer } from '../../lib/serializers/v2-json.serializer.js';
-import { RecordingAdapter } from './support/fake-pubsub-adapter.js';
+import { RecordingAdapter } from './fake-pubsub-adapter.js';
 
-/** A subscriber that, like a joined channel, takes the shared frame for its client's serializer. */
+/** A subscriber that records what it receives, and where it came from. */
 class FakeChannel implements BroadcastSubscriber {
   readonly received: BroadcastMessage[] = [];
-  readonly frames: Array<Frame | null> = [];
+  readonly origins: BroadcastOrigin[] = [];
 
-  constructor(
-    readonly subscriberId: string,
-    private readonly serializer: Serializer = new V2JsonSerializer(),
-  ) {}
+  constructor(readonly subscriberId: string) {}
 
-  deliver(broadcast: EncodedBroadcast): void {
-    this.received.push(broadcast.message);
-    this.frames.push(broadcast.frameFor(this.serializer));
+  deliver(message: BroadcastMessage, origin: BroadcastOrigin): void {
+    this.received.push(message);
+    this.origins.push(origin);
   }
 }
 
@@ -122,42 +114,6 @@ describe('PubSub: local delivery', () => {
   });
 });
 
-describe('PubSub: encode once per serializer version', () => {
-  test('N subscribers on one serializer cost one encode and share one frame', () => {
-    const serializer = new V2JsonSerializer();
-    const encode = jest.spyOn(serializer, 'encodeMessage');
-    const channels = Array.from({ length: 5 }, (_, index) => new FakeChannel(`c${index}`, serializer));
-    for (const channel of channels) pubsub.subscribe('t', channel);
-    pubsub.broadcast('t', 'e', { n: 1 });
-    expect(encode).toHaveBeenCalledTimes(1);
-    expect(encode).toHaveBeenCalledWith({ joinRef: null, ref: null, topic: 't', event: 'e', payload: { n: 1 } });
-    const frame = channels[0].frames[0];
-    expect(frame).toEqual({ data: Buffer.from('[null,null,"t","e",{"n":1}]'), binary: false, shared: true });
-    for (const channel of channels) expect(channel.frames[0]).toBe(frame);
-  });
-
-  test('two serializer versions cost two encodes', () => {
-    const [v1, v2] = [new V1JsonSerializer(), new V2JsonSerializer()];
-    const [encodeV1, encodeV2] = [jest.spyOn(v1, 'encodeMessage'), jest.spyOn(v2, 'encodeMessage')];
-    for (let index = 0; index < 3; index++) {
-      pubsub.subscribe('t', new FakeChannel(`v1-${index}`, v1));
-      pubsub.subscribe('t', new FakeChannel(`v2-${index}`, v2));
-    }
-    pubsub.broadcast('t', 'e', {});
-    expect(encodeV1).toHaveBeenCalledTimes(1);
-    expect(encodeV2).toHaveBeenCalledTimes(1);
-  });
-
-  test('each broadcast is encoded afresh', () => {
-    const serializer = new V2JsonSerializer();
-    const encode = jest.spyOn(serializer, 'encodeMessage');
-    pubsub.subscribe('t', new FakeChannel('a', serializer));
-    pubsub.broadcast('t', 'e', 1);
-    pubsub.broadcast('t', 'e', 2);
-    expect(encode).toHaveBeenCalledTimes(2);
-  });
-});
-
 describe('PubSub: the adapter', () => {
   test('broadcast publishes exactly once to other nodes', () => {
     pubsub.subscribe('t', new FakeChannel('a'));
@@ -231,6 +187,15 @@ describe('PubSub: the adapter', () => {
     expect(other.received.map((message) => message.payload)).toEqual([1, 2]);
     expect(sender.received.map((message) => message.payload)).toEqual([2]);
     expect(adapter.published).toEqual([]);
+  });
+
+  test('tells subscribers whether a broadcast came from this node or another', () => {
+    const channel = new FakeChannel('a');
+    pubsub.subscribe('t', channel);
+    pubsub.broadcast('t', 'e', 1);
+    pubsub.localBroadcast('t', 'e', 2);
+    adapter.deliverFromOtherNode({ topic: 't', event: 'e', payload: 3 });
+    expect(channel.origins).toEqual(['local', 'local', 'remote']);
   });
 
   test('closes the adapter on shutdown', async () => {
