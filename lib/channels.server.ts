@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ChannelsRuntime } from './channels-runtime.js';
+import { ControlEvent, ControlTopic } from './protocol/reserved.js';
 import { PubSub, type BroadcastSender } from './pubsub/pubsub.js';
-import { DISCONNECT_EVENT } from './socket/socket-connection.js';
 
 /**
  * The server-side API for code outside channels (Phoenix's endpoint functions): broadcast to a
@@ -35,7 +35,7 @@ export class ChannelsServer {
    * 1001, e.g. on logout). Clients reconnect and go through `connect()` again.
    */
   disconnect(socketId: string): void {
-    this.pubsub.broadcast(socketId, DISCONNECT_EVENT, {});
+    this.pubsub.publishControl(ControlTopic.socket(socketId), ControlEvent.disconnect, {});
   }
 
   /** Open connections on this node. */

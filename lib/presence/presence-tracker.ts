@@ -217,7 +217,7 @@ export class PresenceTracker implements BroadcastSubscriber {
 
   private send(topic: string, message: TrackerMessage): void {
     if (topic === TRACKER_TOPIC) this.spokeThisPeriod = true;
-    this.pubsub.broadcastFrom(this, topic, message.event, toPayload(message));
+    this.pubsub.publishControl(topic, message.event, toPayload(message), this);
   }
 
   private warnOnce(kind: string, text: string): void {

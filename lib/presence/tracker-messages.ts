@@ -1,3 +1,4 @@
+import { ControlTopic } from '../protocol/reserved.js';
 import type { TrackedPresence } from './tracked-presence.js';
 
 /** One run of a node: its name, and a version that is new on every start. */
@@ -7,11 +8,11 @@ export interface ReplicaRef {
 }
 
 /** Every tracker subscribes to this topic: hello, heartbeats, deltas and goodbyes travel on it. */
-export const TRACKER_TOPIC = 'phx_presence:replicas';
+export const TRACKER_TOPIC = ControlTopic.presenceReplicas;
 
 /** A replica's own topic, for messages meant for it alone (transfer requests and states). */
 export function inboxTopic(replica: ReplicaRef): string {
-  return `phx_presence:replica:${replica.name}:${replica.vsn}`;
+  return ControlTopic.presenceReplica(replica.name, replica.vsn);
 }
 
 /**

@@ -10,14 +10,3 @@ export const PhxEvent = {
 
 /** The topic that carries heartbeats. */
 export const HEARTBEAT_TOPIC = 'phoenix';
-
-/** Events a client may not push itself: they belong to the protocol. */
-export const RESERVED_EVENTS: ReadonlySet<string> = new Set([PhxEvent.reply, PhxEvent.error, PhxEvent.close]);
-
-/**
- * Topics the library uses between nodes (presence replication `phx_presence:*`, long-poll
- * forwarding `phx:lp:*`) and the heartbeat topic: no client may join them, whatever the routes.
- */
-export function isReservedTopic(topic: string): boolean {
-  return topic === HEARTBEAT_TOPIC || topic.startsWith('phx_') || topic.startsWith('phx:');
-}

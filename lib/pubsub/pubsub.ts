@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PUBSUB_ADAPTER } from '../channels.tokens.js';
+import { isReservedEvent, isReservedTopic } from '../protocol/reserved.js';
 import type { BroadcastMessage, BroadcastOrigin } from './broadcast-message.js';
 import type { BroadcastSubscriber } from './broadcast-subscriber.interface.js';
 import type { PubSubAdapter } from './pubsub-adapter.interface.js';
@@ -54,19 +55,36 @@ export class PubSub implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** Sends `event` to every subscriber of `topic` on every node (Phoenix's `Endpoint.broadcast/3`). */
+  /**
+   * Sends `event` to every subscriber of `topic` on every node (Phoenix's `Endpoint.broadcast/3`).
+   * Throws for a topic or event the library reserves (`phoenix`, `phx:*`, `phx_*`).
+   */
   broadcast(topic: string, event: string, payload: unknown): void {
+    checkPublicName(topic, event);
     this.publish({ topic, event, payload });
   }
 
   /** Like `broadcast`, except to `sender` (Phoenix's `broadcast_from/4`). */
   broadcastFrom(sender: BroadcastSender, topic: string, event: string, payload: unknown): void {
+    checkPublicName(topic, event);
     this.publish({ topic, event, payload, from: typeof sender === 'string' ? sender : sender.subscriberId });
   }
 
   /** Sends `event` to the subscribers of `topic` on this node only. */
   localBroadcast(topic: string, event: string, payload: unknown): void {
+    checkPublicName(topic, event);
     this.dispatch({ topic, event, payload }, 'local');
+  }
+
+  /**
+   * @internal Publishes the library's own node-to-node traffic on a reserved topic
+   * (`ControlTopic`), which the public methods refuse.
+   */
+  publishControl(topic: string, event: string, payload: unknown, from?: BroadcastSender): void {
+    if (!isReservedTopic(topic)) throw new Error(`"${topic}" is not a control topic`);
+    const message: BroadcastMessage = { topic, event, payload };
+    if (from !== undefined) message.from = typeof from === 'string' ? from : from.subscriberId;
+    this.publish(message);
   }
 
   /** Number of local subscribers of `topic`. */
@@ -102,6 +120,16 @@ export class PubSub implements OnModuleInit, OnApplicationShutdown {
         this.logger.error(`A subscriber of "${message.topic}" failed: ${String(error)}`);
       }
     }
+  }
+}
+
+/** Refuses the names that carry the library's own traffic, so that no app code can forge it. */
+function checkPublicName(topic: string, event: string): void {
+  if (isReservedTopic(topic)) {
+    throw new TypeError(`Cannot broadcast on "${topic}": topics "phoenix", "phx:*" and "phx_*" are reserved for nestjs-channels`);
+  }
+  if (isReservedEvent(event)) {
+    throw new TypeError(`Cannot broadcast "${event}" on "${topic}": events "phx_*" are reserved for the Phoenix protocol`);
   }
 }
 

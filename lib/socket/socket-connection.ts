@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { ProtocolError } from '../errors/protocol.error.js';
 import type { TransportConnection } from '../interfaces/transport.interface.js';
-import { HEARTBEAT_TOPIC, isReservedTopic, PhxEvent } from '../protocol/events.js';
+import { HEARTBEAT_TOPIC, PhxEvent } from '../protocol/events.js';
+import { ControlEvent, ControlTopic, isReservedEvent, isReservedTopic } from '../protocol/reserved.js';
 import type { Frame, InboundMessage, ReplyStatus } from '../protocol/messages.js';
 import type { BroadcastMessage } from '../pubsub/broadcast-message.js';
 import type { BroadcastSubscriber } from '../pubsub/broadcast-subscriber.interface.js';
@@ -18,9 +19,6 @@ import { nextSubscriberId } from './subscriber-id.js';
 const NOTHING_TO_WAIT_FOR = Promise.resolve();
 
 const logger = new Logger('Socket');
-
-/** Event broadcast on a socket id's topic to close every socket with that id. */
-export const DISCONNECT_EVENT = 'disconnect';
 
 /** Topics longer than this cannot be framed by the 2.0.0 binary protocol (one length byte). */
 export const MAX_TOPIC_BYTES = 255;
@@ -48,7 +46,7 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
     readonly socketId: string | null,
     private readonly context: ConnectionContext,
   ) {
-    if (socketId !== null) context.pubsub.subscribe(socketId, this);
+    if (socketId !== null) context.pubsub.subscribe(ControlTopic.socket(socketId), this);
     if (context.rateLimit) this.rateLimit = new InboundRateLimit(context.rateLimit);
   }
 
@@ -97,9 +95,9 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
     if (this.channels.get(channel.topic) === channel) this.channels.delete(channel.topic);
   }
 
-  /** A broadcast on this socket's id topic: `disconnect` closes the socket. */
+  /** A message on this socket id's control topic: `disconnect` closes the socket. */
   deliver(message: BroadcastMessage): void {
-    if (message.event === DISCONNECT_EVENT) this.close(CloseCode.goingAway, 'disconnected');
+    if (message.event === ControlEvent.disconnect) this.close(CloseCode.goingAway, 'disconnected');
   }
 
   /** Closes the transport and ends every channel (`@Terminate` runs with `reason`). */
@@ -113,7 +111,7 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
   transportClosed(terminateReason: TerminateReason = 'closed'): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.socketId !== null) this.context.pubsub.unsubscribe(this.socketId, this);
+    if (this.socketId !== null) this.context.pubsub.unsubscribe(ControlTopic.socket(this.socketId), this);
     const terminated = [...this.channels.values()].map((channel) => channel.shutdown(terminateReason, false));
     this.channels.clear();
     this.terminated = Promise.all(terminated).then(() => undefined);
@@ -143,6 +141,10 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
     }
     if (!channel) {
       this.reply(message, 'error', { reason: 'unmatched topic' });
+      return;
+    }
+    if (isReservedEvent(event)) {
+      this.reply(message, 'error', { reason: 'reserved event' });
       return;
     }
     // A frame for an earlier join of this topic raced its close: drop it, as Phoenix does.

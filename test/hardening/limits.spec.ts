@@ -1,15 +1,6 @@
 import { RawSocket } from '../support/raw-socket.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { Channel, Join } from '../../lib/index.js';
 import { HARDENING_PROVIDERS } from './fixtures.js';
-
-@Channel('*')
-class CatchAllChannel {
-  @Join()
-  join() {
-    return {};
-  }
-}
 
 let server: TestApp;
 
@@ -63,24 +54,4 @@ test('a flooding socket is throttled with "rate limited", then closed with 1008;
   bystander.send([null, '1', 'phoenix', 'heartbeat', {}]);
   expect((await bystander.reply('1'))[4]).toEqual({ status: 'ok', response: {} });
   bystander.close();
-});
-
-describe('internal topics', () => {
-  let wildcard: TestApp;
-  beforeAll(async () => {
-    wildcard = await startTestApp({ providers: [CatchAllChannel], channels: { rateLimit: false } });
-  });
-  afterAll(() => wildcard.close());
-
-  test.each(['phx_presence:replicas', 'phx:lp:some-session', 'phoenix'])(
-    'a client cannot join %s even when a "*" channel routes everything',
-    async (topic) => {
-      const socket = await RawSocket.open(wildcard.socketUrl);
-      socket.send(['1', '1', 'anything', 'phx_join', {}]);
-      expect((await socket.reply('1'))[4]).toEqual({ status: 'ok', response: {} });
-      socket.send(['2', '2', topic, 'phx_join', {}]);
-      expect((await socket.reply('2'))[4]).toEqual({ status: 'error', response: { reason: 'unmatched topic' } });
-      socket.close();
-    },
-  );
 });

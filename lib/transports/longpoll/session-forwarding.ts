@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import { ControlEvent, ControlTopic } from '../../protocol/reserved.js';
 import type { BroadcastMessage } from '../../pubsub/broadcast-message.js';
 import type { PubSub } from '../../pubsub/pubsub.js';
 import type { LongPollSession } from './longpoll-session.js';
 import type { InboundFrame } from './ndjson-batch.js';
 import { HttpPollResponder, type LongPollBody, type PollResponder } from './poll-responder.js';
 
-const REQUEST_EVENT = 'lp_request';
-const REPLY_EVENT = 'lp_reply';
 
 /** A poll or post that reached a node other than the session's. */
 interface ForwardedRequest {
@@ -29,10 +28,6 @@ interface PendingRequest {
   timer: NodeJS.Timeout;
 }
 
-export function sessionTopic(sessionId: string): string {
-  return `phx:lp:${sessionId}`;
-}
-
 /**
  * Lets any node of a cluster serve any long-poll session, as Phoenix does, so no sticky sessions
  * are needed: a node that gets a request for a session it does not hold publishes it on the
@@ -40,7 +35,7 @@ export function sessionTopic(sessionId: string): string {
  * No acknowledgement within `ackTimeoutMs` means the session is gone (410).
  */
 export class LongPollForwarding {
-  private readonly replyTopic = `phx:lp:node:${randomBytes(9).toString('base64url')}`;
+  private readonly replyTopic = ControlTopic.longPollReplies(randomBytes(9).toString('base64url'));
   private readonly pending = new Map<string, PendingRequest>();
   private nextRequestId = 0;
   private listening = false;
@@ -54,9 +49,9 @@ export class LongPollForwarding {
 
   /** Serves requests other nodes forward for `session` until it ends. */
   attach(session: LongPollSession): () => void {
-    const topic = sessionTopic(session.id);
+    const topic = ControlTopic.longPollSession(session.id);
     const handler = (message: BroadcastMessage) => {
-      if (message.event === REQUEST_EVENT) this.serve(session, message.payload as ForwardedRequest);
+      if (message.event === ControlEvent.longPollRequest) this.serve(session, message.payload as ForwardedRequest);
     };
     this.pubsub.subscribe(topic, handler);
     return () => this.pubsub.unsubscribe(topic, handler);
@@ -97,7 +92,7 @@ export class LongPollForwarding {
       this.pending.delete(requestId);
     });
     const message: ForwardedRequest = { ...request, requestId, replyTo: this.replyTopic };
-    this.pubsub.broadcast(sessionTopic(sessionId), REQUEST_EVENT, message);
+    this.pubsub.publishControl(ControlTopic.longPollSession(sessionId), ControlEvent.longPollRequest, message);
   }
 
   private handleReply(reply: ForwardedReply): void {
@@ -120,7 +115,7 @@ export class LongPollForwarding {
 
   private serve(session: LongPollSession, request: ForwardedRequest): void {
     const reply = (kind: ForwardedReply['kind'], body?: LongPollBody) =>
-      this.pubsub.broadcast(request.replyTo, REPLY_EVENT, { requestId: request.requestId, kind, body } satisfies ForwardedReply);
+      this.pubsub.publishControl(request.replyTo, ControlEvent.longPollReply, { requestId: request.requestId, kind, body } satisfies ForwardedReply);
     reply('ack');
     if (request.kind === 'poll') {
       session.poll(new RemotePollResponder((body) => reply('answer', body)));
