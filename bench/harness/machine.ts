@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { hasTaskset } from './child-process.js';
 
 /** What the results were measured on, printed above every table. */
@@ -17,18 +18,29 @@ export interface MachineDescription {
   packages: Record<string, string>;
 }
 
-/** Version of `node_modules/<name>` under `root` (read directly: some packages do not export package.json). */
-function packageVersion(name: string, root = process.cwd()): string | null {
-  try {
-    return (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return null;
+/**
+ * The directory of the package `name` that code in `from` loads: the first `node_modules/<name>`
+ * up the tree, as Node looks. The bench's own packages are in `bench/node_modules`, the library's
+ * (ws, @nestjs/*) in the repository's.
+ */
+function packageDir(name: string, from = fileURLToPath(new URL('.', import.meta.url))): string | null {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+    if (dirname(dir) === dir) return null;
   }
+}
+
+/** Version of the package `name` loaded from `from` (read directly: some packages do not export package.json). */
+function packageVersion(name: string, from?: string): string | null {
+  const dir = packageDir(name, from);
+  return dir ? (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version : null;
 }
 
 /** The socket.io the Nest adapter really loads: its own nested copy when npm installed one. */
 function socketIoUnderNest(): string | null {
-  return packageVersion('socket.io', join(process.cwd(), 'node_modules', '@nestjs', 'platform-socket.io')) ?? packageVersion('socket.io');
+  const adapter = packageDir('@nestjs/platform-socket.io');
+  return adapter ? packageVersion('socket.io', adapter) : null;
 }
 
 function hardOpenFilesLimit(): string {
