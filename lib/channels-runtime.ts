@@ -20,10 +20,12 @@ import type { Serializer } from './serializers/serializer.interface.js';
 import { CloseCode } from './socket/close-codes.js';
 import type { RateLimitOptions } from './socket/inbound-rate-limit.js';
 import type { ConnectionContext } from './socket/connection-context.interface.js';
-import { ConnectionRegistry } from './socket/connection-registry.js';
+
 import { authorizeConnection, type AcceptedConnection } from './socket/socket-acceptor.js';
 import { SocketConnection } from './socket/socket-connection.js';
 import { resolveSocketHandler } from './socket/socket-handler-resolver.js';
+import { SweptRegistry } from './socket/swept-registry.js';
+import type { TransportHost } from './transports/transport-host.interface.js';
 
 /**
  * The transport-independent core every transport plugs into: channel routes, the socket
@@ -31,13 +33,14 @@ import { resolveSocketHandler } from './socket/socket-handler-resolver.js';
  */
 @Injectable()
 export class ChannelsRuntime
-  implements ConnectionContext, OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown
+  implements TransportHost, ConnectionContext, OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown
 {
   private readonly logger = new Logger('Channels');
   private draining = false;
   router: TopicRouter<ChannelDefinition>;
   private socketHandler: SocketHandler;
-  readonly connections: ConnectionRegistry;
+  /** Live connections; a socket silent for longer than the idle timeout is closed. */
+  readonly connections: SweptRegistry<SocketConnection, SocketConnection>;
 
   constructor(
     @Inject(RESOLVED_OPTIONS) readonly options: ResolvedChannelsOptions,
@@ -46,8 +49,11 @@ export class ChannelsRuntime
     private readonly explorer: ChannelExplorer,
     private readonly moduleRef: ModuleRef,
   ) {
-    this.connections = new ConnectionRegistry(options.idleTimeoutMs, (connection) =>
-      connection.close(CloseCode.normal, 'idle timeout'),
+    const { idleTimeoutMs } = options;
+    this.connections = new SweptRegistry(
+      Math.max(50, Math.min(5_000, Math.floor(idleTimeoutMs / 4))),
+      (connection, now) => now - connection.lastSeenAt > idleTimeoutMs,
+      (connection) => connection.close(CloseCode.normal, 'idle timeout'),
     );
   }
 
@@ -78,12 +84,12 @@ export class ChannelsRuntime
   /** Starts serving an accepted connection over `transport`. */
   open(transport: TransportConnection, serializer: Serializer, accepted: AcceptedConnection): SocketConnection {
     const connection = new SocketConnection(transport, serializer, accepted.assigns, accepted.socketId, this);
-    this.connections.add(connection);
+    this.connections.add(connection, connection);
     return connection;
   }
 
   connectionClosed(connection: SocketConnection): void {
-    this.connections.remove(connection);
+    this.connections.remove(connection, connection);
   }
 
   /**
@@ -108,6 +114,6 @@ export class ChannelsRuntime
   }
 
   onApplicationShutdown(): void {
-    this.connections.stopSweep();
+    this.connections.stop();
   }
 }

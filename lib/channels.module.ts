@@ -16,6 +16,7 @@ import { resolveOptions } from './options/resolve-options.js';
 import { Presence } from './presence/presence.js';
 import { PubSub } from './pubsub/pubsub.js';
 import { createPubSubAdapter } from './pubsub/pubsub-option.js';
+import { TRANSPORT_HOST } from './transports/transport-host.interface.js';
 import { LongPollTransport } from './transports/longpoll/longpoll-transport.js';
 import { WebSocketTransport } from './transports/websocket/websocket-transport.js';
 
@@ -43,6 +44,7 @@ import { WebSocketTransport } from './transports/websocket/websocket-transport.j
     ChannelContextCreator,
     ChannelExplorer,
     ChannelsRuntime,
+    { provide: TRANSPORT_HOST, useExisting: ChannelsRuntime },
     ChannelsServer,
     WebSocketTransport,
     LongPollTransport,

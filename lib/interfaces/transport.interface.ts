@@ -1,12 +1,19 @@
 import type { Frame } from '../protocol/messages.js';
 
 /**
- * The whole contract between the channel layer and a transport: deliver a frame, close with a
- * code. WebSocket and long-poll implement it; the channel layer never sees anything else.
+ * The channel layer's view of a transport: deliver a frame, close with a code. WebSocket and
+ * long-poll implement it; the channel layer never sees anything else.
  */
 export interface TransportConnection {
   /** `'websocket'` or `'longpoll'`. */
   readonly name: string;
   send(frame: Frame): void;
   close(code: number, reason: string): void;
+}
+
+/** The transport's view of the channel layer: where it feeds the client's frames, and its end. */
+export interface InboundConnection {
+  handleFrame(data: Buffer, isBinary: boolean): void;
+  /** The client is gone (socket closed, long-poll session ended): every channel ends. */
+  transportClosed(): void;
 }

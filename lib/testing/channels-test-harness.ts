@@ -4,6 +4,7 @@ import { Presence } from '../presence/presence.js';
 import type { Presences } from '../presence/presence.types.js';
 import type { ConnectInfo } from '../interfaces/socket-handler.interface.js';
 import { SERIALIZERS } from '../serializers/serializer-registry.js';
+import { endpointPath } from '../transports/endpoint-path.js';
 import { CallSite, ChannelAssertionError, ConnectionRefusedError } from './errors.js';
 import { InProcessTransport } from './in-process-transport.js';
 import { awaitPresence } from './presence-assertions.js';
@@ -84,7 +85,7 @@ export class ChannelsTestHarness {
       headers: {},
       address: '127.0.0.1',
       authToken: undefined,
-      url: `${this.endpoint}?${new URLSearchParams(query).toString()}`,
+      url: `${endpointPath(this.runtime.options.path, 'websocket')}?${new URLSearchParams(query).toString()}`,
       ...connectInfo,
     };
     const accepted = await this.runtime.authorize(query, info, VSN);
@@ -122,10 +123,5 @@ export class ChannelsTestHarness {
     for (const socket of sockets) socket.transport.cancelWaits(ended);
     for (const subscription of this.subscriptions.values()) subscription.unsubscribe();
     this.subscriptions.clear();
-  }
-
-  private get endpoint(): string {
-    const path = this.runtime.options.path;
-    return `${path === '/' ? '' : path}/websocket`;
   }
 }

@@ -1,35 +1,42 @@
 import type { IncomingMessage } from 'node:http';
-import type { ChannelsRuntime } from '../channels-runtime.js';
+import type { SerializerVersion } from '../serializers/serializer.interface.js';
 import { selectSerializer } from '../serializers/serializer-registry.js';
 import type { Serializer } from '../serializers/serializer.interface.js';
 import type { AcceptedConnection } from '../socket/socket-acceptor.js';
 import { parseParams } from './handshake.js';
+import type { TransportHost } from './transport-host.interface.js';
 
 export type ConnectDecision =
   | { accepted: AcceptedConnection; serializer: Serializer }
   | { refused: string };
+
+/** A connecting client as every transport sees it. */
+export interface ConnectRequest {
+  request: IncomingMessage;
+  params: Record<string, string>;
+  search: URLSearchParams;
+  transport: 'websocket' | 'longpoll';
+  authToken: string | undefined;
+}
 
 /**
  * The checks every transport runs before a connection exists, in Phoenix's order: serializer
  * version, origin, then the socket handler. Refusals carry a reason for logs; clients only see 403.
  */
 export async function decideConnect(
-  runtime: ChannelsRuntime,
-  request: IncomingMessage,
-  params: Record<string, string>,
-  search: URLSearchParams,
-  transport: string,
-  authToken: string | undefined,
+  host: TransportHost,
+  serializers: readonly SerializerVersion[],
   checkOrigin: (request: IncomingMessage) => boolean,
+  { request, params, search, transport, authToken }: ConnectRequest,
 ): Promise<ConnectDecision> {
   // `vsn[]=x` or a repeated vsn is not a version: refuse rather than fall back to 1.0.0.
   const vsnKeys = [...search.keys()].filter((key) => key === 'vsn' || key.startsWith('vsn['));
   const malformedVsn = vsnKeys.length > 1 || vsnKeys[0]?.startsWith('vsn[') === true;
-  const serializer = malformedVsn ? null : selectSerializer(params.vsn, runtime.options.serializers);
+  const serializer = malformedVsn ? null : selectSerializer(params.vsn, serializers);
   if (!serializer) return { refused: 'unsupported serializer version' };
   if (!checkOrigin(request)) return { refused: 'origin not allowed' };
   const info = { transport, headers: request.headers, address: request.socket.remoteAddress, authToken, url: request.url ?? '/' };
-  const accepted = await runtime.authorize(params, info, serializer.vsn);
+  const accepted = await host.authorize(params, info, serializer.vsn);
   return accepted ? { accepted, serializer } : { refused: 'connection refused' };
 }
 

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
-import type { TransportConnection } from '../../interfaces/transport.interface.js';
+import type { SharedFrame } from '../../fanout/shared-frame.js';
+import type { InboundConnection, TransportConnection } from '../../interfaces/transport.interface.js';
 import type { Frame } from '../../protocol/messages.js';
-import type { SocketConnection } from '../../socket/socket-connection.js';
 import type { InboundFrame } from './ndjson-batch.js';
 import type { PollResponder } from './poll-responder.js';
 
@@ -14,27 +14,42 @@ export interface LongPollLimits {
   maxBufferedBytes: number;
 }
 
+/** Names the long-poll preparation of a shared frame: its text, decoded once for every session. */
+const LONGPOLL_TEXT = Symbol('long-poll text');
+const decodeText = (frame: SharedFrame) => frame.data.toString('utf8');
+
 /**
  * One long-poll client: a `TransportConnection` whose frames wait in a buffer until the next
  * poll collects them. At most one poll waits at a time; a newer poll answers the older with 204.
  */
 export class LongPollSession implements TransportConnection {
   readonly name = 'longpoll';
-  connection: SocketConnection | undefined;
-  /** When the client last polled or posted (ms); the inactivity sweep reads it. */
-  lastActiveAt = Date.now();
+  private readonly connection: InboundConnection;
+  private activeAt = Date.now();
   private buffer: string[] = [];
   private bufferedBytes = 0;
   private waiting: { responder: PollResponder; timer: NodeJS.Timeout } | undefined;
   private ended = false;
   private warnedBinary = false;
 
+  /**
+   * @param open starts the channel layer's side of this session (called once, here).
+   * @param onEnded told once, when the session has ended.
+   */
   constructor(
     readonly id: string,
     readonly token: string,
     private readonly limits: LongPollLimits,
+    open: (session: LongPollSession) => InboundConnection,
     private readonly onEnded: (session: LongPollSession) => void,
-  ) {}
+  ) {
+    this.connection = open(this);
+  }
+
+  /** When the client last polled or posted (ms since epoch); the inactivity sweep reads it. */
+  get lastActiveAt(): number {
+    return this.activeAt;
+  }
 
   get isEnded(): boolean {
     return this.ended;
@@ -53,11 +68,16 @@ export class LongPollSession implements TransportConnection {
       this.warnedBinary = true;
       return;
     }
-    const text = typeof frame.data === 'string' ? frame.data : frame.data.toString('utf8');
+    const text =
+      typeof frame.data === 'string'
+        ? frame.data
+        : frame.shared
+          ? (frame as SharedFrame).prepared(LONGPOLL_TEXT, decodeText)
+          : frame.data.toString('utf8');
     this.bufferedBytes += text.length;
     if (this.bufferedBytes > this.limits.maxBufferedBytes) {
       logger.warn(`Long-poll session ${this.id} holds over ${this.limits.maxBufferedBytes} bytes undelivered; closing it`);
-      this.connection?.close(1008, 'buffer overflow');
+      this.end();
       return;
     }
     this.buffer.push(text);
@@ -70,7 +90,7 @@ export class LongPollSession implements TransportConnection {
 
   /** A GET with this session's token, from this node or forwarded by another. */
   poll(responder: PollResponder): void {
-    this.lastActiveAt = Date.now();
+    this.activeAt = Date.now();
     if (this.ended) {
       responder.answer({ status: 410 });
       return;
@@ -86,15 +106,15 @@ export class LongPollSession implements TransportConnection {
       if (this.waiting?.responder !== responder) return;
       clearTimeout(this.waiting.timer);
       this.waiting = undefined;
-      this.lastActiveAt = Date.now();
+      this.activeAt = Date.now();
     });
   }
 
   /** A POST with this session's token: frames go to the connection in order. */
   post(frames: InboundFrame[]): void {
-    this.lastActiveAt = Date.now();
+    this.activeAt = Date.now();
     for (const frame of frames) {
-      if (this.ended || !this.connection) return;
+      if (this.ended) return;
       this.connection.handleFrame(frame.data, frame.binary);
     }
   }
@@ -105,7 +125,7 @@ export class LongPollSession implements TransportConnection {
     this.ended = true;
     if (this.waiting) this.answerWaiting(410);
     this.buffer = [];
-    this.connection?.transportClosed();
+    this.connection.transportClosed();
     this.onEnded(this);
   }
 
@@ -126,7 +146,7 @@ export class LongPollSession implements TransportConnection {
     const messages = this.buffer;
     this.buffer = [];
     this.bufferedBytes = 0;
-    this.lastActiveAt = Date.now();
+    this.activeAt = Date.now();
     responder.answer({ status: 200, token: this.token, messages });
   }
 
@@ -135,7 +155,7 @@ export class LongPollSession implements TransportConnection {
     if (!waiting) return;
     clearTimeout(waiting.timer);
     this.waiting = undefined;
-    this.lastActiveAt = Date.now();
+    this.activeAt = Date.now();
     waiting.responder.answer(status === 204 ? { status, token: this.token, messages: [] } : { status });
   }
 }

@@ -1,15 +1,19 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { ChannelsRuntime } from '../../channels-runtime.js';
+import { RESOLVED_OPTIONS } from '../../channels.tokens.js';
+import type { ResolvedChannelsOptions } from '../../interfaces/channels-options.interface.js';
+import { PubSub } from '../../pubsub/pubsub.js';
+import { SweptRegistry } from '../../socket/swept-registry.js';
 import { decideConnect, requestParams } from '../connect-request.js';
+import { endpointPath } from '../endpoint-path.js';
 import { createOriginCheck } from '../origin-check.js';
 import { requestPath, ServerListenerRouter } from '../server-listener-router.js';
+import { TRANSPORT_HOST, type TransportHost } from '../transport-host.interface.js';
 import { BodyTooLargeError, readBody, sendPreflight, sendStatusJson } from './http-io.js';
 import { LongPollSession } from './longpoll-session.js';
 import { parseBatch } from './ndjson-batch.js';
 import { HttpPollResponder } from './poll-responder.js';
-import { LongPollSessionRegistry } from './session-registry.js';
 import { LongPollForwarding } from './session-forwarding.js';
 import { SessionTokens } from './session-token.js';
 
@@ -30,31 +34,33 @@ export class LongPollTransport implements OnApplicationBootstrap, OnApplicationS
   private readonly endpoint: string;
   private readonly checkOrigin: (request: IncomingMessage) => boolean;
   private readonly tokens: SessionTokens;
-  private readonly sessions: LongPollSessionRegistry;
+  /** This node's sessions; one whose client stopped polling (Phoenix: 1.5 x the window) ends. */
+  private readonly sessions: SweptRegistry<string, LongPollSession>;
   /** Only in a cluster (a shared `longpoll.secret`): other nodes' tokens verify here and are forwarded. */
   private readonly forwarding: LongPollForwarding | undefined;
   private router: ServerListenerRouter | undefined;
 
   constructor(
-    private readonly runtime: ChannelsRuntime,
+    @Inject(TRANSPORT_HOST) private readonly host: TransportHost,
+    @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedChannelsOptions,
+    pubsub: PubSub,
     private readonly httpAdapterHost: HttpAdapterHost,
   ) {
-    const { path, checkOrigin, longpoll } = runtime.options;
-    this.endpoint = `${path === '/' ? '' : path}/longpoll`;
+    const { path, checkOrigin, longpoll } = options;
+    this.endpoint = endpointPath(path, 'longpoll');
     this.checkOrigin = createOriginCheck(checkOrigin);
     this.tokens = new SessionTokens(longpoll.secret);
-    this.sessions = new LongPollSessionRegistry(Math.floor(longpoll.windowMs * 1.5));
-    this.forwarding = longpoll.secret
-      ? new LongPollForwarding(runtime.pubsub, longpoll.windowMs, FORWARD_ACK_TIMEOUT_MS)
-      : undefined;
-  }
-
-  get sessionCount(): number {
-    return this.sessions.size;
+    const inactiveAfterMs = Math.floor(longpoll.windowMs * 1.5);
+    this.sessions = new SweptRegistry(
+      Math.max(50, Math.floor(inactiveAfterMs / 3)),
+      (session, now) => !session.isPolling && now - session.lastActiveAt > inactiveAfterMs,
+      (session) => session.end(),
+    );
+    this.forwarding = longpoll.secret ? new LongPollForwarding(pubsub, longpoll.windowMs, FORWARD_ACK_TIMEOUT_MS) : undefined;
   }
 
   onApplicationBootstrap(): void {
-    if (!this.runtime.options.transports.includes('longpoll')) return;
+    if (!this.options.transports.includes('longpoll')) return;
     const server = this.httpAdapterHost.httpAdapter?.getHttpServer() as Server | undefined;
     if (!server) {
       this.logger.log('No HTTP server (an application context?): the long-poll transport is not served');
@@ -72,7 +78,7 @@ export class LongPollTransport implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationShutdown(): void {
     this.router?.uninstall();
-    this.sessions.endAll();
+    for (const session of [...this.sessions.values()]) session.end();
     this.forwarding?.close();
   }
 
@@ -110,7 +116,7 @@ export class LongPollTransport implements OnApplicationBootstrap, OnApplicationS
     if (!session && (sessionId === null || !this.forwarding)) return sendStatusJson(response, { status: 410 });
     let body: Buffer;
     try {
-      body = await readBody(request, this.runtime.options.longpoll.maxBodyBytes);
+      body = await readBody(request, this.options.longpoll.maxBodyBytes);
     } catch (error) {
       if (error instanceof BodyTooLargeError) return sendStatusJson(response, { status: 413 });
       throw error;
@@ -129,19 +135,31 @@ export class LongPollTransport implements OnApplicationBootstrap, OnApplicationS
   ): Promise<void> {
     const authHeader = request.headers[AUTH_TOKEN_HEADER];
     const authToken = typeof authHeader === 'string' ? authHeader : undefined;
-    const decision = await decideConnect(this.runtime, request, params, search, 'longpoll', authToken, this.checkOrigin);
+    const decision = await decideConnect(this.host, this.options.serializers, this.checkOrigin, {
+      request,
+      params,
+      search,
+      transport: 'longpoll',
+      authToken,
+    });
     if ('refused' in decision) return sendStatusJson(response, { status: 403 });
     const sessionId = SessionTokens.newSessionId();
     const token = this.tokens.sign(sessionId);
-    let detach: (() => void) | undefined;
-    const session = new LongPollSession(sessionId, token, this.runtime.options.longpoll, (ended) => {
-      this.sessions.remove(ended);
-      detach?.();
-    });
-    detach = this.forwarding?.attach(session);
-    session.connection = this.runtime.open(session, decision.serializer, decision.accepted);
-    this.sessions.add(session);
+    const session = new LongPollSession(
+      sessionId,
+      token,
+      this.options.longpoll,
+      (transport) => this.host.open(transport, decision.serializer, decision.accepted),
+      (ended) => this.sessionEnded(ended),
+    );
+    this.sessions.add(sessionId, session);
+    this.forwarding?.attach(session);
     sendStatusJson(response, { status: 410, token, messages: [] });
+  }
+
+  private sessionEnded(session: LongPollSession): void {
+    this.sessions.remove(session.id, session);
+    this.forwarding?.detach(session);
   }
 
   // The client appends its session token as one more `token` query parameter after the app's

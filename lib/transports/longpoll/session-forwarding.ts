@@ -37,6 +37,8 @@ interface PendingRequest {
 export class LongPollForwarding {
   private readonly replyTopic = ControlTopic.longPollReplies(randomBytes(9).toString('base64url'));
   private readonly pending = new Map<string, PendingRequest>();
+  /** The handler serving forwarded requests, per session attached. */
+  private readonly attached = new Map<LongPollSession, (message: BroadcastMessage) => void>();
   private nextRequestId = 0;
   private listening = false;
   private readonly onReply = (message: BroadcastMessage) => this.handleReply(message.payload as ForwardedReply);
@@ -47,14 +49,20 @@ export class LongPollForwarding {
     private readonly ackTimeoutMs: number,
   ) {}
 
-  /** Serves requests other nodes forward for `session` until it ends. */
-  attach(session: LongPollSession): () => void {
-    const topic = ControlTopic.longPollSession(session.id);
+  /** Serves the requests other nodes forward for `session`, until `detach`. */
+  attach(session: LongPollSession): void {
     const handler = (message: BroadcastMessage) => {
       if (message.event === ControlEvent.longPollRequest) this.serve(session, message.payload as ForwardedRequest);
     };
-    this.pubsub.subscribe(topic, handler);
-    return () => this.pubsub.unsubscribe(topic, handler);
+    this.attached.set(session, handler);
+    this.pubsub.subscribe(ControlTopic.longPollSession(session.id), handler);
+  }
+
+  detach(session: LongPollSession): void {
+    const handler = this.attached.get(session);
+    if (!handler) return;
+    this.attached.delete(session);
+    this.pubsub.unsubscribe(ControlTopic.longPollSession(session.id), handler);
   }
 
   forwardPoll(sessionId: string, response: ServerResponse): void {

@@ -1,17 +1,20 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ChannelsRuntime } from '../../channels-runtime.js';
+import { RESOLVED_OPTIONS } from '../../channels.tokens.js';
+import type { ResolvedChannelsOptions } from '../../interfaces/channels-options.interface.js';
+import type { InboundConnection } from '../../interfaces/transport.interface.js';
 import type { Serializer } from '../../serializers/serializer.interface.js';
 import type { AcceptedConnection } from '../../socket/socket-acceptor.js';
-import type { SocketConnection } from '../../socket/socket-connection.js';
 import { decideConnect, requestParams } from '../connect-request.js';
+import { endpointPath } from '../endpoint-path.js';
 import { parseProtocols, PHOENIX_PROTOCOL, rejectUpgrade } from '../handshake.js';
 import { createOriginCheck } from '../origin-check.js';
 import { requestPath, ServerListenerRouter } from '../server-listener-router.js';
+import { TRANSPORT_HOST, type TransportHost } from '../transport-host.interface.js';
 import { SocketCorker } from './socket-corker.js';
 import { WsTransportConnection } from './ws-transport-connection.js';
 
@@ -30,15 +33,16 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
   private router: ServerListenerRouter | undefined;
 
   constructor(
-    private readonly runtime: ChannelsRuntime,
+    @Inject(TRANSPORT_HOST) private readonly host: TransportHost,
+    @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedChannelsOptions,
     private readonly httpAdapterHost: HttpAdapterHost,
   ) {
-    this.endpoint = `${runtime.options.path === '/' ? '' : runtime.options.path}/websocket`;
-    this.checkOrigin = createOriginCheck(runtime.options.checkOrigin);
+    this.endpoint = endpointPath(options.path, 'websocket');
+    this.checkOrigin = createOriginCheck(options.checkOrigin);
   }
 
   onApplicationBootstrap(): void {
-    if (!this.runtime.options.transports.includes('websocket')) return;
+    if (!this.options.transports.includes('websocket')) return;
     const server = this.httpAdapterHost.httpAdapter?.getHttpServer() as Server | undefined;
     if (!server) {
       this.logger.log('No HTTP server (an application context?): the WebSocket transport is not served');
@@ -47,7 +51,7 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
     this.wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
-      maxPayload: this.runtime.options.maxFrameSize,
+      maxPayload: this.options.maxFrameSize,
       perMessageDeflate: false,
       handleProtocols: (protocols) => (protocols.has(PHOENIX_PROTOCOL) ? PHOENIX_PROTOCOL : false),
     });
@@ -75,7 +79,13 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
       return rejectUpgrade(socket, 403, 'unsupported subprotocol');
     }
     const { params, search } = requestParams(request);
-    const decision = await decideConnect(this.runtime, request, params, search, 'websocket', authToken, this.checkOrigin);
+    const decision = await decideConnect(this.host, this.options.serializers, this.checkOrigin, {
+      request,
+      params,
+      search,
+      transport: 'websocket',
+      authToken,
+    });
     if ('refused' in decision) return rejectUpgrade(socket, 403, decision.refused);
     const { accepted, serializer } = decision;
     if (socket.destroyed || !this.wss) return;
@@ -83,8 +93,8 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
   }
 
   private serve(ws: WebSocket, socket: Socket, serializer: Serializer, accepted: AcceptedConnection): void {
-    const transport = new WsTransportConnection(ws, socket, this.corker, this.runtime.options.maxOutboundBufferBytes);
-    (ws as ServedWebSocket)[CONNECTION] = this.runtime.open(transport, serializer, accepted);
+    const transport = new WsTransportConnection(ws, socket, this.corker, this.options.maxOutboundBufferBytes);
+    (ws as ServedWebSocket)[CONNECTION] = this.host.open(transport, serializer, accepted);
     ws.on('message', relayFrame);
     ws.on('close', relayClose);
     ws.on('error', logWebSocketError);
@@ -96,7 +106,7 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
  * carries its connection. Closures per socket would cost every idle connection ~200 bytes.
  */
 const CONNECTION = Symbol('nestjs-channels connection');
-type ServedWebSocket = WebSocket & { [CONNECTION]: SocketConnection };
+type ServedWebSocket = WebSocket & { [CONNECTION]: InboundConnection };
 
 function relayFrame(this: WebSocket, data: Buffer, isBinary: boolean): void {
   (this as ServedWebSocket)[CONNECTION].handleFrame(data, isBinary);
