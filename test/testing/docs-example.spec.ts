@@ -1,4 +1,5 @@
-// The example of docs/readme/testing.md, kept here so that it keeps passing: change both together.
+// The example of docs/testing.md, kept here so that it keeps passing. test/docs/snippets.spec.ts checks
+// that the page shows this file as it is: change both together.
 import { Injectable, type CanActivate, type ExecutionContext, UseGuards } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import {
