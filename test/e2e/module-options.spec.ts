@@ -61,12 +61,15 @@ describe('ChannelsModule options', () => {
     [{ checkOrigin: 'yes' }, /"checkOrigin"/],
     [{ maxChannelsPerSocket: 1.5 }, /"maxChannelsPerSocket"/],
     [{ rateLimit: { messagesPerSecond: 0, burst: 1 } }, /"rateLimit.messagesPerSecond"/],
-    [{ presence: { broadcastPeriodMs: 0 } }, /"broadcastPeriodMs"/],
+    [{ presence: { broadcastPeriodMs: 0 } }, /"presence.broadcastPeriodMs"/],
     [{ longpoll: { secret: 'short' } }, /"longpoll.secret"/],
   ])('an invalid option fails at boot and names it: %j', async (options, message) => {
     @Module({ imports: [ChannelsModule.forRoot(options as never)] })
     class BadModule {}
-    await expect(NestFactory.create(BadModule, { logger: false, abortOnError: false })).rejects.toThrow(message);
+    const boot = NestFactory.create(BadModule, { logger: false, abortOnError: false });
+    await expect(boot).rejects.toThrow(message);
+    await expect(boot).rejects.toMatchObject({ name: 'ChannelsOptionError', code: 'CHANNELS_ERR_INVALID_OPTION' });
+    await expect(boot).rejects.toBeInstanceOf(TypeError);
   });
 
   test('a channel without @Join fails at boot and names the class', async () => {

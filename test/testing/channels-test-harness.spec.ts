@@ -20,9 +20,10 @@ describe('ChannelsTestHarness.create', () => {
 
   it('rejects impossible timeouts, naming the option', async () => {
     const moduleRef = await compileChannelsModule(providers);
-    await expect(ChannelsTestHarness.create(moduleRef, { refuteTimeoutMs: -1 })).rejects.toThrow(
-      'ChannelsTestHarness option "refuteTimeoutMs" must be a number >= 0, got -1',
-    );
+    const created = ChannelsTestHarness.create(moduleRef, { refuteTimeoutMs: -1 });
+    await expect(created).rejects.toThrow('ChannelsTestHarness option "refuteTimeoutMs" must be a number >= 0, got -1. Leave it out for the default, 100.');
+    await expect(created).rejects.toMatchObject({ code: 'CHANNELS_ERR_INVALID_OPTION' });
+    await expect(created).rejects.toBeInstanceOf(TypeError);
     await moduleRef.close();
   });
 
