@@ -78,7 +78,9 @@ describe('ChannelsModule options', () => {
     @Module({ imports: [ChannelsModule.forRoot()], providers: [NoJoinChannel] })
     class NoJoinModule {}
     const app = await NestFactory.create(NoJoinModule, { logger: false, abortOnError: false });
-    await expect(app.init()).rejects.toThrow(/NoJoinChannel.*@Join/);
+    await expect(app.init()).rejects.toThrow(
+      expect.objectContaining({ code: 'CHANNELS_ERR_NO_JOIN_HANDLER', message: expect.stringMatching(/NoJoinChannel.*@Join/) }),
+    );
     await app.close().catch(() => undefined);
   });
 
@@ -94,7 +96,9 @@ describe('ChannelsModule options', () => {
     @Module({ imports: [ChannelsModule.forRoot()], providers: [FirstChannel, SecondChannel] })
     class DupModule {}
     const app = await NestFactory.create(DupModule, { logger: false, abortOnError: false });
-    await expect(app.init()).rejects.toThrow(/FirstChannel.*SecondChannel/);
+    await expect(app.init()).rejects.toThrow(
+      expect.objectContaining({ code: 'CHANNELS_ERR_DUPLICATE_ROUTE', message: expect.stringMatching(/FirstChannel.*SecondChannel/) }),
+    );
     await app.close().catch(() => undefined);
   });
 });
