@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import {
   CHANNELS_ERROR_CODES,
   ChannelException,
@@ -14,6 +15,14 @@ describe('the error codes', () => {
   test('are unique, and each is CHANNELS_ERR_ and upper snake case', () => {
     expect(new Set(CHANNELS_ERROR_CODES).size).toBe(CHANNELS_ERROR_CODES.length);
     for (const code of CHANNELS_ERROR_CODES) expect(code).toMatch(/^CHANNELS_ERR_[A-Z0-9]+(?:_[A-Z0-9]+)*$/);
+  });
+
+  test('docs/errors.md has a row for every code, and names no other', () => {
+    const page = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
+    const rows = new Set([...page.matchAll(/^\| `(CHANNELS_ERR_[A-Z0-9_]+)` \|/gm)].map((match) => match[1]));
+    expect([...rows].sort()).toEqual([...CHANNELS_ERROR_CODES].sort());
+    const mentioned = new Set(page.match(/CHANNELS_ERR_[A-Z0-9_]+/g));
+    for (const code of mentioned) expect(CHANNELS_ERROR_CODES).toContain(code);
   });
 });
 
