@@ -12,6 +12,11 @@ export { Terminate } from './decorators/terminate.decorator.js';
 export { Assigns, ChannelSocket, Event, Payload, Ref, Topic } from './decorators/params.decorators.js';
 
 export { ChannelException } from './errors/channel.exception.js';
+export { ChannelsError, type CloseCodeValue } from './errors/channels.error.js';
+export { ChannelsOptionError } from './errors/channels-option.error.js';
+export { ChannelsTypeError } from './errors/channels-type.error.js';
+export { CHANNELS_ERROR_CODES, type ChannelsErrorCode } from './errors/error-codes.js';
+export { isChannelsError } from './errors/is-channels-error.js';
 export { ProtocolError } from './errors/protocol.error.js';
 
 export type {

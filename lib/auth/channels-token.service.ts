@@ -1,9 +1,12 @@
 import type { KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { errors, jwtVerify, SignJWT } from 'jose';
+import { ChannelsTypeError } from '../errors/channels-type.error.js';
+import { describeValue } from '../options/describe-value.js';
+import { aFunction, OptionValidator } from '../options/option-validator.js';
 import type { ChannelsAuthOptions } from './auth-options.interface.js';
 import { CHANNELS_AUTH_OPTIONS } from './channels-auth.module-definition.js';
-import { checkMaxAge } from './token-max-age.js';
+import { maxAgeSeconds } from './token-max-age.js';
 import { createSigningKeys } from './token-secrets.js';
 import type { TokenVerification } from './token-verification.js';
 
@@ -21,8 +24,15 @@ export interface VerifyTokenOptions {
   maxAge?: number;
 }
 
-function checkSalt(salt: unknown): asserts salt is string {
-  if (typeof salt !== 'string' || salt.length === 0) throw new TypeError('a token salt must be a non-empty string');
+const verifyOptions = new OptionValidator('ChannelsTokenService.verify()');
+
+function checkSalt(method: string, salt: unknown): asserts salt is string {
+  if (typeof salt !== 'string' || salt.length === 0) {
+    throw new ChannelsTypeError(
+      'CHANNELS_ERR_INVALID_ARGUMENT',
+      `ChannelsTokenService.${method}(): the salt must be a non-empty string, got ${describeValue(salt)}. It names the token's purpose, e.g. "user socket".`,
+    );
+  }
 }
 
 /**
@@ -45,15 +55,21 @@ export class ChannelsTokenService {
 
   constructor(@Inject(CHANNELS_AUTH_OPTIONS) options: ChannelsAuthOptions) {
     options ??= {} as ChannelsAuthOptions;
-    this.keys = createSigningKeys(options.secrets);
-    this.maxAge = checkMaxAge('ChannelsAuthModule option "maxAge"', options.maxAge ?? DEFAULT_MAX_AGE_SECONDS);
-    this.clock = options.clock ?? Date.now;
+    const check = new OptionValidator('ChannelsAuthModule');
+    this.keys = createSigningKeys(options.secrets, check);
+    this.maxAge = check.check('maxAge', options.maxAge ?? DEFAULT_MAX_AGE_SECONDS, maxAgeSeconds, 'Leave it out for one day (86400).');
+    this.clock = check.check('clock', options.clock ?? Date.now, aFunction<() => number>('a function () => ms since the epoch'));
   }
 
   /** Signs `data` (any JSON value) for the purpose `salt`, with the newest secret. */
   async sign(salt: string, data: unknown): Promise<string> {
-    checkSalt(salt);
-    if (data === undefined) throw new TypeError('token data must be a JSON value, got undefined');
+    checkSalt('sign', salt);
+    if (data === undefined) {
+      throw new ChannelsTypeError(
+        'CHANNELS_ERR_INVALID_ARGUMENT',
+        'ChannelsTokenService.sign(): the data must be a JSON value, got undefined. Pass null for no data.',
+      );
+    }
     return new SignJWT({ data })
       .setProtectedHeader({ alg: ALGORITHM })
       .setAudience(salt)
@@ -70,8 +86,8 @@ export class ChannelsTokenService {
     token: string | null | undefined,
     options: VerifyTokenOptions = {},
   ): Promise<TokenVerification<T>> {
-    checkSalt(salt);
-    const maxAge = options.maxAge === undefined ? this.maxAge : checkMaxAge('verify() option "maxAge"', options.maxAge);
+    checkSalt('verify', salt);
+    const maxAge = verifyOptions.optional('maxAge', options.maxAge, maxAgeSeconds, "Leave it out for the module's maxAge.") ?? this.maxAge;
     if (token === undefined || token === null || token === '') return MISSING;
     if (typeof token !== 'string') return INVALID;
     const currentDate = new Date(this.clock());

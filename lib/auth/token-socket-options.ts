@@ -1,5 +1,6 @@
+import { aFunction, nonEmptyString, OptionValidator } from '../options/option-validator.js';
 import type { TokenSocketOptions } from './auth-options.interface.js';
-import { checkMaxAge } from './token-max-age.js';
+import { maxAgeSeconds } from './token-max-age.js';
 
 export type ResolvedTokenSocketOptions = Required<Omit<TokenSocketOptions, 'maxAge'>> &
   Pick<TokenSocketOptions, 'maxAge'>;
@@ -11,22 +12,21 @@ function defaultSocketId(data: unknown): string | null {
   return typeof id === 'string' || typeof id === 'number' ? `users_socket:${id}` : null;
 }
 
-function nonEmptyString(option: string, value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new TypeError(`ChannelsAuthModule option "socket.${option}" must be a non-empty string`);
-  }
-  return value;
-}
+const socketId = aFunction<ResolvedTokenSocketOptions['id']>('a function (data, socket) => string | null');
 
-/** Applies the defaults of `TokenSocketHandler` and rejects impossible settings at boot. */
-export function resolveTokenSocketOptions(options: TokenSocketOptions = {}): ResolvedTokenSocketOptions {
-  const id = options.id ?? defaultSocketId;
-  if (typeof id !== 'function') throw new TypeError('ChannelsAuthModule option "socket.id" must be a function');
+/**
+ * Applies the defaults of `TokenSocketHandler` and rejects impossible settings at boot; `check`
+ * names them (`ChannelsAuthModule option "socket.salt"`).
+ */
+export function resolveTokenSocketOptions(
+  options: TokenSocketOptions = {},
+  check = new OptionValidator('ChannelsAuthModule').at('socket'),
+): ResolvedTokenSocketOptions {
   return {
-    salt: nonEmptyString('salt', options.salt ?? 'user socket'),
-    param: nonEmptyString('param', options.param ?? 'token'),
-    assign: nonEmptyString('assign', options.assign ?? 'user'),
-    maxAge: options.maxAge === undefined ? undefined : checkMaxAge('ChannelsAuthModule option "socket.maxAge"', options.maxAge),
-    id,
+    salt: check.check('salt', options.salt ?? 'user socket', nonEmptyString, 'Leave it out for the default, "user socket".'),
+    param: check.check('param', options.param ?? 'token', nonEmptyString, 'Leave it out for the default, "token".'),
+    assign: check.check('assign', options.assign ?? 'user', nonEmptyString, 'Leave it out for the default, "user".'),
+    maxAge: check.optional('maxAge', options.maxAge, maxAgeSeconds, "Leave it out for the module's maxAge."),
+    id: check.check('id', options.id ?? defaultSocketId, socketId, 'Leave it out for users_socket:<id of the token data>.'),
   };
 }

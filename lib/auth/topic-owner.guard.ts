@@ -1,5 +1,6 @@
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { CHANNELS_CONTEXT_TYPE } from '../constants.js';
+import { integerAtLeast, nonEmptyString, OptionValidator } from '../options/option-validator.js';
 import type { Socket } from '../socket/socket.js';
 
 /** What {@link TopicOwnerGuard} compares. @publicApi */
@@ -38,15 +39,15 @@ export class TopicOwnerGuard implements CanActivate {
 
   constructor(options: TopicOwnerOptions | string) {
     const resolved = typeof options === 'string' ? { assign: options } : options;
-    if (typeof resolved?.assign !== 'string' || resolved.assign.length === 0) {
-      throw new TypeError('TopicOwnerGuard needs the assign to compare: @UseGuards(new TopicOwnerGuard({ assign: "user.id" }))');
-    }
-    const segment = resolved.segment ?? 1;
-    if (!Number.isInteger(segment) || segment < 0) {
-      throw new TypeError(`TopicOwnerGuard option "segment" must be an integer >= 0, got ${String(segment)}`);
-    }
-    this.assignPath = resolved.assign.split('.');
-    this.segment = segment;
+    const check = new OptionValidator('TopicOwnerGuard');
+    const assign = check.check(
+      'assign',
+      resolved?.assign,
+      nonEmptyString,
+      'Name the assign to compare: @UseGuards(new TopicOwnerGuard({ assign: "user.id" })).',
+    );
+    this.segment = check.check('segment', resolved.segment ?? 1, integerAtLeast(0), 'Leave it out for 1 (the 42 of "user:42").');
+    this.assignPath = assign.split('.');
   }
 
   canActivate(context: ExecutionContext): boolean {

@@ -3,6 +3,7 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { CATCH_ALL_EVENT, HANDLE_IN_METADATA, HANDLE_OUT_METADATA, JOIN_METADATA, TERMINATE_METADATA } from '../constants.js';
 import { ChannelContextCreator } from '../context/channel-context-creator.js';
 import { ChannelDiscovery } from '../decorators/channel.decorator.js';
+import { ChannelsError } from '../errors/channels.error.js';
 import { TopicRouter } from '../router/topic-router.js';
 import type { ChannelDefinition, ChannelHandlerFn } from './channel-definition.js';
 
@@ -25,16 +26,16 @@ export class ChannelExplorer {
     for (const wrapper of this.discovery.getProviders({ metadataKey: ChannelDiscovery.KEY })) {
       const name = wrapper.metatype?.name ?? String(wrapper.token);
       if (!wrapper.isDependencyTreeStatic() || !wrapper.instance) {
-        throw new Error(`Channel ${name} must be a singleton provider (request-scoped and transient channels are not supported)`);
+        throw new ChannelsError(
+          'CHANNELS_ERR_CHANNEL_NOT_SINGLETON',
+          `Channel ${name} must be a singleton provider (request-scoped and transient channels are not supported): remove the scope from its @Injectable() and from the providers it depends on.`,
+        );
       }
       const metadata = this.discovery.getMetadataByDecorator(ChannelDiscovery, wrapper);
       if (!metadata) continue;
       const definition = this.define(name, metadata.topic, wrapper.instance as object);
-      try {
-        router.add(metadata.topic, definition, (target) => target.name);
-      } catch (error) {
-        throw new Error(`@Channel on ${name}: ${(error as Error).message}`);
-      }
+      // Its errors name the channel (and, for a topic routed twice, both channels).
+      router.add(metadata.topic, definition, (target) => target.name);
     }
     return router;
   }
@@ -46,14 +47,14 @@ export class ChannelExplorer {
     const handleOut = new Map<string, ChannelHandlerFn>();
     const prototype = Object.getPrototypeOf(instance) as object;
     const claim = (map: Map<string, ChannelHandlerFn>, kind: string, event: string, method: string) => {
-      if (map.has(event)) throw new Error(`Channel ${name} has two ${kind} handlers for "${event}"`);
+      if (map.has(event)) throw new ChannelsError('CHANNELS_ERR_DUPLICATE_HANDLER', `Channel ${name} has two ${kind} handlers for "${event}"`);
       map.set(event, kind === '@HandleOut' ? this.contextCreator.createOutboundHandler(instance, method) : this.contextCreator.createRequestHandler(instance, method));
     };
 
     for (const method of this.scanner.getAllMethodNames(prototype)) {
       const handler = (instance as Record<string, unknown>)[method];
       if (this.reflector.get<boolean>(JOIN_METADATA, handler as () => void)) {
-        if (join) throw new Error(`Channel ${name} has more than one @Join() handler`);
+        if (join) throw new ChannelsError('CHANNELS_ERR_DUPLICATE_HANDLER', `Channel ${name} has more than one @Join() handler`);
         join = this.contextCreator.createRequestHandler(instance, method);
       }
       for (const event of this.reflector.get<string[]>(HANDLE_IN_METADATA, handler as () => void) ?? []) {
@@ -63,11 +64,16 @@ export class ChannelExplorer {
         claim(handleOut, '@HandleOut', event, method);
       }
       if (this.reflector.get<boolean>(TERMINATE_METADATA, handler as () => void)) {
-        if (terminate) throw new Error(`Channel ${name} has more than one @Terminate() handler`);
+        if (terminate) throw new ChannelsError('CHANNELS_ERR_DUPLICATE_HANDLER', `Channel ${name} has more than one @Terminate() handler`);
         terminate = (reason, socket) => (handler as (r: string, s: unknown) => unknown).call(instance, reason, socket);
       }
     }
-    if (!join) throw new Error(`Channel ${name} (topic "${topic}") has no @Join() handler`);
+    if (!join) {
+      throw new ChannelsError(
+        'CHANNELS_ERR_NO_JOIN_HANDLER',
+        `Channel ${name} (topic "${topic}") has no @Join() handler: add a method decorated with @Join() that accepts or refuses the join.`,
+      );
+    }
     const catchAll = handleIn.get(CATCH_ALL_EVENT);
     handleIn.delete(CATCH_ALL_EVENT);
     return { name, topic, instance, join, handleIn, catchAll, handleOut, terminate };

@@ -1,17 +1,22 @@
-/** Close code for a socket that sent more malformed frames than its allowance (RFC 6455: inconsistent data). */
-export const CLOSE_MALFORMED = 1007;
+import { CloseCode } from '../socket/close-codes.js';
+import { ChannelsError } from './channels.error.js';
 
 /**
  * A frame that breaks the wire protocol. Within the socket's `malformedFrameAllowance` it is
- * answered with an error reply; past it, the socket that sent it is closed with
- * {@link CLOSE_MALFORMED}. Nobody else is affected.
+ * answered with an error reply; past it, the socket that sent it is closed with `closeCode`
+ * (1007, `CloseCode.malformed`). Nobody else is affected.
+ * @publicApi
  */
-export class ProtocolError extends Error {
-  readonly code = 'CHANNELS_ERR_MALFORMED_FRAME';
+export class ProtocolError extends ChannelsError {
+  declare readonly code: 'CHANNELS_ERR_MALFORMED_FRAME';
+  declare readonly closeCode: typeof CloseCode.malformed;
 
   /** @param ref the frame's `ref` when it could be read, so that the error reply can carry it. */
-  constructor(message: string, readonly ref: string | null = null) {
-    super(message);
+  constructor(
+    message: string,
+    readonly ref: string | null = null,
+  ) {
+    super('CHANNELS_ERR_MALFORMED_FRAME', message, { closeCode: CloseCode.malformed });
     this.name = 'ProtocolError';
   }
 }

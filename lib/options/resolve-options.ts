@@ -2,6 +2,8 @@ import type { ChannelsModuleOptions, ResolvedChannelsOptions } from '../interfac
 import { validatePubSubOption } from '../pubsub/pubsub-option.js';
 import { resolvePresenceOptions } from '../presence/presence-options.js';
 import { SUPPORTED_SERIALIZER_VERSIONS } from '../serializers/serializer-registry.js';
+import { describeKind, describeValue } from './describe-value.js';
+import { aBoolean, aFunction, anObject, anyOf, listOf, nonEmptyString, oneOf, OptionValidator, positiveInteger, rule } from './option-validator.js';
 
 const DEFAULTS: Omit<ResolvedChannelsOptions, 'socketHandler' | 'pubsub' | 'presence'> = {
   path: '/socket',
@@ -18,76 +20,67 @@ const DEFAULTS: Omit<ResolvedChannelsOptions, 'socketHandler' | 'pubsub' | 'pres
   drain: { batchSize: 1000, batchIntervalMs: 50 },
 };
 
-const AVAILABLE_TRANSPORTS = ['websocket', 'longpoll'];
+const AVAILABLE_TRANSPORTS = ['websocket', 'longpoll'] as const;
+const MIN_LONGPOLL_SECRET = 16;
 
-function fail(option: string, message: string): never {
-  throw new TypeError(`ChannelsModule option "${option}" ${message}`);
-}
+const socketPath = rule<string>(
+  'a path that starts with "/" and holds no query, fragment or space',
+  (value) => typeof value === 'string' && /^\/[^?#\s]*$/.test(value),
+);
+const transport = oneOf(AVAILABLE_TRANSPORTS);
+const transports = listOf(transport, `a non-empty list of ${transport.expected}`, 1);
+const serializer = oneOf(SUPPORTED_SERIALIZER_VERSIONS);
+const serializers = listOf(serializer, `a non-empty list of ${serializer.expected}`, 1);
+const tokenBucket = rule<object | false>('false or { messagesPerSecond, burst }', (value) => value === false || anObject.accepts(value));
+const originCheck = anyOf(aBoolean, listOf(nonEmptyString, 'a list of origins'), aFunction('a function (origin, request) => boolean'));
+const socketHandler = rule<object>(
+  'a class or an object with a connect() method',
+  (value) => typeof value === 'function' || typeof (value as { connect?: unknown } | null)?.connect === 'function',
+);
+const longpollSecret = rule<string>(
+  `a string of at least ${MIN_LONGPOLL_SECRET} characters`,
+  (value) => typeof value === 'string' && value.length >= MIN_LONGPOLL_SECRET,
+  (value) => (typeof value === 'string' ? `a string of ${value.length} characters` : describeKind(value)),
+);
 
-function positiveInteger(option: string, value: unknown): void {
-  if (!Number.isInteger(value) || (value as number) <= 0) fail(option, `must be a positive integer, got ${String(value)}`);
-}
-
-function tokenBucket(option: string, value: unknown): void {
-  if (value === false) return;
-  if (typeof value !== 'object' || value === null) fail(option, 'must be false or { messagesPerSecond, burst }');
-  const bucket = value as Record<string, unknown>;
-  positiveInteger(`${option}.messagesPerSecond`, bucket.messagesPerSecond);
-  positiveInteger(`${option}.burst`, bucket.burst);
+function orDefault(value: unknown): string {
+  return `Leave it out for the default, ${describeValue(value)}.`;
 }
 
 /** Applies defaults and rejects impossible options at boot, naming the option at fault. */
 export function resolveOptions(options: ChannelsModuleOptions = {}): ResolvedChannelsOptions {
+  const check = new OptionValidator('ChannelsModule');
+  for (const group of ['longpoll', 'drain', 'presence'] as const) check.optional(group, options[group], anObject);
   const resolved = { ...DEFAULTS, ...stripUndefined(options) } as ResolvedChannelsOptions;
   resolved.longpoll = { ...DEFAULTS.longpoll, ...stripUndefined(options.longpoll ?? {}) };
   resolved.drain = { ...DEFAULTS.drain, ...stripUndefined(options.drain ?? {}) };
-  if (typeof resolved.path !== 'string' || !/^\/[^?#\s]*$/.test(resolved.path)) {
-    fail('path', `must start with "/" and hold no query, got ${JSON.stringify(resolved.path)}`);
+  const path = check.check('path', resolved.path, socketPath, 'For example "/socket", the default.');
+  resolved.path = path.length > 1 ? path.replace(/\/+$/, '') : path;
+  check.check('transports', resolved.transports, transports, orDefault(DEFAULTS.transports));
+  check.check('serializers', resolved.serializers, serializers, orDefault(DEFAULTS.serializers));
+  for (const name of ['idleTimeoutMs', 'maxFrameSize', 'maxChannelsPerSocket', 'maxOutboundBufferBytes'] as const) {
+    check.check(name, resolved[name], positiveInteger, orDefault(DEFAULTS[name]));
   }
-  resolved.path = resolved.path.length > 1 ? resolved.path.replace(/\/+$/, '') : resolved.path;
-  if (!Array.isArray(resolved.transports) || resolved.transports.length === 0) {
-    fail('transports', 'must list at least one transport');
+  for (const name of ['batchSize', 'batchIntervalMs'] as const) {
+    check.at('drain').check(name, resolved.drain[name], positiveInteger, orDefault(DEFAULTS.drain[name]));
   }
-  for (const transport of resolved.transports) {
-    if (!AVAILABLE_TRANSPORTS.includes(transport)) {
-      fail('transports', `lists "${transport}"; this version serves: ${AVAILABLE_TRANSPORTS.join(', ')}`);
+  for (const name of ['rateLimit', 'malformedFrameAllowance'] as const) {
+    const bucket = check.check(name, resolved[name], tokenBucket, `${orDefault(DEFAULTS[name])} false turns it off.`);
+    if (bucket === false) continue;
+    for (const field of ['messagesPerSecond', 'burst'] as const) {
+      check.at(name).check(field, (bucket as Record<string, unknown>)[field], positiveInteger);
     }
   }
-  if (!Array.isArray(resolved.serializers) || resolved.serializers.length === 0) {
-    fail('serializers', 'must list at least one version');
+  for (const name of ['windowMs', 'maxBodyBytes', 'maxBufferedBytes'] as const) {
+    check.at('longpoll').check(name, resolved.longpoll[name], positiveInteger, orDefault(DEFAULTS.longpoll[name]));
   }
-  for (const vsn of resolved.serializers) {
-    if (!SUPPORTED_SERIALIZER_VERSIONS.includes(vsn)) {
-      fail('serializers', `lists "${vsn}"; supported: ${SUPPORTED_SERIALIZER_VERSIONS.join(', ')}`);
-    }
-  }
-  positiveInteger('idleTimeoutMs', resolved.idleTimeoutMs);
-  positiveInteger('maxFrameSize', resolved.maxFrameSize);
-  positiveInteger('maxChannelsPerSocket', resolved.maxChannelsPerSocket);
-  positiveInteger('maxOutboundBufferBytes', resolved.maxOutboundBufferBytes);
-  positiveInteger('drain.batchSize', resolved.drain.batchSize);
-  positiveInteger('drain.batchIntervalMs', resolved.drain.batchIntervalMs);
-  tokenBucket('rateLimit', resolved.rateLimit);
-  tokenBucket('malformedFrameAllowance', resolved.malformedFrameAllowance);
-  positiveInteger('longpoll.windowMs', resolved.longpoll.windowMs);
-  positiveInteger('longpoll.maxBodyBytes', resolved.longpoll.maxBodyBytes);
-  positiveInteger('longpoll.maxBufferedBytes', resolved.longpoll.maxBufferedBytes);
-  const secret = resolved.longpoll.secret;
-  if (secret !== undefined && (typeof secret !== 'string' || secret.length < 16)) {
-    fail('longpoll.secret', 'must be a string of at least 16 characters');
-  }
-  const origin = resolved.checkOrigin;
-  const validOrigin =
-    typeof origin === 'boolean' ||
-    typeof origin === 'function' ||
-    (Array.isArray(origin) && origin.every((entry) => typeof entry === 'string' && entry.length > 0));
-  if (!validOrigin) fail('checkOrigin', 'must be a boolean, a list of origins or a function');
-  if (resolved.presence !== undefined) resolvePresenceOptions(resolved.presence);
-  const handler = resolved.socketHandler;
-  if (handler !== undefined && typeof handler !== 'function' && typeof (handler as { connect?: unknown } | null)?.connect !== 'function') {
-    fail('socketHandler', 'must be a class or an object with a connect() method');
-  }
-  validatePubSubOption(resolved.pubsub, fail);
+  const secretFix = 'Give every node the same random secret, e.g. randomBytes(32).toString("base64url").';
+  check.at('longpoll').optional('secret', resolved.longpoll.secret, longpollSecret, secretFix);
+  check.check('checkOrigin', resolved.checkOrigin, originCheck, 'For example ["https://example.com", "https://*.example.com"].');
+  if (resolved.presence !== undefined) resolvePresenceOptions(resolved.presence, check.at('presence'));
+  const handlerFix = 'Give a class that implements SocketHandler (an @Injectable() provider), or an instance.';
+  check.optional('socketHandler', resolved.socketHandler, socketHandler, handlerFix);
+  validatePubSubOption(resolved.pubsub, check.at('pubsub'));
   return resolved;
 }
 

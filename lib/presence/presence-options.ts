@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { aFunction, integerAtLeast, nonEmptyString, OptionValidator, positiveInteger } from '../options/option-validator.js';
 import type { PresenceFetch } from './presence.types.js';
 
 /**
@@ -38,18 +39,13 @@ export interface PresenceOptions {
 /** Options with every default applied. */
 export type ResolvedPresenceOptions = Required<Omit<PresenceOptions, 'fetch'>> & Pick<PresenceOptions, 'fetch'>;
 
-function fail(option: string, message: string): never {
-  throw new TypeError(`Presence option "${option}" ${message}`);
-}
+const presenceFetch = aFunction('a function (topic, presences) => presences');
 
-function checkInteger(option: string, value: unknown, min: number): void {
-  if (!Number.isInteger(value) || (value as number) < min) {
-    fail(option, `must be an integer of at least ${min}, got ${String(value)}`);
-  }
-}
-
-/** Applies the defaults and rejects impossible options at boot, naming the one at fault. */
-export function resolvePresenceOptions(options: PresenceOptions = {}): ResolvedPresenceOptions {
+/**
+ * Applies the defaults and rejects impossible options at boot, naming the one at fault: as
+ * `Presence option "..."`, or through `check` as `ChannelsModule option "presence. ..."`.
+ */
+export function resolvePresenceOptions(options: PresenceOptions = {}, check = new OptionValidator('Presence')): ResolvedPresenceOptions {
   const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
   const resolved: ResolvedPresenceOptions = {
     broadcastPeriodMs: 1500,
@@ -58,17 +54,18 @@ export function resolvePresenceOptions(options: PresenceOptions = {}): ResolvedP
     nodeName: `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`,
     ...defined,
   };
-  checkInteger('broadcastPeriodMs', resolved.broadcastPeriodMs, 1);
-  checkInteger('downPeriodMs', resolved.downPeriodMs, 1);
-  checkInteger('deltaBatchMs', resolved.deltaBatchMs, 0);
+  check.check('broadcastPeriodMs', resolved.broadcastPeriodMs, positiveInteger, 'Leave it out for the default, 1500.');
+  check.check('downPeriodMs', resolved.downPeriodMs, positiveInteger, 'Leave it out for the default, 30000.');
+  check.check('deltaBatchMs', resolved.deltaBatchMs, integerAtLeast(0), 'Leave it out for the default, 20.');
   if (resolved.downPeriodMs < 2 * resolved.broadcastPeriodMs) {
-    fail('downPeriodMs', `must be at least twice broadcastPeriodMs (${2 * resolved.broadcastPeriodMs}), got ${resolved.downPeriodMs}`);
+    check.fail(
+      'downPeriodMs',
+      `must be at least twice broadcastPeriodMs (${2 * resolved.broadcastPeriodMs})`,
+      resolved.downPeriodMs,
+      'A node is declared down only after missing a few heartbeats: raise downPeriodMs or lower broadcastPeriodMs.',
+    );
   }
-  if (typeof resolved.nodeName !== 'string' || resolved.nodeName.length === 0) {
-    fail('nodeName', `must be a non-empty string, got ${JSON.stringify(resolved.nodeName)}`);
-  }
-  if (resolved.fetch !== undefined && typeof resolved.fetch !== 'function') {
-    fail('fetch', `must be a function (topic, presences) => presences, got ${typeof resolved.fetch}`);
-  }
+  check.check('nodeName', resolved.nodeName, nonEmptyString, 'Leave it out for a name unique to this process.');
+  check.optional('fetch', resolved.fetch, presenceFetch);
   return resolved;
 }

@@ -16,6 +16,7 @@ import {
   type TrackerMessage,
 } from './tracker-messages.js';
 import { TrackerState } from './tracker-state.js';
+import { ChannelsError } from '../errors/channels.error.js';
 
 const logger = new Logger('Presence');
 
@@ -97,7 +98,7 @@ export class PresenceTracker implements BroadcastSubscriber {
   /** Replaces the presence of `owner` under the same topic and key with `presence`. */
   update(owner: string, presence: TrackedPresence): void {
     const previous = this.state.leave(owner, presence.topic, presence.key);
-    if (!previous) throw new Error(`"${presence.key}" is not tracked by this channel on "${presence.topic}"`);
+    if (!previous) throw new ChannelsError('CHANNELS_ERR_PRESENCE_NOT_TRACKED', `"${presence.key}" is not tracked by this channel on "${presence.topic}"`);
     this.state.join(owner, presence);
     this.changed({ joins: [presence], leaves: [previous] });
   }

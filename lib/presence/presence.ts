@@ -20,6 +20,9 @@ import { PresenceRefs } from './presence-ref.js';
 import { PresenceTracker } from './presence-tracker.js';
 import type { Presences } from './presence.types.js';
 import type { PresenceChanges } from './tracked-presence.js';
+import { ChannelsError } from '../errors/channels.error.js';
+import { ChannelsTypeError } from '../errors/channels-type.error.js';
+import { describeValue } from '../options/describe-value.js';
 
 /** Fields of a meta given to `track` or `update`; `phx_ref` and `phx_ref_prev` are set by `Presence`. */
 export type PresenceMetaInput = Record<string, unknown>;
@@ -107,7 +110,12 @@ export class Presence implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     const tracker = this.started();
     if (socket.ended) return null;
     const current = tracker.state.get(socket.subscriberId, socket.topic, String(key));
-    if (!current) throw new Error(`Presence.update(): "${String(key)}" is not tracked by this channel on "${socket.topic}"`);
+    if (!current) {
+      throw new ChannelsError(
+        'CHANNELS_ERR_PRESENCE_NOT_TRACKED',
+        `Presence.update(): "${String(key)}" is not tracked by this channel on "${socket.topic}"; track() it first`,
+      );
+    }
     const next = typeof meta === 'function' ? meta(withoutRefs(current.meta)) : meta;
     checkMeta('update', next);
     const ref = this.refs.next();
@@ -168,7 +176,12 @@ export class Presence implements OnModuleInit, OnApplicationBootstrap, BeforeApp
 
   private started(): PresenceTracker {
     const tracker = this.tracker;
-    if (!tracker) throw new Error('Presence is used before the application was initialized (app.init() or app.listen())');
+    if (!tracker) {
+      throw new ChannelsError(
+        'CHANNELS_ERR_PRESENCE_NOT_READY',
+        'Presence is used before the application was initialized: call it from channel handlers or after app.init() (or app.listen()), not from constructors',
+      );
+    }
     this.used = true;
     if (this.bootstrapped && !tracker.isRunning) tracker.start();
     return tracker;
@@ -187,7 +200,7 @@ export class Presence implements OnModuleInit, OnApplicationBootstrap, BeforeApp
 
 function checkMeta(method: string, meta: unknown): void {
   if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) {
-    throw new TypeError(`Presence.${method}(): the meta must be an object, got ${Array.isArray(meta) ? 'an array' : String(meta)}`);
+    throw new ChannelsTypeError('CHANNELS_ERR_INVALID_ARGUMENT', `Presence.${method}(): the meta must be an object, got ${describeValue(meta)}. For example { online_at: Date.now() }.`);
   }
 }
 

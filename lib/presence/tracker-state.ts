@@ -1,4 +1,5 @@
 import type { PresenceChanges, TrackedPresence } from './tracked-presence.js';
+import { ChannelsError } from '../errors/channels.error.js';
 
 /** This node's changes since the last delta: what the other nodes have not been told yet. */
 export interface LocalDelta {
@@ -70,7 +71,9 @@ export class TrackerState {
   join(owner: string, presence: TrackedPresence): void {
     let owned = this.byOwner.get(owner);
     const slot = ownerKey(presence.topic, presence.key);
-    if (owned?.has(slot)) throw new Error(`"${presence.key}" is already tracked by this channel on "${presence.topic}"`);
+    if (owned?.has(slot)) {
+      throw new ChannelsError('CHANNELS_ERR_PRESENCE_ALREADY_TRACKED', `"${presence.key}" is already tracked by this channel on "${presence.topic}"; update() it instead`);
+    }
     if (!owned) this.byOwner.set(owner, (owned = new Map()));
     owned.set(slot, presence);
     this.insert(this.name, presence);

@@ -1,8 +1,9 @@
+import type { OptionValidator } from '../options/option-validator.js';
 import { InMemoryPubSubAdapter } from './in-memory.adapter.js';
 import type { PubSubAdapter } from './pubsub-adapter.interface.js';
 import { RedisPubSubAdapter } from './redis/redis-pubsub.adapter.js';
 import type { RedisPubSubOptions } from './redis/redis-pubsub-options.interface.js';
-import { validateRedisPubSubOptions, type OptionFailure } from './redis/validate-redis-options.js';
+import { validateRedisConnection, validateRedisPubSubOptions } from './redis/validate-redis-options.js';
 
 /**
  * The `pubsub` option of `ChannelsModule.forRoot()`: a Redis URL, Redis adapter options, or any
@@ -17,22 +18,24 @@ function isAdapterLike(value: object): boolean {
   return ADAPTER_METHODS.some((method) => typeof (value as Record<string, unknown>)[method] === 'function');
 }
 
-/** Rejects a `pubsub` option that cannot work, naming the part at fault. */
-export function validatePubSubOption(option: PubSubOption | undefined, fail: OptionFailure): void {
+/** Rejects a `pubsub` option that cannot work; `check` names the part at fault (`"pubsub.prefix"`). */
+export function validatePubSubOption(option: PubSubOption | undefined, check: OptionValidator): void {
   if (option === undefined) return;
   if (typeof option === 'string') {
-    validateRedisPubSubOptions({ redis: option }, (_, message) => fail('pubsub', message));
+    validateRedisConnection(option, check, '');
     return;
   }
   if (typeof option !== 'object' || option === null) {
-    fail('pubsub', 'must be a redis:// URL, { redis, prefix?, maxQueuedPublishes? } or a PubSubAdapter instance');
+    check.fail('', 'must be a redis:// URL, { redis, prefix?, maxQueuedPublishes? } or a PubSubAdapter instance', option);
   }
   if (isAdapterLike(option)) {
     const missing = ADAPTER_METHODS.filter((method) => typeof (option as unknown as Record<string, unknown>)[method] !== 'function');
-    if (missing.length > 0) fail('pubsub', `looks like a PubSubAdapter but has no ${missing.join(', ')} method`);
+    if (missing.length > 0) {
+      check.fail('', `looks like a PubSubAdapter but has no ${missing.join(', ')} method`, option, `Implement ${ADAPTER_METHODS.join(', ')}.`);
+    }
     return;
   }
-  validateRedisPubSubOptions(option as RedisPubSubOptions, fail, 'pubsub.');
+  validateRedisPubSubOptions(option as RedisPubSubOptions, check);
 }
 
 /** The adapter `option` selects; the Redis one loads ioredis when the module starts. */

@@ -1,3 +1,7 @@
+import { nonEmptyString, OptionValidator } from '../options/option-validator.js';
+
+const FIX = 'Route an exact topic ("lobby") or a prefix ending in one "*" ("room:*"), and read the rest of the topic in the handler.';
+
 /**
  * A channel route: an exact topic (`"lobby"`) or a prefix ending in one `*` (`"room:*"`),
  * as Phoenix's `channel "room:*", RoomChannel`.
@@ -6,14 +10,15 @@ export class TopicPattern {
   readonly prefix: string;
   readonly wildcard: boolean;
 
-  constructor(readonly source: string) {
-    if (typeof source !== 'string' || source.length === 0) {
-      throw new TypeError('a channel topic pattern must be a non-empty string');
-    }
+  /** @param channel the channel that routes it, named in the error of an impossible pattern. */
+  constructor(
+    readonly source: string,
+    channel?: string,
+  ) {
+    const check = new OptionValidator(channel ? `@Channel() topic of ${channel}` : '@Channel() topic');
+    check.check('', source, nonEmptyString, FIX);
     const star = source.indexOf('*');
-    if (star !== -1 && star !== source.length - 1) {
-      throw new TypeError(`channel topic pattern "${source}": "*" is only allowed at the end`);
-    }
+    if (star !== -1 && star !== source.length - 1) check.fail('', 'may hold "*" only at its end', source, FIX);
     this.wildcard = star !== -1;
     this.prefix = this.wildcard ? source.slice(0, -1) : source;
   }

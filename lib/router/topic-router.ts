@@ -1,3 +1,4 @@
+import { ChannelsError } from '../errors/channels.error.js';
 import { TopicPattern } from './topic-pattern.js';
 
 interface Route<T> {
@@ -14,13 +15,14 @@ export class TopicRouter<T> {
   private readonly wildcards: Route<T>[] = [];
 
   add(source: string, target: T, describe: (target: T) => string = String): void {
-    const pattern = new TopicPattern(source);
+    const pattern = new TopicPattern(source, describe(target));
     const existing = pattern.wildcard
       ? this.wildcards.find((route) => route.pattern.prefix === pattern.prefix)
       : this.exact.get(source);
     if (existing) {
-      throw new Error(
-        `Channel topic "${source}" is routed twice: by ${describe(existing.target)} and by ${describe(target)}`,
+      throw new ChannelsError(
+        'CHANNELS_ERR_DUPLICATE_ROUTE',
+        `Channel topic "${source}" is routed twice: by ${describe(existing.target)} and by ${describe(target)}. Give each @Channel() its own topic.`,
       );
     }
     if (pattern.wildcard) {

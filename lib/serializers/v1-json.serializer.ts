@@ -4,6 +4,7 @@ import { isBinaryPayload, type Frame, type InboundMessage, type OutboundMessage,
 import { toInboundMessage } from '../protocol/validate-message.js';
 import { NOT_JSON, parseFrame } from './parse-frame.js';
 import type { Serializer } from './serializer.interface.js';
+import { ChannelsTypeError } from '../errors/channels-type.error.js';
 
 /**
  * Serializer 1.0.0: every frame is a JSON object `{topic, event, payload, ref}`.
@@ -42,6 +43,6 @@ export class V1JsonSerializer implements Serializer {
   }
 }
 
-function binaryPayloadError(): TypeError {
-  return new TypeError('binary payloads need serializer 2.0.0; this client connected with 1.0.0');
+function binaryPayloadError(): ChannelsTypeError {
+  return new ChannelsTypeError('CHANNELS_ERR_BINARY_NEEDS_V2', 'binary payloads need serializer 2.0.0; this client connected with 1.0.0');
 }

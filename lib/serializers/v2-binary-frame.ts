@@ -1,6 +1,7 @@
 import { protocolError } from '../errors/protocol.error.js';
 import type { InboundMessage } from '../protocol/messages.js';
 import { toInboundMessage } from '../protocol/validate-message.js';
+import { ChannelsTypeError } from '../errors/channels-type.error.js';
 
 /** Kinds of the 2.0.0 binary frame header (first byte). */
 export const BinaryKind = { push: 0, reply: 1, broadcast: 2 } as const;
@@ -11,7 +12,10 @@ const MAX_FIELD_BYTES = 255;
 function field(name: string, value: string | null): Buffer {
   const bytes = Buffer.from(value ?? '', 'utf8');
   if (bytes.length > MAX_FIELD_BYTES) {
-    throw new TypeError(`${name} is ${bytes.length} bytes; binary frames allow at most ${MAX_FIELD_BYTES}`);
+    throw new ChannelsTypeError(
+      'CHANNELS_ERR_FRAME_FIELD_TOO_LONG',
+      `${name} is ${bytes.length} bytes; binary frames allow at most ${MAX_FIELD_BYTES}: shorten it, or send the payload as JSON`,
+    );
   }
   return bytes;
 }

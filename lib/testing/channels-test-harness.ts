@@ -11,6 +11,7 @@ import { awaitPresence } from './presence-assertions.js';
 import { TestSocket } from './test-socket.js';
 import { resolveTimeouts, type ChannelsTestOptions, type Timeouts } from './timeouts.js';
 import { TopicSubscription } from './topic-subscription.js';
+import { ChannelsError } from '../errors/channels.error.js';
 
 /** The serializer test clients speak: the phoenix client's default. */
 const VSN = '2.0.0';
@@ -47,7 +48,10 @@ export class ChannelsTestHarness {
     try {
       runtime = app.get(ChannelsRuntime, { strict: false });
     } catch {
-      throw new Error('ChannelsTestHarness.create(): the module has no ChannelsModule; import ChannelsModule.forRoot() in it');
+      throw new ChannelsError(
+        'CHANNELS_ERR_HARNESS_NO_CHANNELS_MODULE',
+        'ChannelsTestHarness.create(): the module has no ChannelsModule; import ChannelsModule.forRoot() in it',
+      );
     }
     return new ChannelsTestHarness(runtime, app.get(Presence, { strict: false }), timeouts);
   }
@@ -75,7 +79,10 @@ export class ChannelsTestHarness {
   async connect(params: ConnectParams = {}, connectInfo: Partial<ConnectInfo> = {}): Promise<TestSocket> {
     const site = new CallSite(this.connect);
     if (!this.runtime.options.serializers.includes(VSN)) {
-      throw new Error(`ChannelsTestHarness speaks serializer ${VSN}, which the ChannelsModule "serializers" option leaves out`);
+      throw new ChannelsError(
+        'CHANNELS_ERR_HARNESS_SERIALIZER',
+        `ChannelsTestHarness speaks serializer ${VSN}, which the ChannelsModule "serializers" option leaves out: add "${VSN}" to it in the test module`,
+      );
     }
     const query: Record<string, string> = {};
     for (const [key, value] of Object.entries(params)) query[key] = String(value);

@@ -7,6 +7,7 @@ import { TestChannel, type ChannelClient } from './test-channel.js';
 import type { Timeouts } from './timeouts.js';
 import type { TopicSubscription } from './topic-subscription.js';
 import { encodeClientFrame, type ClientMessage } from './wire-codec.js';
+import { ChannelsError } from '../errors/channels.error.js';
 
 /**
  * One connected test client, as `ChannelsTestHarness.connect()` returns it: the socket handler
@@ -92,7 +93,7 @@ export class TestSocket implements ChannelClient {
   /** @internal Sends a client frame through the real socket's frame handler. */
   send(message: ClientMessage): void {
     if (this.connection.isClosed) {
-      throw new Error(`cannot send "${message.event}" on "${message.topic}": the socket is closed${this.describeClose()}`);
+      throw new ChannelsError('CHANNELS_ERR_TEST_SOCKET_CLOSED', `cannot send "${message.event}" on "${message.topic}": the socket is closed${this.describeClose()}`);
     }
     const frame = encodeClientFrame(message);
     this.connection.handleFrame(frame.data, frame.binary);

@@ -1,3 +1,5 @@
+import { numberAtLeast, OptionValidator } from '../options/option-validator.js';
+
 /** Options of `ChannelsTestHarness.create()`. @publicApi */
 export interface ChannelsTestOptions {
   /**
@@ -16,11 +18,9 @@ export interface Timeouts {
 }
 
 export function resolveTimeouts(options: ChannelsTestOptions): Timeouts {
-  const timeouts = { assert: options.assertTimeoutMs ?? 1000, refute: options.refuteTimeoutMs ?? 100 };
-  for (const [name, value] of Object.entries({ assertTimeoutMs: timeouts.assert, refuteTimeoutMs: timeouts.refute })) {
-    if (!Number.isFinite(value) || value < 0) {
-      throw new TypeError(`ChannelsTestHarness option "${name}" must be a number >= 0, got ${String(value)}`);
-    }
-  }
-  return timeouts;
+  const check = new OptionValidator('ChannelsTestHarness');
+  return {
+    assert: check.check('assertTimeoutMs', options.assertTimeoutMs ?? 1000, numberAtLeast(0), 'Leave it out for the default, 1000.'),
+    refute: check.check('refuteTimeoutMs', options.refuteTimeoutMs ?? 100, numberAtLeast(0), 'Leave it out for the default, 100.'),
+  };
 }

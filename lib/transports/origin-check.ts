@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { OriginCheck } from '../interfaces/channels-options.interface.js';
+import { OptionValidator } from '../options/option-validator.js';
 
 interface OriginPattern {
   scheme: string | null;
@@ -10,14 +11,22 @@ interface OriginPattern {
 
 const DEFAULT_PORTS: Record<string, string> = { http: '80', https: '443' };
 
+const checkOrigin: OptionValidator = new OptionValidator('ChannelsModule').at('checkOrigin');
+
 // Patterns: "https://example.com", "//example.com", "example.com", "https://*.example.com:8443".
 // As in Phoenix, a scheme without a port means that scheme's default port; no scheme, any port.
-function parsePattern(pattern: string): OriginPattern {
+// `index`: the pattern's place in the list, for the error message (`Array.map` passes it).
+function parsePattern(pattern: string, index: number): OriginPattern {
   const match = /^(?:([a-z][a-z0-9+.-]*):)?(?:\/\/)?([^/:\s]+)(?::(\d+))?\/?$/i.exec(pattern.trim());
   const scheme = match?.[1]?.toLowerCase() ?? null;
   // Browsers only send http(s) origins; "localhost:4000" would otherwise parse as scheme "localhost".
   if (!match || (scheme !== null && !Object.hasOwn(DEFAULT_PORTS, scheme))) {
-    throw new TypeError(`ChannelsModule option "checkOrigin" has an invalid origin: ${pattern}`);
+    checkOrigin.fail(
+      `[${index}]`,
+      'is not an origin',
+      pattern,
+      'Write an http(s) origin without a path: "https://example.com", "https://*.example.com:8443", "//localhost:4000" (any scheme) or "example.com" (any scheme and port).',
+    );
   }
   const host = match[2].toLowerCase();
   const wildcard = host.startsWith('*.');

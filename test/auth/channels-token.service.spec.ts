@@ -1,5 +1,6 @@
 import { UnsecuredJWT } from 'jose';
 import { ChannelsTokenService } from '../../lib/index.js';
+import { expectOptionError } from '../support/thrown.js';
 import { FakeClock } from './support/fake-clock.js';
 
 const CURRENT = 'current-secret-0123456789abcdef-0123456789';
@@ -110,13 +111,30 @@ describe('ChannelsTokenService', () => {
 
   describe('setup mistakes fail at once, naming the option', () => {
     test.each([
-      ['an empty list of secrets', { secrets: [] }, /"secrets" must hold at least one secret/],
-      ['no secrets', { secrets: undefined }, /"secrets" must hold at least one secret/],
-      ['a short secret', { secrets: ['short'] }, /"secrets" entry 0 is 5 bytes; use at least 32/],
-      ['a secret of the wrong type', { secrets: [CURRENT, 42] }, /"secrets" entry 1 must be a string or a Uint8Array/],
-      ['a negative maxAge', { secrets: [CURRENT], maxAge: -1 }, /"maxAge" must be a number of seconds/],
+      ['an empty list of secrets', { secrets: [] }, /"secrets" must hold at least one secret, got an array\. Use at least 32 random bytes/],
+      ['no secrets', { secrets: undefined }, /"secrets" must hold at least one secret, got undefined/],
+      ['a short secret', { secrets: ['short'] }, /"secrets\[0\]" must be at least 32 bytes long, got a string of 5 bytes\. Use at least 32 random bytes/],
+      ['a short single secret', { secrets: 'short' }, /"secrets" must be at least 32 bytes long, got a string of 5 bytes/],
+      ['a secret of the wrong type', { secrets: [CURRENT, 42] }, /"secrets\[1\]" must be a string or a Uint8Array, got a number/],
+      ['a negative maxAge', { secrets: [CURRENT], maxAge: -1 }, /"maxAge" must be a number of seconds >= 0 \(or Infinity\), got -1/],
+      ['a clock that is not a function', { secrets: [CURRENT], clock: 5 }, /"clock" must be a function/],
     ])('%s', (_label, options, message) => {
-      expect(() => new ChannelsTokenService(options as never)).toThrow(message);
+      expectOptionError(() => new ChannelsTokenService(options as never), message);
+    });
+
+    test('a message never shows a secret, only its size', () => {
+      const error = expectOptionError(() => new ChannelsTokenService({ secrets: ['hunter2-is-my-password'] }), 'got a string of 22 bytes');
+      expect(error.message).not.toContain('hunter2');
+    });
+
+    test('a salt that is not a non-empty string is refused by the call, as an invalid argument', async () => {
+      await expect(tokens.sign('', 1)).rejects.toThrow(expect.objectContaining({ code: 'CHANNELS_ERR_INVALID_ARGUMENT', message: expect.stringContaining('the salt must be a non-empty string, got ""') }));
+      await expect(tokens.verify(undefined as never, 'x')).rejects.toBeInstanceOf(TypeError);
+      await expect(tokens.sign('user socket', undefined)).rejects.toThrow(expect.objectContaining({ code: 'CHANNELS_ERR_INVALID_ARGUMENT' }));
+    });
+
+    test('a verify() maxAge that is not a number of seconds is refused, naming verify()', async () => {
+      await expect(tokens.verify('user socket', 'x', { maxAge: -1 })).rejects.toThrow('ChannelsTokenService.verify() option "maxAge" must be a number of seconds >= 0 (or Infinity), got -1.');
     });
 
     test('a secret given as bytes signs and verifies', async () => {

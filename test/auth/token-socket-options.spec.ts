@@ -1,4 +1,5 @@
 import { ChannelsTokenService, TokenSocketHandler, type TokenSocketOptions } from '../../lib/index.js';
+import { expectOptionError } from '../support/thrown.js';
 
 const SECRET = 'options-secret-0123456789abcdef-0123456789';
 const tokens = new ChannelsTokenService({ secrets: SECRET });
@@ -26,13 +27,13 @@ describe('TokenSocketHandler settings', () => {
   });
 
   test.each([
-    ['an empty salt', { salt: '' }, /"socket.salt" must be a non-empty string/],
-    ['an empty param', { param: '' }, /"socket.param" must be a non-empty string/],
-    ['a non-string assign', { assign: 3 }, /"socket.assign" must be a non-empty string/],
-    ['an id that is not a function', { id: 'users' }, /"socket.id" must be a function/],
-    ['a negative maxAge', { maxAge: -5 }, /"socket.maxAge" must be a number of seconds >= 0/],
+    ['an empty salt', { salt: '' }, /^ChannelsAuthModule option "socket.salt" must be a non-empty string, got ""\. Leave it out/],
+    ['an empty param', { param: '' }, /"socket.param" must be a non-empty string, got ""/],
+    ['a non-string assign', { assign: 3 }, /"socket.assign" must be a non-empty string, got 3/],
+    ['an id that is not a function', { id: 'users' }, /"socket.id" must be a function \(data, socket\) => string \| null, got "users"/],
+    ['a negative maxAge', { maxAge: -5 }, /"socket.maxAge" must be a number of seconds >= 0 \(or Infinity\), got -5/],
   ])('%s fails at boot, naming the option', (_label, socket, message) => {
-    expect(() => handler(socket as never)).toThrow(message);
+    expectOptionError(() => handler(socket as never), message);
   });
 
   test('options left undefined keep their defaults', async () => {

@@ -1,5 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { TopicOwnerGuard } from '../../lib/index.js';
+import { expectOptionError } from '../support/thrown.js';
 
 /** The parts of an execution context the guard reads, as channel handlers provide them. */
 function channelContext(topic: string, assigns: Record<string, unknown>, type = 'channels'): ExecutionContext {
@@ -36,10 +37,10 @@ describe('TopicOwnerGuard', () => {
   });
 
   test.each([
-    ['no options', undefined, /TopicOwnerGuard needs the assign to compare/],
-    ['an empty assign', { assign: '' }, /TopicOwnerGuard needs the assign to compare/],
+    ['no options', undefined, /TopicOwnerGuard option "assign" must be a non-empty string, got undefined\. Name the assign to compare/],
+    ['an empty assign', { assign: '' }, /TopicOwnerGuard option "assign" must be a non-empty string, got ""/],
     ['a negative segment', { assign: 'a', segment: -1 }, /"segment" must be an integer >= 0, got -1/],
   ])('%s is a setup mistake thrown at once', (_label, options, message) => {
-    expect(() => new TopicOwnerGuard(options as never)).toThrow(message);
+    expectOptionError(() => new TopicOwnerGuard(options as never), message);
   });
 });

@@ -61,12 +61,15 @@ describe('ChannelsModule options', () => {
     [{ checkOrigin: 'yes' }, /"checkOrigin"/],
     [{ maxChannelsPerSocket: 1.5 }, /"maxChannelsPerSocket"/],
     [{ rateLimit: { messagesPerSecond: 0, burst: 1 } }, /"rateLimit.messagesPerSecond"/],
-    [{ presence: { broadcastPeriodMs: 0 } }, /"broadcastPeriodMs"/],
+    [{ presence: { broadcastPeriodMs: 0 } }, /"presence.broadcastPeriodMs"/],
     [{ longpoll: { secret: 'short' } }, /"longpoll.secret"/],
   ])('an invalid option fails at boot and names it: %j', async (options, message) => {
     @Module({ imports: [ChannelsModule.forRoot(options as never)] })
     class BadModule {}
-    await expect(NestFactory.create(BadModule, { logger: false, abortOnError: false })).rejects.toThrow(message);
+    const boot = NestFactory.create(BadModule, { logger: false, abortOnError: false });
+    await expect(boot).rejects.toThrow(message);
+    await expect(boot).rejects.toMatchObject({ name: 'ChannelsOptionError', code: 'CHANNELS_ERR_INVALID_OPTION' });
+    await expect(boot).rejects.toBeInstanceOf(TypeError);
   });
 
   test('a channel without @Join fails at boot and names the class', async () => {
@@ -75,7 +78,9 @@ describe('ChannelsModule options', () => {
     @Module({ imports: [ChannelsModule.forRoot()], providers: [NoJoinChannel] })
     class NoJoinModule {}
     const app = await NestFactory.create(NoJoinModule, { logger: false, abortOnError: false });
-    await expect(app.init()).rejects.toThrow(/NoJoinChannel.*@Join/);
+    await expect(app.init()).rejects.toThrow(
+      expect.objectContaining({ code: 'CHANNELS_ERR_NO_JOIN_HANDLER', message: expect.stringMatching(/NoJoinChannel.*@Join/) }),
+    );
     await app.close().catch(() => undefined);
   });
 
@@ -91,7 +96,9 @@ describe('ChannelsModule options', () => {
     @Module({ imports: [ChannelsModule.forRoot()], providers: [FirstChannel, SecondChannel] })
     class DupModule {}
     const app = await NestFactory.create(DupModule, { logger: false, abortOnError: false });
-    await expect(app.init()).rejects.toThrow(/FirstChannel.*SecondChannel/);
+    await expect(app.init()).rejects.toThrow(
+      expect.objectContaining({ code: 'CHANNELS_ERR_DUPLICATE_ROUTE', message: expect.stringMatching(/FirstChannel.*SecondChannel/) }),
+    );
     await app.close().catch(() => undefined);
   });
 });

@@ -1,5 +1,7 @@
 import type { Presences } from '../../lib/index.js';
 import { resolvePresenceOptions } from '../../lib/presence/presence-options.js';
+import { OptionValidator } from '../../lib/options/option-validator.js';
+import { expectOptionError } from '../support/thrown.js';
 
 it('defaults to the periods of Phoenix.Tracker and a node name unique to this process', () => {
   const resolved = resolvePresenceOptions();
@@ -21,12 +23,23 @@ it('keeps what is given and ignores undefined fields', () => {
 });
 
 it.each([
-  [{ broadcastPeriodMs: 0 }, 'Presence option "broadcastPeriodMs" must be an integer of at least 1, got 0'],
-  [{ downPeriodMs: 1.5 }, 'Presence option "downPeriodMs" must be an integer of at least 1, got 1.5'],
-  [{ deltaBatchMs: -1 }, 'Presence option "deltaBatchMs" must be an integer of at least 0, got -1'],
-  [{ broadcastPeriodMs: 1000, downPeriodMs: 1999 }, 'Presence option "downPeriodMs" must be at least twice broadcastPeriodMs (2000), got 1999'],
-  [{ nodeName: '' }, 'Presence option "nodeName" must be a non-empty string, got ""'],
-  [{ fetch: 'users' }, 'Presence option "fetch" must be a function (topic, presences) => presences, got string'],
+  [{ broadcastPeriodMs: 0 }, 'Presence option "broadcastPeriodMs" must be a positive integer, got 0. Leave it out for the default, 1500.'],
+  [{ downPeriodMs: 1.5 }, 'Presence option "downPeriodMs" must be a positive integer, got 1.5. Leave it out for the default, 30000.'],
+  [{ deltaBatchMs: -1 }, 'Presence option "deltaBatchMs" must be an integer >= 0, got -1. Leave it out for the default, 20.'],
+  [
+    { broadcastPeriodMs: 1000, downPeriodMs: 1999 },
+    'Presence option "downPeriodMs" must be at least twice broadcastPeriodMs (2000), got 1999. A node is declared down only after missing a few heartbeats: raise downPeriodMs or lower broadcastPeriodMs.',
+  ],
+  [{ nodeName: '' }, 'Presence option "nodeName" must be a non-empty string, got "". Leave it out for a name unique to this process.'],
+  [{ fetch: 'users' }, 'Presence option "fetch" must be a function (topic, presences) => presences, got "users".'],
 ])('rejects %j at boot, naming the option', (options, message) => {
-  expect(() => resolvePresenceOptions(options as never)).toThrow(new TypeError(message));
+  const error = expectOptionError(() => resolvePresenceOptions(options as never), message);
+  expect(error.message).toBe(message);
+});
+
+it('names the option under ChannelsModule when given there', () => {
+  expectOptionError(
+    () => resolvePresenceOptions({ deltaBatchMs: -1 }, new OptionValidator('ChannelsModule').at('presence')),
+    'ChannelsModule option "presence.deltaBatchMs" must be an integer >= 0, got -1.',
+  );
 });

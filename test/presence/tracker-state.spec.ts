@@ -29,7 +29,9 @@ describe('local presences', () => {
   it('refuses a second presence of one channel under the same topic and key', () => {
     const state = new TrackerState('a');
     state.join('chan1', presence('room:1', 'ann'));
-    expect(() => state.join('chan1', presence('room:1', 'ann'))).toThrow('"ann" is already tracked by this channel on "room:1"');
+    expect(() => state.join('chan1', presence('room:1', 'ann'))).toThrow(
+      expect.objectContaining({ code: 'CHANNELS_ERR_PRESENCE_ALREADY_TRACKED', message: expect.stringContaining('"ann" is already tracked by this channel on "room:1"') }),
+    );
     state.join('chan2', presence('room:1', 'ann'));
     expect(state.count('room:1')).toBe(2);
   });

@@ -1,6 +1,7 @@
 import { InMemoryPubSubAdapter, RedisPubSubAdapter, type PubSubAdapter } from '../../lib/index.js';
 import { resolveOptions } from '../../lib/options/resolve-options.js';
 import { createPubSubAdapter } from '../../lib/pubsub/pubsub-option.js';
+import { expectOptionError } from '../support/thrown.js';
 
 describe('the pubsub option', () => {
   test('absent means in-memory', () => {
@@ -36,19 +37,28 @@ describe('the pubsub option', () => {
     [{ redis: 'redis://x', prefix: '' }, /"pubsub.prefix" must be a non-empty string/],
     [{ redis: 'redis://x', maxQueuedPublishes: -1 }, /"pubsub.maxQueuedPublishes" must be an integer >= 0/],
     [{ redis: { cluster: ['127.0.0.1:7000'] }, clusterSubscriberStallMs: 0 }, /"pubsub.clusterSubscriberStallMs" must be a positive integer \(ms\), got 0/],
-    [{ redis: { cluster: ['127.0.0.1:7000'] }, clusterSubscriberStallMs: '1s' }, /"pubsub.clusterSubscriberStallMs" must be a positive integer \(ms\), got 1s/],
-    [{ redis: 'redis://x', prefx: 'typo:' }, /"pubsub.prefx" is not a Redis adapter option/],
+    [{ redis: { cluster: ['127.0.0.1:7000'] }, clusterSubscriberStallMs: '1s' }, /"pubsub.clusterSubscriberStallMs" must be a positive integer \(ms\), got "1s"/],
+    [{ redis: 'redis://x', prefx: 'typo:' }, /"pubsub.prefx" is not a Redis adapter option, got a string\. Known: redis, prefix/],
     [{ redis: { cluster: [] } }, /"pubsub.redis.cluster" must list at least one node/],
     [{ redis: { sentinels: [{ host: 's' }] } }, /"pubsub.redis.name" must name the master group/],
     [{ publish: () => undefined }, /"pubsub" looks like a PubSubAdapter but has no init, subscribe, unsubscribe, close method/],
     [42, /"pubsub" must be a redis:\/\/ URL/],
   ])('%j fails at boot, naming the option', (pubsub, message) => {
-    expect(() => resolveOptions({ pubsub: pubsub as never })).toThrow(message);
+    expectOptionError(() => resolveOptions({ pubsub: pubsub as never }), message);
   });
 
   test('the adapter validates its own options when constructed directly', () => {
-    expect(() => new RedisPubSubAdapter({ redis: 'redis://x', maxQueuedPublishes: 1.5 })).toThrow(
+    expectOptionError(
+      () => new RedisPubSubAdapter({ redis: 'redis://x', maxQueuedPublishes: 1.5 }),
       'RedisPubSubAdapter option "maxQueuedPublishes" must be an integer >= 0, got 1.5',
     );
+    expectOptionError(() => new RedisPubSubAdapter('http://x'), 'RedisPubSubAdapter option "redis" must be a redis:// or rediss:// URL, got "http://x"');
+    expectOptionError(() => new RedisPubSubAdapter(undefined as never), /^RedisPubSubAdapter must be a redis:\/\/ URL or \{ redis, prefix\?.*, got undefined\.$/);
+  });
+
+  test('a message shows a Redis URL without its password', () => {
+    const error = expectOptionError(() => resolveOptions({ pubsub: { redis: 'http://app:s3cret@redis.internal:6379' } }), '"pubsub.redis"');
+    expect(error.message).toContain('got "http://app:***@redis.internal:6379"');
+    expect(error.message).not.toContain('s3cret');
   });
 });

@@ -14,15 +14,18 @@ describe('ChannelsTestHarness.create', () => {
     @Module({})
     class PlainModule {}
     const moduleRef = await Test.createTestingModule({ imports: [PlainModule] }).compile();
-    await expect(ChannelsTestHarness.create(moduleRef)).rejects.toThrow('the module has no ChannelsModule');
+    await expect(ChannelsTestHarness.create(moduleRef)).rejects.toThrow(
+      expect.objectContaining({ code: 'CHANNELS_ERR_HARNESS_NO_CHANNELS_MODULE', message: expect.stringContaining('the module has no ChannelsModule') }),
+    );
     await moduleRef.close();
   });
 
   it('rejects impossible timeouts, naming the option', async () => {
     const moduleRef = await compileChannelsModule(providers);
-    await expect(ChannelsTestHarness.create(moduleRef, { refuteTimeoutMs: -1 })).rejects.toThrow(
-      'ChannelsTestHarness option "refuteTimeoutMs" must be a number >= 0, got -1',
-    );
+    const created = ChannelsTestHarness.create(moduleRef, { refuteTimeoutMs: -1 });
+    await expect(created).rejects.toThrow('ChannelsTestHarness option "refuteTimeoutMs" must be a number >= 0, got -1. Leave it out for the default, 100.');
+    await expect(created).rejects.toMatchObject({ code: 'CHANNELS_ERR_INVALID_OPTION' });
+    await expect(created).rejects.toBeInstanceOf(TypeError);
     await moduleRef.close();
   });
 
@@ -39,7 +42,12 @@ describe('ChannelsTestHarness.create', () => {
   it('refuses when the app does not accept serializer 2.0.0', async () => {
     const moduleRef = await compileChannelsModule(providers, { serializers: ['1.0.0'] });
     const channels = await ChannelsTestHarness.create(moduleRef);
-    await expect(channels.connect()).rejects.toThrow('speaks serializer 2.0.0, which the ChannelsModule "serializers" option leaves out');
+    await expect(channels.connect()).rejects.toThrow(
+      expect.objectContaining({
+        code: 'CHANNELS_ERR_HARNESS_SERIALIZER',
+        message: expect.stringContaining('speaks serializer 2.0.0, which the ChannelsModule "serializers" option leaves out'),
+      }),
+    );
     await moduleRef.close();
   });
 });

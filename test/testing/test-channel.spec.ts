@@ -170,7 +170,9 @@ describe('leave and close', () => {
     await socket.close();
     expect(socket.closed).toBe(true);
     await chat.assertBroadcast('user_left', { user: 'ann', reason: 'closed' });
-    expect(() => chat.push('post', { body: 'too late' })).toThrow('the socket is closed');
+    expect(() => chat.push('post', { body: 'too late' })).toThrow(
+      expect.objectContaining({ code: 'CHANNELS_ERR_TEST_SOCKET_CLOSED', message: expect.stringContaining('the socket is closed') }),
+    );
   });
 
   it('announces a join to the other members only', async () => {

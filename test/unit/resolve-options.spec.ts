@@ -1,5 +1,6 @@
 import { resolveOptions } from '../../lib/options/resolve-options.js';
 import type { ChannelsModuleOptions } from '../../lib/interfaces/channels-options.interface.js';
+import { expectOptionError } from '../support/thrown.js';
 
 describe('resolveOptions: defaults', () => {
   const DEFAULTS = {
@@ -112,17 +113,32 @@ describe('resolveOptions: invalid options throw a TypeError naming the option', 
     ['longpoll.maxBufferedBytes', 0.5],
     ['longpoll.secret', 'too short'],
     ['longpoll.secret', 12345678901234567890],
+    ['longpoll', 5],
+    ['drain', 'fast'],
+    ['drain.batchSize', 0],
+    ['presence', []],
+    ['presence.deltaBatchMs', -1],
   ];
 
   test.each(invalid)('%s: %p', (option, value) => {
     const [name, nested] = option.split('.');
-    let thrown: unknown;
-    try {
-      resolveOptions({ [name]: nested ? { [nested]: value } : value } as ChannelsModuleOptions);
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(TypeError);
-    expect((thrown as TypeError).message).toContain(`"${option}"`);
+    const error = expectOptionError(() => resolveOptions({ [name]: nested ? { [nested]: value } : value } as ChannelsModuleOptions), `ChannelsModule option "${option}" `);
+    expect(error.message).toContain(', got ');
+    expect(error).toMatchObject({ owner: 'ChannelsModule', option });
+  });
+
+  test.each([
+    [{ idleTimeoutMs: 0 }, 'ChannelsModule option "idleTimeoutMs" must be a positive integer, got 0. Leave it out for the default, 60000.'],
+    [{ path: undefined, transports: ['carrier-pigeon'] }, 'ChannelsModule option "transports" must be a non-empty list of "websocket" or "longpoll", got ["carrier-pigeon"]. Leave it out for the default, ["websocket"].'],
+    [{ checkOrigin: 'yes' }, 'ChannelsModule option "checkOrigin" must be a boolean, a list of origins or a function (origin, request) => boolean, got "yes". For example ["https://example.com", "https://*.example.com"].'],
+    [{ socketHandler: { connect: true } }, 'ChannelsModule option "socketHandler" must be a class or an object with a connect() method, got { connect: true }. Give a class that implements SocketHandler (an @Injectable() provider), or an instance.'],
+    [{ rateLimit: true }, 'ChannelsModule option "rateLimit" must be false or { messagesPerSecond, burst }, got true. Leave it out for the default, { messagesPerSecond: 200, burst: 500 }. false turns it off.'],
+  ])('the message names the option, shows the value received and says what to do: %j', (options, message) => {
+    expect(expectOptionError(() => resolveOptions(options as ChannelsModuleOptions), message).message).toBe(message);
+  });
+
+  test('the long-poll secret is never shown, only its length', () => {
+    const error = expectOptionError(() => resolveOptions({ longpoll: { secret: 'hunter2' } }), 'must be a string of at least 16 characters, got a string of 7 characters.');
+    expect(error.message).not.toContain('hunter2');
   });
 });

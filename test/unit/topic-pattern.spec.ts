@@ -1,4 +1,5 @@
 import { TopicPattern } from '../../lib/router/topic-pattern.js';
+import { expectOptionError } from '../support/thrown.js';
 
 describe('TopicPattern', () => {
   test('an exact pattern matches only its own topic', () => {
@@ -33,10 +34,11 @@ describe('TopicPattern', () => {
   });
 
   test.each(['room:*:messages', '*room', 'ro*om', 'room:**', '**'])('refuses "*" anywhere but the end: %s', (source) => {
-    expect(() => new TopicPattern(source)).toThrow(expect.objectContaining({ name: 'TypeError', message: expect.stringContaining(source) }));
+    expectOptionError(() => new TopicPattern(source), `@Channel() topic may hold "*" only at its end, got "${source}".`);
+    expectOptionError(() => new TopicPattern(source, 'RoomChannel'), `@Channel() topic of RoomChannel may hold "*" only at its end`);
   });
 
   test.each([[''], [undefined], [null], [5]])('refuses the non-pattern %j', (source) => {
-    expect(() => new TopicPattern(source as any)).toThrow(TypeError);
+    expectOptionError(() => new TopicPattern(source as any), '@Channel() topic must be a non-empty string, got');
   });
 });

@@ -1,4 +1,5 @@
 import { TopicRouter } from '../../lib/router/topic-router.js';
+import { expectOptionError, thrownBy } from '../support/thrown.js';
 
 function routerWith(...sources: string[]): TopicRouter<string> {
   const router = new TopicRouter<string>();
@@ -46,7 +47,7 @@ describe('TopicRouter', () => {
   });
 
   test('refuses "*" anywhere but the end at add time', () => {
-    expect(() => routerWith('room:*:chat')).toThrow(TypeError);
+    expectOptionError(() => routerWith('room:*:chat'), '@Channel() topic of channel for room:*:chat may hold "*" only at its end');
   });
 
   test('a duplicate exact route throws, naming both targets', () => {
@@ -55,6 +56,7 @@ describe('TopicRouter', () => {
     expect(() => router.add('lobby', { name: 'OtherChannel' }, (target) => target.name)).toThrow(
       /"lobby".*LobbyChannel.*OtherChannel/,
     );
+    expect(thrownBy(() => router.add('lobby', { name: 'OtherChannel' }))).toMatchObject({ code: 'CHANNELS_ERR_DUPLICATE_ROUTE' });
   });
 
   test('a duplicate wildcard route throws, naming both targets', () => {

@@ -1,5 +1,6 @@
 import { ProtocolError } from '../../lib/errors/protocol.error.js';
 import { V1JsonSerializer } from '../../lib/serializers/v1-json.serializer.js';
+import { thrownBy } from '../support/thrown.js';
 
 const serializer = new V1JsonSerializer();
 
@@ -110,8 +111,8 @@ describe('V1JsonSerializer.encodeMessage', () => {
     ['Uint8Array', new Uint8Array([1])],
     ['ArrayBuffer', new ArrayBuffer(1)],
   ])('refuses a %s payload with a TypeError that names 2.0.0', (_case, payload) => {
-    expect(() => serializer.encodeMessage({ joinRef: '1', ref: null, topic: 't', event: 'e', payload })).toThrow(
-      expect.objectContaining({ name: 'TypeError', message: expect.stringContaining('2.0.0') }),
-    );
+    const error = thrownBy(() => serializer.encodeMessage({ joinRef: '1', ref: null, topic: 't', event: 'e', payload }));
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error).toMatchObject({ code: 'CHANNELS_ERR_BINARY_NEEDS_V2', message: expect.stringContaining('2.0.0') });
   });
 });

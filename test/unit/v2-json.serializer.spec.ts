@@ -1,5 +1,6 @@
 import { ProtocolError } from '../../lib/errors/protocol.error.js';
 import { V2JsonSerializer } from '../../lib/serializers/v2-json.serializer.js';
+import { thrownBy } from '../support/thrown.js';
 import { bytes, clientDecode, clientEncode, toBuffer } from './support/phoenix-serializer.js';
 
 const serializer = new V2JsonSerializer();
@@ -175,9 +176,9 @@ describe('V2JsonSerializer.encodeMessage', () => {
     ['event', { joinRef: null, topic: 't', event: 'é'.repeat(128) }],
     ['join_ref', { joinRef: '1'.repeat(256), topic: 't', event: 'e' }],
   ])('refuses a binary frame whose %s exceeds 255 bytes', (field, message) => {
-    expect(() => serializer.encodeMessage({ ref: null, payload: bytes(1), ...message })).toThrow(
-      expect.objectContaining({ name: 'TypeError', message: expect.stringContaining(field) }),
-    );
+    const error = thrownBy(() => serializer.encodeMessage({ ref: null, payload: bytes(1), ...message }));
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error).toMatchObject({ code: 'CHANNELS_ERR_FRAME_FIELD_TOO_LONG', message: expect.stringContaining(field) });
   });
 
   test('refuses a binary reply whose topic exceeds 255 bytes', () => {
@@ -230,8 +231,8 @@ describe('V2JsonSerializer.decode: malformed frames throw ProtocolError', () => 
     expect(() => serializer.decode(Buffer.from(frame), true)).toThrow(ProtocolError);
   });
 
-  test('ProtocolError carries a stable code', () => {
-    expect(() => decodeText('nope')).toThrow(expect.objectContaining({ code: 'CHANNELS_ERR_MALFORMED_FRAME' }));
+  test('ProtocolError carries a stable code and the close code 1007', () => {
+    expect(() => decodeText('nope')).toThrow(expect.objectContaining({ code: 'CHANNELS_ERR_MALFORMED_FRAME', closeCode: 1007 }));
   });
 });
 

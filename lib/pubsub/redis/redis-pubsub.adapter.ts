@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
+import { OptionValidator } from '../../options/option-validator.js';
 import type { BroadcastMessage } from '../broadcast-message.js';
 import type { PubSubAdapter } from '../pubsub-adapter.interface.js';
 import { ClusterSubscriberWatch } from './cluster-subscriber-watch.js';
@@ -83,9 +84,7 @@ export class RedisPubSubAdapter implements PubSubAdapter {
 
   constructor(options: RedisPubSubOptions | string) {
     this.options = typeof options === 'string' ? { redis: options } : options;
-    validateRedisPubSubOptions(this.options, (option, message) => {
-      throw new TypeError(`RedisPubSubAdapter option "${option}" ${message}`);
-    });
+    validateRedisPubSubOptions(this.options, new OptionValidator('RedisPubSubAdapter'));
     this.prefix = this.options.prefix ?? DEFAULT_REDIS_PREFIX;
     this.cluster = isClusterConnection(this.options.redis);
     this.pending = new PendingPublishes(this.options.maxQueuedPublishes ?? DEFAULT_MAX_QUEUED_PUBLISHES);
