@@ -69,9 +69,9 @@ export class ChannelsRuntime
     return this.options.malformedFrameAllowance;
   }
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): void {
     this.router = this.explorer.explore();
-    this.socketHandler = await resolveSocketHandler(this.options.socketHandler, this.moduleRef);
+    this.socketHandler = resolveSocketHandler(this.options.socketHandler, this.moduleRef);
     this.logger.log(`${this.router.size} channel route(s) on ${this.options.path}`);
   }
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PUBSUB_ADAPTER } from '../channels.tokens.js';
+import { ChannelsError } from '../errors/channels.error.js';
 import { isReservedEvent, isReservedTopic } from '../protocol/reserved.js';
 import type { BroadcastMessage, BroadcastOrigin } from './broadcast-message.js';
 import type { BroadcastSubscriber } from './broadcast-subscriber.interface.js';
@@ -126,10 +127,16 @@ export class PubSub implements OnModuleInit, OnApplicationShutdown {
 /** Refuses the names that carry the library's own traffic, so that no app code can forge it. */
 function checkPublicName(topic: string, event: string): void {
   if (isReservedTopic(topic)) {
-    throw new TypeError(`Cannot broadcast on "${topic}": topics "phoenix", "phx:*" and "phx_*" are reserved for nestjs-channels`);
+    throw new ChannelsError(
+      'CHANNELS_ERR_RESERVED_TOPIC',
+      `Cannot broadcast on "${topic}": topics "phoenix", "phx:*" and "phx_*" carry nestjs-channels' own traffic; broadcast on another topic`,
+    );
   }
   if (isReservedEvent(event)) {
-    throw new TypeError(`Cannot broadcast "${event}" on "${topic}": events "phx_*" are reserved for the Phoenix protocol`);
+    throw new ChannelsError(
+      'CHANNELS_ERR_RESERVED_EVENT',
+      `Cannot broadcast "${event}" on "${topic}": events "phx_*" belong to the Phoenix protocol; name the event otherwise`,
+    );
   }
 }
 

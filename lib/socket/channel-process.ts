@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { ChannelDefinition, ChannelHandlerFn } from '../discovery/channel-definition.js';
+import { ChannelsError } from '../errors/channels.error.js';
 import { toErrorReply } from '../errors/error-reply.js';
 import { PhxEvent } from '../protocol/events.js';
 import type { InboundMessage, OutboundMessage, ReplyStatus } from '../protocol/messages.js';
@@ -118,7 +119,10 @@ export class ChannelProcess implements FanoutMember, SocketOwner, ReplyTarget {
   currentRef(): SocketRef {
     const message = this.handling;
     if (!message || message.ref === null) {
-      throw new Error('socketRef() is only available while a @HandleIn handler runs for a message with a ref');
+      throw new ChannelsError(
+        'CHANNELS_ERR_SOCKET_REF_UNAVAILABLE',
+        'socketRef() is only available while a @HandleIn handler runs for a message with a ref',
+      );
     }
     return new SocketRef(this, this.topic, message.joinRef, message.ref);
   }

@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
+import { ChannelsTypeError } from '../errors/channels-type.error.js';
 import type { ConnectInfo, SocketHandler } from '../interfaces/socket-handler.interface.js';
+import { describeValue } from '../options/describe-value.js';
 import { PendingSocket } from './connecting-socket.js';
 
 /** A connection the socket handler accepted. */
@@ -28,7 +30,9 @@ export async function authorizeConnection(
       return null;
     }
     const socketId = handler.id?.(socket) ?? null;
-    if (socketId !== null && typeof socketId !== 'string') throw new TypeError('id() must return a string or null');
+    if (socketId !== null && typeof socketId !== 'string') {
+      throw new ChannelsTypeError('CHANNELS_ERR_INVALID_ARGUMENT', `id() must return a string or null, got ${describeValue(socketId)}`);
+    }
     return { assigns: socket.assigns, socketId };
   } catch (error) {
     logger.error(`connect() threw, refusing the connection: ${error instanceof Error ? error.stack : String(error)}`);

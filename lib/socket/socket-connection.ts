@@ -186,7 +186,7 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
     if (allowance !== false) this.malformedAllowance ??= new TokenBucket(allowance, now);
     if (this.malformedAllowance?.takeToken(now) !== true) {
       logger.debug(`Closing a socket that sent too many malformed frames: ${error.message}`);
-      this.close(CloseCode.malformed, error.message);
+      this.close(error.closeCode, error.message);
       return;
     }
     const response = { reason: 'malformed frame', detail: error.message };

@@ -75,7 +75,7 @@ describe('a TokenSocketHandler subclass configured with forRootAsync', () => {
         }),
       ],
       channels: { socketHandler: MemberSocketHandler },
-      providers: [LobbyChannel],
+      providers: [LobbyChannel, MemberSocketHandler],
     });
     tokens = server.app.get(ChannelsTokenService);
   });

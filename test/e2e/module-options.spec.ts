@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Channel, ChannelsModule, Join } from '../../lib/index.js';
+import { Channel, ChannelsModule, Join, type SocketHandler } from '../../lib/index.js';
 import { connect, createClient, disconnect, join } from '../support/phoenix-client.js';
 
 @Channel('conf:*')
@@ -100,5 +100,46 @@ describe('ChannelsModule options', () => {
       expect.objectContaining({ code: 'CHANNELS_ERR_DUPLICATE_ROUTE', message: expect.stringMatching(/FirstChannel.*SecondChannel/) }),
     );
     await app.close().catch(() => undefined);
+  });
+
+  test('a socket handler class that no module provides fails at boot and says so', async () => {
+    @Injectable()
+    class OrphanSocketHandler implements SocketHandler {
+      connect(): boolean {
+        return true;
+      }
+    }
+    @Module({ imports: [ChannelsModule.forRoot({ socketHandler: OrphanSocketHandler })], providers: [ConfChannel] })
+    class OrphanModule {}
+    const app = await NestFactory.create(OrphanModule, { logger: false, abortOnError: false });
+    await expect(app.init()).rejects.toThrow(
+      expect.objectContaining({
+        code: 'CHANNELS_ERR_SOCKET_HANDLER_NOT_PROVIDED',
+        message: expect.stringContaining("The socket handler OrphanSocketHandler is not a provider of any module: list it in a module's providers"),
+      }),
+    );
+    await app.close().catch(() => undefined);
+  });
+
+  test('a socket handler class listed in a module is used as that one instance', async () => {
+    @Injectable()
+    class CountingSocketHandler implements SocketHandler {
+      connects = 0;
+      connect(): boolean {
+        this.connects++;
+        return true;
+      }
+    }
+    @Module({ imports: [ChannelsModule.forRoot({ socketHandler: CountingSocketHandler })], providers: [ConfChannel, CountingSocketHandler] })
+    class ProvidedModule {}
+    const app = await boot(ProvidedModule);
+    const socket = createClient(`ws://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/socket`);
+    try {
+      await connect(socket);
+      expect(app.get(CountingSocketHandler).connects).toBe(1);
+    } finally {
+      disconnect(socket);
+      await app.close();
+    }
   });
 });

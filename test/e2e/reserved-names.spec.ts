@@ -1,5 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { Channel, ChannelsServer, Event, HandleIn, Join, PubSub, type ConnectingSocket, type SocketHandler } from '../../lib/index.js';
+import {
+  Channel,
+  ChannelsServer,
+  Event,
+  HandleIn,
+  isChannelsError,
+  Join,
+  PubSub,
+  type ChannelsErrorCode,
+  type ConnectingSocket,
+  type SocketHandler,
+} from '../../lib/index.js';
 import { RawSocket } from '../support/raw-socket.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -41,6 +52,16 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
+/** The code of the error `call` throws. */
+function thrownCode(call: () => void): ChannelsErrorCode | 'none' | 'not a channels error' {
+  try {
+    call();
+    return 'none';
+  } catch (error) {
+    return isChannelsError(error) ? error.code : 'not a channels error';
+  }
+}
+
 async function joined(topic: string, user = 'ann'): Promise<RawSocket> {
   const socket = await RawSocket.open(server.socketUrl, { params: { user } });
   socket.send(['1', '1', topic, 'phx_join', {}]);
@@ -65,10 +86,17 @@ describe('reserved topics', () => {
     const pubsub = server.app.get(PubSub);
     const forged = 'phx:socket:users_socket:bob';
     expect(() => channels.broadcast(forged, 'disconnect', {})).toThrow('Cannot broadcast on "phx:socket:users_socket:bob"');
-    expect(() => pubsub.broadcast(forged, 'disconnect', {})).toThrow(TypeError);
-    expect(() => pubsub.broadcastFrom('x', forged, 'disconnect', {})).toThrow(TypeError);
-    expect(() => pubsub.localBroadcast(forged, 'disconnect', {})).toThrow(TypeError);
-    expect(() => channels.broadcast('phoenix', 'heartbeat', {})).toThrow(TypeError);
+    for (const forge of [
+      () => channels.broadcast(forged, 'disconnect', {}),
+      () => channels.localBroadcast(forged, 'disconnect', {}),
+      () => pubsub.broadcast(forged, 'disconnect', {}),
+      () => pubsub.broadcastFrom('x', forged, 'disconnect', {}),
+      () => pubsub.localBroadcast(forged, 'disconnect', {}),
+      () => channels.broadcast('phoenix', 'heartbeat', {}),
+      () => channels.broadcast('phx_presence:replicas', 'goodbye', {}),
+    ]) {
+      expect(thrownCode(forge)).toBe('CHANNELS_ERR_RESERVED_TOPIC');
+    }
     socket.send([null, '5', 'phoenix', 'heartbeat', {}]);
     expect((await socket.reply('5'))[4]).toEqual({ status: 'ok', response: {} });
     // The real API still works.
@@ -92,8 +120,8 @@ describe('reserved events', () => {
   );
 
   test('a broadcast cannot carry one', () => {
-    expect(() => server.app.get(ChannelsServer).broadcast('room:3', 'phx_close', {})).toThrow(
-      'Cannot broadcast "phx_close" on "room:3": events "phx_*" are reserved',
-    );
+    const channels = server.app.get(ChannelsServer);
+    expect(() => channels.broadcast('room:3', 'phx_close', {})).toThrow('Cannot broadcast "phx_close" on "room:3": events "phx_*" belong to');
+    expect(thrownCode(() => channels.broadcast('room:3', 'phx_reply', {}))).toBe('CHANNELS_ERR_RESERVED_EVENT');
   });
 });

@@ -129,7 +129,7 @@ describeRedis('three app processes on one Redis', () => {
     annOnB.onClose((event: { code: number }) => void closes.get('annOnB')!.push(event.code));
     annOnC.onClose((event: { code: number }) => void closes.get('annOnC')!.push(event.code));
     bobOnB.onClose((event: { code: number }) => void closes.get('bobOnB')!.push(event.code));
-    await waitForSubscribers(redis, `${prefix}user_socket:ann`, 2);
+    await waitForSubscribers(redis, `${prefix}phx:socket:user_socket:ann`, 2);
 
     await a.post('/disconnect', { socketId: 'user_socket:ann' });
     await eventually(() => closes.get('annOnB')!.length > 0 && closes.get('annOnC')!.length > 0, "ann's sockets closed");
