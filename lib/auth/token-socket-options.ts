@@ -1,6 +1,7 @@
 import type { TokenSocketOptions } from './auth-options.interface.js';
 import { checkMaxAge } from './token-max-age.js';
 
+/** The `socket` options of `ChannelsAuthOptions` with their defaults applied, as `TokenSocketHandler` subclasses read them. @publicApi */
 export type ResolvedTokenSocketOptions = Required<Omit<TokenSocketOptions, 'maxAge'>> &
   Pick<TokenSocketOptions, 'maxAge'>;
 
