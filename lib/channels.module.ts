@@ -1,11 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ChannelsRuntime } from './channels-runtime.js';
-import {
-  CHANNELS_MODULE_OPTIONS,
-  CHANNELS_OPTIONS_TYPE,
-  ConfigurableChannelsModule,
-} from './channels.module-definition.js';
+import { CHANNELS_MODULE_OPTIONS, ConfigurableChannelsModule } from './channels.module-definition.js';
 import { ChannelsServer } from './channels.server.js';
 import { PUBSUB_ADAPTER, RESOLVED_OPTIONS } from './channels.tokens.js';
 import { ChannelContextCreator } from './context/channel-context-creator.js';
@@ -54,7 +50,7 @@ import { WebSocketTransport } from './transports/websocket/websocket-transport.j
 })
 export class ChannelsModule extends ConfigurableChannelsModule {
   /** Every option has a default, so `ChannelsModule.forRoot()` alone serves `/socket`. */
-  static override forRoot(options: typeof CHANNELS_OPTIONS_TYPE = {}): DynamicModule {
+  static override forRoot(options: ChannelsModuleOptions & { isGlobal?: boolean } = {}): DynamicModule {
     return super.forRoot(options);
   }
 }

@@ -1,5 +1,10 @@
+/**
+ * `nestjs-channels`: Phoenix Channels for NestJS: channels, presence and PubSub over WebSocket and
+ * long-poll, wire-compatible with the official phoenix JS client.
+ * @packageDocumentation
+ */
 export { ChannelsModule } from './channels.module.js';
-export { CHANNELS_MODULE_OPTIONS } from './channels.module-definition.js';
+export { CHANNELS_MODULE_OPTIONS, type ConfigurableChannelsModule } from './channels.module-definition.js';
 export { ChannelsServer } from './channels.server.js';
 export { PUBSUB_ADAPTER } from './channels.tokens.js';
 export { CHANNELS_CONTEXT_TYPE, type ChannelsContextType } from './constants.js';
@@ -48,7 +53,7 @@ export { Presence, type PresenceMetaInput } from './presence/presence.js';
 export { PRESENCE_OPTIONS, type PresenceOptions } from './presence/presence-options.js';
 export type { PresenceDiff, PresenceEntry, PresenceFetch, PresenceMeta, Presences } from './presence/presence.types.js';
 
-export type { ReplyStatus } from './protocol/messages.js';
+export type { Frame, ReplyStatus } from './protocol/messages.js';
 export type { SerializerVersion } from './serializers/serializer.interface.js';
 export { CloseCode } from './socket/close-codes.js';
 export type { TerminateReason } from './socket/channel-process.js';
@@ -56,9 +61,10 @@ export { Socket } from './socket/socket.js';
 export { SocketRef } from './socket/socket-ref.js';
 
 export { ChannelsAuthModule } from './auth/channels-auth.module.js';
-export { CHANNELS_AUTH_OPTIONS } from './auth/channels-auth.module-definition.js';
+export { CHANNELS_AUTH_OPTIONS, type ConfigurableChannelsAuthModule } from './auth/channels-auth.module-definition.js';
 export type { ChannelsAuthOptions, TokenSecret, TokenSocketOptions } from './auth/auth-options.interface.js';
 export { ChannelsTokenService, type VerifyTokenOptions } from './auth/channels-token.service.js';
+export type { ResolvedTokenSocketOptions } from './auth/token-socket-options.js';
 export type { TokenFailure, TokenVerification } from './auth/token-verification.js';
 export { TokenSocketHandler } from './auth/token-socket.handler.js';
 export { TopicOwnerGuard, type TopicOwnerOptions } from './auth/topic-owner.guard.js';

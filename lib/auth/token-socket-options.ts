@@ -2,6 +2,7 @@ import { aFunction, nonEmptyString, OptionValidator } from '../options/option-va
 import type { TokenSocketOptions } from './auth-options.interface.js';
 import { maxAgeSeconds } from './token-max-age.js';
 
+/** The `socket` options of `ChannelsAuthOptions` with their defaults applied, as `TokenSocketHandler` subclasses read them. @publicApi */
 export type ResolvedTokenSocketOptions = Required<Omit<TokenSocketOptions, 'maxAge'>> &
   Pick<TokenSocketOptions, 'maxAge'>;
 

@@ -56,6 +56,7 @@ export class Presence implements OnModuleInit, OnApplicationBootstrap, BeforeApp
   private enricher: PresenceEnricher;
   private dispatcher: DiffDispatcher;
 
+  /** @internal Made by Nest's injector. */
   constructor(
     private readonly pubsub: PubSub,
     private readonly moduleRef: ModuleRef,

@@ -1,8 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import type { ConnectInfo, Presences } from 'nestjs-channels';
 import { ChannelsRuntime } from '../channels-runtime.js';
 import { Presence } from '../presence/presence.js';
-import type { Presences } from '../presence/presence.types.js';
-import type { ConnectInfo } from '../interfaces/socket-handler.interface.js';
 import { SERIALIZERS } from '../serializers/serializer-registry.js';
 import { endpointPath } from '../transports/endpoint-path.js';
 import { CallSite, ChannelAssertionError, ConnectionRefusedError } from './errors.js';

@@ -1,5 +1,4 @@
-import type { TransportConnection } from '../interfaces/transport.interface.js';
-import type { Frame } from '../protocol/messages.js';
+import type { Frame, TransportConnection } from 'nestjs-channels';
 import { MessageLog } from './message-log.js';
 import { decodeServerFrame, type ReceivedMessage, type ReceivedReply } from './wire-codec.js';
 

@@ -1,5 +1,4 @@
-import type { Presence } from '../presence/presence.js';
-import type { Presences } from '../presence/presence.types.js';
+import type { Presence, Presences } from 'nestjs-channels';
 import { CallSite, ChannelAssertionError } from './errors.js';
 import { matchesPayload } from './match-payload.js';
 

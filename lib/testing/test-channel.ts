@@ -1,5 +1,5 @@
+import type { ReplyStatus } from 'nestjs-channels';
 import { PhxEvent } from '../protocol/events.js';
-import type { ReplyStatus } from '../protocol/messages.js';
 import { CallSite, ChannelAssertionError } from './errors.js';
 import { describeExpected, formatList, formatPayload } from './format.js';
 import type { InProcessTransport } from './in-process-transport.js';

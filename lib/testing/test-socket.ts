@@ -3,7 +3,7 @@ import type { SocketConnection } from '../socket/socket-connection.js';
 import { CallSite, ChannelAssertionError, JoinRefusedError } from './errors.js';
 import { formatList, formatPayload } from './format.js';
 import type { CloseInfo, InProcessTransport } from './in-process-transport.js';
-import { TestChannel, type ChannelClient } from './test-channel.js';
+import { TestChannel } from './test-channel.js';
 import type { Timeouts } from './timeouts.js';
 import type { TopicSubscription } from './topic-subscription.js';
 import { encodeClientFrame, type ClientMessage } from './wire-codec.js';
@@ -14,7 +14,7 @@ import { ChannelsError } from '../errors/channels.error.js';
  * accepted it, and it speaks serializer 2.0.0 to the real socket, as the phoenix client does.
  * @publicApi
  */
-export class TestSocket implements ChannelClient {
+export class TestSocket {
   private ref = 0;
 
   /** @internal Made by the harness. */

@@ -1,5 +1,4 @@
-import type { BroadcastMessage } from '../pubsub/broadcast-message.js';
-import type { PubSub } from '../pubsub/pubsub.js';
+import type { BroadcastMessage, PubSub } from 'nestjs-channels';
 import { CallSite, ChannelAssertionError } from './errors.js';
 import { describeExpected, formatList, formatPayload } from './format.js';
 import { matchesPayload } from './match-payload.js';

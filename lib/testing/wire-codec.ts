@@ -1,5 +1,6 @@
+import type { Frame, ReplyStatus } from 'nestjs-channels';
 import { PhxEvent } from '../protocol/events.js';
-import { isBinaryPayload, toBuffer, type Frame, type ReplyStatus } from '../protocol/messages.js';
+import { isBinaryPayload, toBuffer } from '../protocol/messages.js';
 import { BinaryKind, encodeBinaryFrame } from '../serializers/v2-binary-frame.js';
 
 /**
