@@ -10,6 +10,7 @@ import { PubSub, type BroadcastSender } from './pubsub/pubsub.js';
  */
 @Injectable()
 export class ChannelsServer {
+  /** @internal Made by Nest's injector. */
   constructor(
     private readonly pubsub: PubSub,
     private readonly runtime: ChannelsRuntime,

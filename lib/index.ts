@@ -33,7 +33,6 @@ export type {
 } from './interfaces/channels-options.interface.js';
 export type { RateLimitOptions } from './socket/inbound-rate-limit.js';
 export type { ConnectInfo, ConnectingSocket, SocketHandler } from './interfaces/socket-handler.interface.js';
-export type { TransportConnection } from './interfaces/transport.interface.js';
 
 export type { BroadcastMessage } from './pubsub/broadcast-message.js';
 export { InMemoryPubSubAdapter } from './pubsub/in-memory.adapter.js';
@@ -53,7 +52,7 @@ export { Presence, type PresenceMetaInput } from './presence/presence.js';
 export { PRESENCE_OPTIONS, type PresenceOptions } from './presence/presence-options.js';
 export type { PresenceDiff, PresenceEntry, PresenceFetch, PresenceMeta, Presences } from './presence/presence.types.js';
 
-export type { Frame, ReplyStatus } from './protocol/messages.js';
+export type { ReplyStatus } from './protocol/messages.js';
 export type { SerializerVersion } from './serializers/serializer.interface.js';
 export { CloseCode } from './socket/close-codes.js';
 export type { TerminateReason } from './socket/channel-process.js';

@@ -23,11 +23,6 @@ const ENTRY_POINTS = [
 ];
 const update = process.argv.includes('--update');
 
-// Public signatures in files being refactored elsewhere that still name unexported types, each to
-// be fixed there (an @internal tag, or an export). Listed here so that they print as pending
-// instead of failing; an entry that no longer occurs fails, so that the list only shrinks.
-const PENDING_FORGOTTEN_EXPORTS = new Set(['BroadcastSubscriber', 'ChannelsRuntime', 'ReplyTarget', 'SocketOwner']);
-
 rmSync(STAGE, { recursive: true, force: true });
 mkdirSync(STAGE, { recursive: true });
 // Ends the package scope here: without it, 'nestjs-channels' would resolve to the repo itself.
@@ -62,7 +57,6 @@ const typecheck = new Promise((resolve) => {
 const configs = ENTRY_POINTS.map(({ config }) => ExtractorConfig.loadFileAndPrepare(join(REPO, config)));
 // One program for both entry points: the overridden tsconfig lists both.
 const compilerState = CompilerState.create(configs[0]);
-const pendingSeen = new Set();
 let failed = false;
 const changed = [];
 
@@ -74,14 +68,6 @@ for (const [index, config] of configs.entries()) {
     messageCallback: (message) => {
       if (message.category === ExtractorMessageCategory.Console && message.logLevel !== ExtractorLogLevel.Error) {
         message.handled = true;
-        return;
-      }
-      const symbol = /The symbol "([^"]+)"/.exec(message.text)?.[1];
-      if (message.messageId === 'ae-forgotten-export' && symbol && PENDING_FORGOTTEN_EXPORTS.has(symbol)) {
-        pendingSeen.add(symbol);
-        message.logLevel = ExtractorLogLevel.None;
-        message.handled = true;
-        console.log(`pending: ${message.formatMessageWithLocation(REPO)}`);
       }
     },
   });
@@ -112,12 +98,6 @@ if (declarations.code !== 0) {
   failed = true;
 }
 
-for (const symbol of PENDING_FORGOTTEN_EXPORTS) {
-  if (!pendingSeen.has(symbol)) {
-    console.error(`"${symbol}" is no longer a forgotten export: remove it from PENDING_FORGOTTEN_EXPORTS in scripts/api-report.mjs.`);
-    failed = true;
-  }
-}
 const advice = 'If the change is intended, run `npm run api:update` and commit the report with it';
 if (update) {
   if (failed) fail('api-extractor or tsc reported errors (above)');

@@ -36,6 +36,9 @@ export class PubSub implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Calls `handler` with every broadcast on `topic`, from this node or any other. */
+  subscribe(topic: string, handler: BroadcastHandler): void;
+  /** @internal The library's own subscribers (the channel fan-out, sockets, presence), told the origin. */
+  subscribe(topic: string, subscriber: BroadcastSubscriber): void;
   subscribe(topic: string, handler: BroadcastHandler | BroadcastSubscriber): void {
     let subscribers = this.topics.get(topic);
     if (subscribers?.has(handler)) return;
@@ -47,6 +50,10 @@ export class PubSub implements OnModuleInit, OnApplicationShutdown {
     subscribers.set(handler, typeof handler === 'function' ? wrapHandler(handler) : handler);
   }
 
+  /** Stops calling `handler` for `topic`. */
+  unsubscribe(topic: string, handler: BroadcastHandler): void;
+  /** @internal */
+  unsubscribe(topic: string, subscriber: BroadcastSubscriber): void;
   unsubscribe(topic: string, handler: BroadcastHandler | BroadcastSubscriber): void {
     const subscribers = this.topics.get(topic);
     if (!subscribers?.delete(handler)) return;

@@ -12,6 +12,7 @@ export interface ReplyTarget {
  * @publicApi
  */
 export class SocketRef {
+  /** @internal Made by the channel process. */
   constructor(
     private readonly target: ReplyTarget,
     readonly topic: string,

@@ -25,6 +25,7 @@ export class Socket {
   private hasEnded = false;
   private endReason = '';
 
+  /** @internal Made by the channel process. */
   constructor(
     private readonly owner: SocketOwner,
     /** The joined topic, e.g. `room:lobby`. */

@@ -1,4 +1,5 @@
-import type { Frame, TransportConnection } from 'nestjs-channels';
+import type { TransportConnection } from '../interfaces/transport.interface.js';
+import type { Frame } from '../protocol/messages.js';
 import { MessageLog } from './message-log.js';
 import { decodeServerFrame, type ReceivedMessage, type ReceivedReply } from './wire-codec.js';
 

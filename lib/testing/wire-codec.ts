@@ -1,4 +1,5 @@
-import type { Frame, ReplyStatus } from 'nestjs-channels';
+import type { ReplyStatus } from 'nestjs-channels';
+import type { Frame } from '../protocol/messages.js';
 import { PhxEvent } from '../protocol/events.js';
 import { isBinaryPayload, toBuffer } from '../protocol/messages.js';
 import { BinaryKind, encodeBinaryFrame } from '../serializers/v2-binary-frame.js';
