@@ -14,8 +14,14 @@ export const ChannelSocket = createChannelParamDecorator(ChannelParamtype.SOCKET
 /** The topic being joined or handled, e.g. `room:lobby`. @publicApi */
 export const Topic = createChannelParamDecorator(ChannelParamtype.TOPIC) as () => ParameterDecorator;
 
-/** The channel's assigns, or one of them: `@Assigns('user')`. @publicApi */
-export const Assigns = createChannelParamDecorator(ChannelParamtype.ASSIGNS) as (key?: string) => ParameterDecorator;
+/**
+ * The channel's assigns, or one of them: `@Assigns('user') user: User`. With the assigns type,
+ * the key is checked: `@Assigns<RoomAssigns>('user')`.
+ * @publicApi
+ */
+export const Assigns = createChannelParamDecorator(ChannelParamtype.ASSIGNS) as <TAssigns extends object = Record<string, unknown>>(
+  key?: keyof TAssigns & string,
+) => ParameterDecorator;
 
 /** A {@link SocketRef} for the message being handled, to reply to it later. @publicApi */
 export const Ref = createChannelParamDecorator(ChannelParamtype.REF) as () => ParameterDecorator;

@@ -1,9 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { SerializerVersion } from '../serializers/serializer.interface.js';
+import type { TransportName } from './channels-options.interface.js';
 
 /** What is known about a connecting client besides its params. @publicApi */
 export interface ConnectInfo {
-  /** `'websocket'` or `'longpoll'`. */
-  transport: string;
+  transport: TransportName;
   /** Request headers of the upgrade (or of the long-poll request). */
   headers: IncomingHttpHeaders;
   /** The peer's IP address. */
@@ -14,13 +15,17 @@ export interface ConnectInfo {
   url: string;
 }
 
-/** The connection-level socket a `SocketHandler` fills in: assigns every channel starts from. @publicApi */
-export interface ConnectingSocket {
-  readonly assigns: Record<string, unknown>;
-  assign(key: string, value: unknown): void;
-  assign(values: Record<string, unknown>): void;
+/**
+ * The connection-level socket a `SocketHandler` fills in: assigns every channel starts from.
+ * `TAssigns` types them for the handler's own code (`ConnectingSocket<{ user: User }>`).
+ * @publicApi
+ */
+export interface ConnectingSocket<TAssigns extends object = Record<string, unknown>> {
+  readonly assigns: Partial<TAssigns>;
+  assign<K extends keyof TAssigns & string>(key: K, value: TAssigns[K]): void;
+  assign(values: Partial<TAssigns>): void;
   /** The serializer version the client connected with. */
-  readonly vsn: string;
+  readonly vsn: SerializerVersion;
 }
 
 /**

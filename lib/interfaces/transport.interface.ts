@@ -1,12 +1,12 @@
 import type { Frame } from '../protocol/messages.js';
+import type { TransportName } from './channels-options.interface.js';
 
 /**
  * The channel layer's view of a transport: deliver a frame, close with a code. WebSocket and
  * long-poll implement it; the channel layer never sees anything else.
  */
 export interface TransportConnection {
-  /** `'websocket'` or `'longpoll'`. */
-  readonly name: string;
+  readonly name: TransportName;
   send(frame: Frame): void;
   close(code: number, reason: string): void;
 }

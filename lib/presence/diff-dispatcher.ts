@@ -16,7 +16,7 @@ export class DiffDispatcher {
   /** Per topic, the last diff on its way through `fetch`. */
   private readonly tails = new Map<string, Promise<void>>();
   /** Per topic, channels still joining that were sent the state and must get diffs meanwhile. */
-  private readonly joining = new Map<string, Set<Socket>>();
+  private readonly joining = new Map<string, Set<Socket<object>>>();
 
   constructor(
     private readonly pubsub: PubSub,
@@ -46,7 +46,7 @@ export class DiffDispatcher {
    * snapshot and its subscription would be lost: they are pushed to it directly (queued behind
    * the join reply and the state) until it has joined.
    */
-  relayWhileJoining(socket: Socket): void {
+  relayWhileJoining(socket: Socket<object>): void {
     let sockets = this.joining.get(socket.topic);
     if (!sockets) this.joining.set(socket.topic, (sockets = new Set()));
     if (sockets.has(socket)) return;
@@ -69,7 +69,7 @@ export class DiffDispatcher {
     return this.joining.has(topic);
   }
 
-  private stopRelaying(socket: Socket): void {
+  private stopRelaying(socket: Socket<object>): void {
     const sockets = this.joining.get(socket.topic);
     if (!sockets?.delete(socket)) return;
     if (sockets.size === 0) this.joining.delete(socket.topic);

@@ -37,8 +37,8 @@ export type PresenceMetaInput = Record<string, unknown>;
  *
  * ```ts
  * @Join()
- * join(@ChannelSocket() socket: Socket) {
- *   this.presence.track(socket, socket.assigns.userId as string, { online_at: Date.now() });
+ * join(@ChannelSocket() socket: Socket<{ userId: string }>) {
+ *   this.presence.track(socket, socket.assigns.userId, { online_at: Date.now() });
  *   this.presence.pushState(socket);
  * }
  * ```
@@ -91,7 +91,7 @@ export class Presence implements OnModuleInit, OnApplicationBootstrap, BeforeApp
    * two tabs is one key with two metas. Returns the meta's `phx_ref`, or null when the channel
    * has already ended (nothing is tracked). Throws when the channel already tracks `key`.
    */
-  track(socket: Socket, key: string | number, meta: PresenceMetaInput = {}): string | null {
+  track(socket: Socket<object>, key: string | number, meta: PresenceMetaInput = {}): string | null {
     const tracker = this.started();
     checkMeta('track', meta);
     if (socket.ended) return null;
@@ -107,7 +107,7 @@ export class Presence implements OnModuleInit, OnApplicationBootstrap, BeforeApp
    * `phx_ref` and the old one as `phx_ref_prev`, and leaves the old one. Returns the new
    * `phx_ref`, or null when the channel has ended. Throws when the channel does not track `key`.
    */
-  update(socket: Socket, key: string | number, meta: PresenceMetaInput | ((current: PresenceMetaInput) => PresenceMetaInput)): string | null {
+  update(socket: Socket<object>, key: string | number, meta: PresenceMetaInput | ((current: PresenceMetaInput) => PresenceMetaInput)): string | null {
     const tracker = this.started();
     if (socket.ended) return null;
     const current = tracker.state.get(socket.subscriberId, socket.topic, String(key));
@@ -126,14 +126,14 @@ export class Presence implements OnModuleInit, OnApplicationBootstrap, BeforeApp
   }
 
   /** Stops tracking the channel's presence under `key`; nothing happens when there is none. */
-  untrack(socket: Socket, key: string | number): void {
+  untrack(socket: Socket<object>, key: string | number): void {
     const tracker = this.started();
     tracker.untrack(socket.subscriberId, socket.topic, String(key));
     if (!tracker.state.owns(socket.subscriberId)) this.unwatch(socket.subscriberId);
   }
 
   /** Every presence on a topic, from every node, as `presence_state` carries it, through `fetch`. */
-  list(topic: string | Socket): Promise<Presences> {
+  list(topic: string | Socket<object>): Promise<Presences> {
     const name = typeof topic === 'string' ? topic : topic.topic;
     return this.enricher.enrich(name, groupByKey(this.started().state.list(name)));
   }
@@ -144,7 +144,7 @@ export class Presence implements OnModuleInit, OnApplicationBootstrap, BeforeApp
    * the channel is still joining are relayed to it, so the client misses no change. Resolves
    * once pushed; it never rejects, so it need not be awaited.
    */
-  pushState(socket: Socket): Promise<void> {
+  pushState(socket: Socket<object>): Promise<void> {
     const presences = groupByKey(this.started().state.list(socket.topic));
     if (!socket.joined && !socket.ended) this.dispatcher.relayWhileJoining(socket);
     if (!this.enricher.active) {
@@ -158,7 +158,7 @@ export class Presence implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     for (const [topic, diff] of diffsByTopic(changes)) this.dispatcher.dispatch(topic, diff);
   }
 
-  private watch(socket: Socket): void {
+  private watch(socket: Socket<object>): void {
     const owner = socket.subscriberId;
     if (this.watched.has(owner)) return;
     this.watched.set(

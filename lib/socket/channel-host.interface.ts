@@ -1,11 +1,12 @@
 import type { FanoutTarget } from '../fanout/fanout-member.interface.js';
+import type { TransportName } from '../interfaces/channels-options.interface.js';
 import type { ChannelProcess } from './channel-process.js';
 
 /** The connection a channel process lives on, as the process sees it. */
 export interface ChannelHost extends FanoutTarget {
   readonly socketId: string | null;
   readonly assigns: Record<string, unknown>;
-  readonly transportName: string;
+  readonly transportName: TransportName;
   /** The process ended; forget it if it is still the one registered for its topic. */
   channelEnded(channel: ChannelProcess): void;
 }

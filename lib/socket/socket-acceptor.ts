@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { ChannelsTypeError } from '../errors/channels-type.error.js';
 import type { ConnectInfo, SocketHandler } from '../interfaces/socket-handler.interface.js';
 import { describeValue } from '../options/describe-value.js';
+import type { SerializerVersion } from '../serializers/serializer.interface.js';
 import { PendingSocket } from './connecting-socket.js';
 
 /** A connection the socket handler accepted. */
@@ -20,7 +21,7 @@ export async function authorizeConnection(
   handler: SocketHandler,
   params: Record<string, string>,
   info: ConnectInfo,
-  vsn: string,
+  vsn: SerializerVersion,
 ): Promise<AcceptedConnection | null> {
   const socket = new PendingSocket(vsn);
   try {

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ProtocolError } from '../errors/protocol.error.js';
+import type { TransportName } from '../interfaces/channels-options.interface.js';
 import type { TransportConnection } from '../interfaces/transport.interface.js';
 import { HEARTBEAT_TOPIC, PhxEvent } from '../protocol/events.js';
 import { ControlEvent, ControlTopic, isReservedEvent, isReservedTopic } from '../protocol/reserved.js';
@@ -50,7 +51,7 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
     if (context.rateLimit) this.rateLimit = new InboundRateLimit(context.rateLimit);
   }
 
-  get transportName(): string {
+  get transportName(): TransportName {
     return this.transport.name;
   }
 

@@ -1,4 +1,7 @@
 import { Logger } from '@nestjs/common';
+import type { TransportName } from '../interfaces/channels-options.interface.js';
+import type { SerializerVersion } from '../serializers/serializer.interface.js';
+import { assignInto } from './assigns.js';
 import type { SocketRef } from './socket-ref.js';
 
 const logger = new Logger('Channel');
@@ -16,10 +19,12 @@ export interface SocketOwner {
 /**
  * One joined channel as its handlers see it (the `socket` of a Phoenix channel callback).
  * Assigns start as a copy of the connection's assigns; `assign()` changes this channel's only.
+ * `TAssigns` types them: `@ChannelSocket() socket: Socket<{ user: User; room: string }>` (a
+ * promise of the app to itself; nothing checks them at run time).
  * @publicApi
  */
-export class Socket {
-  readonly assigns: Record<string, unknown>;
+export class Socket<TAssigns extends object = Record<string, unknown>> {
+  readonly assigns: TAssigns;
   /** Callbacks for the end of this channel, made on the first (most channels register none). */
   private endHooks: Set<(reason: string) => void> | undefined;
   private hasEnded = false;
@@ -35,12 +40,12 @@ export class Socket {
     assigns: Record<string, unknown>,
     /** The socket id from the socket handler's `id()`, or null. */
     readonly id: string | null,
-    /** `'websocket'` or `'longpoll'`. */
-    readonly transport: string,
+    /** How the client is connected. */
+    readonly transport: TransportName,
     /** The client's serializer version. */
-    readonly vsn: string,
+    readonly vsn: SerializerVersion,
   ) {
-    this.assigns = { ...assigns };
+    this.assigns = { ...assigns } as TAssigns;
   }
 
   /** Identifies this channel to `PubSub.broadcastFrom()`. */
@@ -94,11 +99,11 @@ export class Socket {
     }
   }
 
-  assign(key: string, value: unknown): this;
-  assign(values: Record<string, unknown>): this;
-  assign(keyOrValues: string | Record<string, unknown>, value?: unknown): this {
-    if (typeof keyOrValues === 'string') this.assigns[keyOrValues] = value;
-    else Object.assign(this.assigns, keyOrValues);
+  /** Sets one assign of this channel, or several at once. */
+  assign<K extends keyof TAssigns & string>(key: K, value: TAssigns[K]): this;
+  assign(values: Partial<TAssigns>): this;
+  assign(keyOrValues: string | Partial<TAssigns>, value?: unknown): this {
+    assignInto(this.assigns, keyOrValues, value);
     return this;
   }
 

@@ -1,3 +1,4 @@
+import type { TransportName } from '../interfaces/channels-options.interface.js';
 import type { TransportConnection } from '../interfaces/transport.interface.js';
 import type { Frame } from '../protocol/messages.js';
 import { MessageLog } from './message-log.js';
@@ -18,7 +19,7 @@ export class InProcessTransport implements TransportConnection {
   readonly messages = new MessageLog<ReceivedMessage>();
   readonly closes = new MessageLog<CloseInfo>();
 
-  constructor(readonly name: string) {}
+  constructor(readonly name: TransportName) {}
 
   send(frame: Frame): void {
     const decoded = decodeServerFrame(frame);

@@ -40,7 +40,7 @@ describe('TokenSocketHandler settings', () => {
     const lenient = handler({ salt: undefined, param: undefined, assign: undefined });
     const socket = { assigns: {} as Record<string, unknown>, assign: (key: string, value: unknown) => void (socket.assigns[key] = value), vsn: '2.0.0' };
     const token = await tokens.sign('user socket', { id: 1 });
-    const info = { transport: 'websocket', headers: {}, address: undefined, authToken: undefined, url: '/' };
+    const info = { transport: 'websocket' as const, headers: {}, address: undefined, authToken: undefined, url: '/' };
     await expect(lenient.connect({ token }, socket as never, info)).resolves.toBe(true);
     expect(socket.assigns).toEqual({ user: { id: 1 } });
   });

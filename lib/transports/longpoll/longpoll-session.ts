@@ -23,7 +23,7 @@ const decodeText = (frame: SharedFrame) => frame.data.toString('utf8');
  * poll collects them. At most one poll waits at a time; a newer poll answers the older with 204.
  */
 export class LongPollSession implements TransportConnection {
-  readonly name = 'longpoll';
+  readonly name = 'longpoll' as const;
   private readonly connection: InboundConnection;
   private activeAt = Date.now();
   private buffer: string[] = [];

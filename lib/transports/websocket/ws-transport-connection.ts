@@ -20,7 +20,7 @@ const logger = new Logger('WebSocketTransport');
  * the run ends, where it is written.
  */
 export class WsTransportConnection implements TransportConnection, RunWriter {
-  readonly name = 'websocket';
+  readonly name = 'websocket' as const;
   /** The first shared frame of the current run, not written yet. */
   private deferred: Buffer | undefined = undefined;
   /** This connection corked the socket for the current run (the socket is not read to know it). */

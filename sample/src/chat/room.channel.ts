@@ -22,6 +22,12 @@ import { ROOM_PREFIX, userTopic } from './topics.js';
 
 const ROOM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** What a room channel's socket carries: the signed-in user (from the token), and the room name. */
+interface RoomAssigns {
+  user: SessionUser;
+  room: string;
+}
+
 /**
  * A chat room, `room:<name>`: any signed-in user joins, gets the recent history and the list of
  * who is online; messages go to everyone in the room, mentions also to the mentioned user's
@@ -38,8 +44,8 @@ export class RoomChannel {
   @Join()
   join(
     @Topic() topic: string,
-    @Assigns('user') user: SessionUser,
-    @ChannelSocket() socket: Socket,
+    @Assigns<RoomAssigns>('user') user: SessionUser,
+    @ChannelSocket() socket: Socket<RoomAssigns>,
   ): { messages: PublicChatMessage[] } {
     const room = topic.slice(ROOM_PREFIX.length);
     if (!ROOM_NAME.test(room)) throw new ChannelException('invalid room');
@@ -55,10 +61,10 @@ export class RoomChannel {
   @HandleIn('new_msg')
   newMessage(
     @Payload(new ValidationPipe()) { body }: NewMessageDto,
-    @Assigns('user') { id: user }: SessionUser,
-    @ChannelSocket() socket: Socket,
+    @Assigns<RoomAssigns>('user') { id: user }: SessionUser,
+    @ChannelSocket() socket: Socket<RoomAssigns>,
   ): { id: string } {
-    const room = socket.assigns.room as string;
+    const { room } = socket.assigns;
     const message: ChatMessage = { id: randomUUID(), room, user, body, at: new Date().toISOString() };
     this.store.add(message);
     socket.broadcast('new_msg', toPublic(message));
@@ -70,7 +76,7 @@ export class RoomChannel {
 
   /** No reply: typing notices are fire-and-forget, and the sender already knows it is typing. */
   @HandleIn('typing')
-  typing(@Assigns('user') { id: user }: SessionUser, @ChannelSocket() socket: Socket): void {
+  typing(@Assigns<RoomAssigns>('user') { id: user }: SessionUser, @ChannelSocket() socket: Socket<RoomAssigns>): void {
     socket.broadcastFrom('typing', { user });
   }
 }
