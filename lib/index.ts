@@ -14,7 +14,7 @@ export { Join } from './decorators/join.decorator.js';
 export { HandleIn } from './decorators/handle-in.decorator.js';
 export { HandleOut } from './decorators/handle-out.decorator.js';
 export { Terminate } from './decorators/terminate.decorator.js';
-export { Assigns, ChannelSocket, Event, Payload, Ref, Topic } from './decorators/params.decorators.js';
+export { Assigns, ChannelSocket, Event, Payload, Reason, Ref, Topic } from './decorators/params.decorators.js';
 
 export { ChannelException } from './errors/channel.exception.js';
 export { ChannelsError, type CloseCodeValue } from './errors/channels.error.js';

@@ -20,8 +20,11 @@ export class ChannelContextCreator {
     return this.create(instance, methodName, { guards: true, interceptors: true, filters: true });
   }
 
-  /** For `@HandleOut`: a broadcast is not a client request, so only parameters and pipes apply. */
-  createOutboundHandler(instance: object, methodName: string): ChannelHandlerFn {
+  /**
+   * For `@HandleOut` and `@Terminate`: a broadcast or the end of a channel is not a client
+   * request, so only parameter decorators and pipes apply.
+   */
+  createInternalHandler(instance: object, methodName: string): ChannelHandlerFn {
     return this.create(instance, methodName, { guards: false, interceptors: false, filters: false });
   }
 

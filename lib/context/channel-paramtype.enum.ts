@@ -9,4 +9,5 @@ export enum ChannelParamtype {
   ASSIGNS = 41,
   REF = 42,
   EVENT = 43,
+  REASON = 44,
 }

@@ -1,3 +1,4 @@
+import type { PipeTransform, Type } from '@nestjs/common';
 import { ChannelParamtype } from '../context/channel-paramtype.enum.js';
 import { createChannelParamDecorator } from './param.utils.js';
 
@@ -25,6 +26,11 @@ export const Assigns = createChannelParamDecorator(ChannelParamtype.ASSIGNS) as 
 
 /** A {@link SocketRef} for the message being handled, to reply to it later. @publicApi */
 export const Ref = createChannelParamDecorator(ChannelParamtype.REF) as () => ParameterDecorator;
+
+/** Why the channel ended, in a `@Terminate()` handler (a `TerminateReason`), through any pipes given. @publicApi */
+export const Reason = createChannelParamDecorator(ChannelParamtype.REASON) as (
+  ...pipes: Array<PipeTransform | Type<PipeTransform>>
+) => ParameterDecorator;
 
 /** The event name, useful in a catch-all `@HandleIn()`. @publicApi */
 export const Event = createChannelParamDecorator(ChannelParamtype.EVENT) as () => ParameterDecorator;

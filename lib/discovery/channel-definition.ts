@@ -1,15 +1,16 @@
 /** A channel handler after Nest's context creator wrapped it: `(socket, payload, ref, event)`. */
 export type ChannelHandlerFn = (...args: unknown[]) => Promise<unknown>;
 
+/** Runs a channel's `@Terminate` method. */
+export type TerminateHandlerFn = (reason: string, socket: unknown) => unknown;
+
 /** Everything the runtime needs to run one `@Channel` class, built once at boot. */
 export interface ChannelDefinition {
   /** The class name, for logs and errors. */
   readonly name: string;
-  readonly topic: string;
-  readonly instance: object;
   readonly join: ChannelHandlerFn;
   readonly handleIn: ReadonlyMap<string, ChannelHandlerFn>;
   readonly catchAll: ChannelHandlerFn | undefined;
   readonly handleOut: ReadonlyMap<string, ChannelHandlerFn>;
-  readonly terminate: ((reason: string, socket: unknown) => unknown) | undefined;
+  readonly terminate: TerminateHandlerFn | undefined;
 }

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { CATCH_ALL_EVENT, HANDLE_IN_METADATA, HANDLE_OUT_METADATA, JOIN_METADATA, TERMINATE_METADATA } from '../constants.js';
 import { ChannelContextCreator } from '../context/channel-context-creator.js';
 import { ChannelDiscovery } from '../decorators/channel.decorator.js';
 import { ChannelsError } from '../errors/channels.error.js';
+import { isReservedEvent, isReservedTopic } from '../protocol/reserved.js';
 import { TopicRouter } from '../router/topic-router.js';
-import type { ChannelDefinition, ChannelHandlerFn } from './channel-definition.js';
+import type { ChannelDefinition, ChannelHandlerFn, TerminateHandlerFn } from './channel-definition.js';
 
 /**
  * Finds every `@Channel` provider through Nest's `DiscoveryService` and builds its routes.
@@ -33,6 +35,12 @@ export class ChannelExplorer {
       }
       const metadata = this.discovery.getMetadataByDecorator(ChannelDiscovery, wrapper);
       if (!metadata) continue;
+      if (isReservedTopic(metadata.topic.replace(/\*$/, ''))) {
+        throw new ChannelsError(
+          'CHANNELS_ERR_RESERVED_TOPIC',
+          `@Channel('${metadata.topic}') on ${name} routes topics no client may join ("phoenix", "phx:*", "phx_*"): choose another topic`,
+        );
+      }
       const definition = this.define(name, metadata.topic, wrapper.instance as object);
       // Its errors name the channel (and, for a topic routed twice, both channels).
       router.add(metadata.topic, definition, (target) => target.name);
@@ -42,13 +50,19 @@ export class ChannelExplorer {
 
   private define(name: string, topic: string, instance: object): ChannelDefinition {
     let join: ChannelHandlerFn | undefined;
-    let terminate: ((reason: string, socket: unknown) => unknown) | undefined;
+    let terminate: TerminateHandlerFn | undefined;
     const handleIn = new Map<string, ChannelHandlerFn>();
     const handleOut = new Map<string, ChannelHandlerFn>();
     const prototype = Object.getPrototypeOf(instance) as object;
     const claim = (map: Map<string, ChannelHandlerFn>, kind: string, event: string, method: string) => {
       if (map.has(event)) throw new ChannelsError('CHANNELS_ERR_DUPLICATE_HANDLER', `Channel ${name} has two ${kind} handlers for "${event}"`);
-      map.set(event, kind === '@HandleOut' ? this.contextCreator.createOutboundHandler(instance, method) : this.contextCreator.createRequestHandler(instance, method));
+      if (isReservedEvent(event)) {
+        throw new ChannelsError(
+          'CHANNELS_ERR_RESERVED_EVENT',
+          `Channel ${name} has a ${kind} handler for "${event}", an event of the Phoenix protocol that never reaches handlers: name the event otherwise`,
+        );
+      }
+      map.set(event, kind === '@HandleOut' ? this.contextCreator.createInternalHandler(instance, method) : this.contextCreator.createRequestHandler(instance, method));
     };
 
     for (const method of this.scanner.getAllMethodNames(prototype)) {
@@ -65,7 +79,7 @@ export class ChannelExplorer {
       }
       if (this.reflector.get<boolean>(TERMINATE_METADATA, handler as () => void)) {
         if (terminate) throw new ChannelsError('CHANNELS_ERR_DUPLICATE_HANDLER', `Channel ${name} has more than one @Terminate() handler`);
-        terminate = (reason, socket) => (handler as (r: string, s: unknown) => unknown).call(instance, reason, socket);
+        terminate = this.terminateHandler(instance, method);
       }
     }
     if (!join) {
@@ -76,6 +90,19 @@ export class ChannelExplorer {
     }
     const catchAll = handleIn.get(CATCH_ALL_EVENT);
     handleIn.delete(CATCH_ALL_EVENT);
-    return { name, topic, instance, join, handleIn, catchAll, handleOut, terminate };
+    return { name, join, handleIn, catchAll, handleOut, terminate };
+  }
+
+  /**
+   * A `@Terminate` method with parameter decorators (`@Reason()`, `@ChannelSocket()`, ...) gets
+   * them resolved, pipes included; one without is called as `(reason, socket)`.
+   */
+  private terminateHandler(instance: object, method: string): TerminateHandlerFn {
+    if (Reflect.getMetadata(ROUTE_ARGS_METADATA, instance.constructor, method) === undefined) {
+      const plain = (instance as Record<string, (reason: string, socket: unknown) => unknown>)[method]!;
+      return (reason, socket) => plain.call(instance, reason, socket);
+    }
+    const decorated = this.contextCreator.createInternalHandler(instance, method);
+    return (reason, socket) => decorated(socket, undefined, null, undefined, reason);
   }
 }

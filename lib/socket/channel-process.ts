@@ -147,8 +147,8 @@ export class ChannelProcess implements FanoutMember, SocketOwner, ReplyTarget {
       response = await this.definition.join(this.socket, message.payload, null, message.event);
     } catch (error) {
       const reply = toErrorReply(error);
-      // Nest's exception handler already logged the stack; say which channel it was.
-      if (!reply) logger.error(`${this.definition.name} join crashed on "${this.topic}": ${summary(error)}`);
+      // Reported already, by Nest's ExceptionsHandler or by the app's exception filter that rethrew it.
+      if (!reply) logger.debug(`${this.definition.name} join crashed on "${this.topic}": ${summary(error)}`);
       this.state = 'closed';
       this.pendingPushes = null;
       this.host.channelEnded(this);
@@ -206,11 +206,14 @@ export class ChannelProcess implements FanoutMember, SocketOwner, ReplyTarget {
     }
   }
 
-  /** `loggedByNest`: the handler ran behind Nest's exception filters, which logged the stack already. */
-  private crash(error: unknown, where: string, loggedByNest = false): void {
+  /**
+   * Logs the crash once: `reported` means it came out of Nest's exception filters, where Nest's
+   * ExceptionsHandler logged it with its stack (or the app's own filter saw it and rethrew).
+   */
+  private crash(error: unknown, where: string, reported = false): void {
     if (this.state === 'closed') return;
-    const detail = loggedByNest ? summary(error) : describe(error);
-    logger.error(`${this.definition.name} crashed in ${where} on "${this.topic}": ${detail}`);
+    if (reported) logger.debug(`${this.definition.name} crashed in ${where} on "${this.topic}": ${summary(error)}`);
+    else logger.error(`${this.definition.name} crashed in ${where} on "${this.topic}": ${describe(error)}`);
     this.end('crash', PhxEvent.error);
   }
 
