@@ -9,6 +9,7 @@ import { ChannelExplorer } from './discovery/channel-explorer.js';
 import { ChannelFanout } from './fanout/channel-fanout.js';
 import type { ChannelsModuleOptions, ResolvedChannelsOptions } from './interfaces/channels-options.interface.js';
 import { resolveOptions } from './options/resolve-options.js';
+import { NODE_ID, randomNodeId } from './node-identity.js';
 import { Presence } from './presence/presence.js';
 import { PubSub } from './pubsub/pubsub.js';
 import { createPubSubAdapter } from './pubsub/pubsub-option.js';
@@ -35,6 +36,7 @@ import { WebSocketTransport } from './transports/websocket/websocket-transport.j
       useFactory: (options: ResolvedChannelsOptions) => createPubSubAdapter(options.pubsub),
       inject: [RESOLVED_OPTIONS],
     },
+    { provide: NODE_ID, useFactory: randomNodeId },
     PubSub,
     ChannelFanout,
     ChannelContextCreator,

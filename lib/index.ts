@@ -36,7 +36,7 @@ export type { ConnectInfo, ConnectingSocket, SocketHandler } from './interfaces/
 
 export type { BroadcastMessage } from './pubsub/broadcast-message.js';
 export { InMemoryPubSubAdapter } from './pubsub/in-memory.adapter.js';
-export type { PubSubAdapter } from './pubsub/pubsub-adapter.interface.js';
+export type { AdapterNode, PubSubAdapter } from './pubsub/pubsub-adapter.interface.js';
 export { PubSub, type BroadcastHandler, type BroadcastSender } from './pubsub/pubsub.js';
 export type { PubSubOption } from './pubsub/pubsub-option.js';
 export { DEFAULT_REDIS_PREFIX, RedisPubSubAdapter } from './pubsub/redis/redis-pubsub.adapter.js';

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { randomNodeId } from '../node-identity.js';
 import { aFunction, integerAtLeast, nonEmptyString, OptionValidator, positiveInteger } from '../options/option-validator.js';
 import type { PresenceFetch } from './presence.types.js';
 
@@ -45,13 +45,17 @@ const presenceFetch = aFunction('a function (topic, presences) => presences');
  * Applies the defaults and rejects impossible options at boot, naming the one at fault: as
  * `Presence option "..."`, or through `check` as `ChannelsModule option "presence. ..."`.
  */
-export function resolvePresenceOptions(options: PresenceOptions = {}, check = new OptionValidator('Presence')): ResolvedPresenceOptions {
+export function resolvePresenceOptions(
+  options: PresenceOptions = {},
+  check = new OptionValidator('Presence'),
+  nodeId = randomNodeId(),
+): ResolvedPresenceOptions {
   const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
   const resolved: ResolvedPresenceOptions = {
     broadcastPeriodMs: 1500,
     downPeriodMs: 30_000,
     deltaBatchMs: 20,
-    nodeName: `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`,
+    nodeName: `${hostname()}/${process.pid}/${nodeId}`,
     ...defined,
   };
   check.check('broadcastPeriodMs', resolved.broadcastPeriodMs, positiveInteger, 'Leave it out for the default, 1500.');

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { BroadcastMessage } from '../pubsub/broadcast-message.js';
 import type { BroadcastSubscriber } from '../pubsub/broadcast-subscriber.interface.js';
 import type { PubSub } from '../pubsub/pubsub.js';
+import { randomNodeId } from '../node-identity.js';
 import { nextSubscriberId } from '../socket/subscriber-id.js';
 import type { ResolvedPresenceOptions } from './presence-options.js';
 import { ReplicaTable, type ReplicaRecord } from './replica-table.js';
@@ -49,8 +49,10 @@ export class PresenceTracker implements BroadcastSubscriber {
     /** Receives every change, local or remote, to turn into `presence_diff`s. */
     private readonly onChanges: (changes: PresenceChanges) => void,
     private readonly now: () => number = () => performance.now(),
+    /** This run of the node: new at every start, so the others tell a restart from a pause. */
+    runId: string = randomNodeId(),
   ) {
-    this.self = { name: options.nodeName, vsn: randomBytes(6).toString('base64url') };
+    this.self = { name: options.nodeName, vsn: runId };
     this.state = new TrackerState(options.nodeName);
     this.replicas = new ReplicaTable(options.downPeriodMs);
   }

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { RESOLVED_OPTIONS } from '../channels.tokens.js';
+import { NODE_ID } from '../node-identity.js';
 import type { ResolvedChannelsOptions } from '../interfaces/channels-options.interface.js';
 import { PubSub } from '../pubsub/pubsub.js';
 import type { Socket } from '../socket/socket.js';
@@ -47,7 +48,7 @@ export type PresenceMetaInput = Record<string, unknown>;
 @Injectable()
 export class Presence implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Presence');
-  private readonly refs = new PresenceRefs();
+  private readonly refs: PresenceRefs;
   /** Channels that track something, with the cancel of their end hook. */
   private readonly watched = new Map<string, () => void>();
   private tracker: PresenceTracker | undefined;
@@ -61,13 +62,16 @@ export class Presence implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     private readonly pubsub: PubSub,
     private readonly moduleRef: ModuleRef,
     @Inject(RESOLVED_OPTIONS) private readonly channelsOptions: ResolvedChannelsOptions,
-  ) {}
+    @Inject(NODE_ID) private readonly nodeId: string,
+  ) {
+    this.refs = new PresenceRefs(nodeId);
+  }
 
   onModuleInit(): void {
-    const options = resolvePresenceOptions(this.configuredOptions());
+    const options = resolvePresenceOptions(this.configuredOptions(), undefined, this.nodeId);
     this.enricher = new PresenceEnricher(options.fetch, this.logger);
     this.dispatcher = new DiffDispatcher(this.pubsub, this.enricher);
-    this.tracker = new PresenceTracker(this.pubsub, options, (changes) => this.publish(changes));
+    this.tracker = new PresenceTracker(this.pubsub, options, (changes) => this.publish(changes), undefined, this.nodeId);
   }
 
   /**

@@ -1,5 +1,11 @@
 import type { BroadcastMessage } from './broadcast-message.js';
 
+/** The node an adapter serves. @publicApi */
+export interface AdapterNode {
+  /** This node's id: random, new at every start, the same one the library uses everywhere. */
+  readonly nodeId: string;
+}
+
 /**
  * Carries broadcasts between nodes. `PubSub` delivers to this node's subscribers itself and asks
  * the adapter only to reach the others: `publish` once per broadcast, `subscribe` when a topic
@@ -7,8 +13,11 @@ import type { BroadcastMessage } from './broadcast-message.js';
  * @publicApi
  */
 export interface PubSubAdapter {
-  /** Starts the adapter; it calls `deliver` with every broadcast that arrives from another node. */
-  init(deliver: (message: BroadcastMessage) => void): void | Promise<void>;
+  /**
+   * Starts the adapter; it calls `deliver` with every broadcast that arrives from another node.
+   * `node.nodeId` names this node among the others (e.g. to recognise its own messages).
+   */
+  init(deliver: (message: BroadcastMessage) => void, node: AdapterNode): void | Promise<void>;
   publish(message: BroadcastMessage): void;
   subscribe(topic: string): void;
   unsubscribe(topic: string): void;

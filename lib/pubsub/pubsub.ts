@@ -1,6 +1,7 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PUBSUB_ADAPTER } from '../channels.tokens.js';
 import { ChannelsError } from '../errors/channels.error.js';
+import { NODE_ID, randomNodeId } from '../node-identity.js';
 import { isReservedEvent, isReservedTopic } from '../protocol/reserved.js';
 import type { BroadcastMessage, BroadcastOrigin } from './broadcast-message.js';
 import type { BroadcastSubscriber } from './broadcast-subscriber.interface.js';
@@ -25,10 +26,13 @@ export class PubSub implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('PubSub');
   private readonly topics = new Map<string, Map<unknown, BroadcastSubscriber>>();
 
-  constructor(@Inject(PUBSUB_ADAPTER) private readonly adapter: PubSubAdapter) {}
+  constructor(
+    @Inject(PUBSUB_ADAPTER) private readonly adapter: PubSubAdapter,
+    @Optional() @Inject(NODE_ID) private readonly nodeId: string = randomNodeId(),
+  ) {}
 
   async onModuleInit(): Promise<void> {
-    await this.adapter.init((message) => this.dispatch(message, 'remote'));
+    await this.adapter.init((message) => this.dispatch(message, 'remote'), { nodeId: this.nodeId });
   }
 
   async onApplicationShutdown(): Promise<void> {

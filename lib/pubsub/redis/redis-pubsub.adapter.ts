@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { OptionValidator } from '../../options/option-validator.js';
 import type { BroadcastMessage } from '../broadcast-message.js';
-import type { PubSubAdapter } from '../pubsub-adapter.interface.js';
+import type { AdapterNode, PubSubAdapter } from '../pubsub-adapter.interface.js';
 import { ClusterSubscriberWatch } from './cluster-subscriber-watch.js';
 import { loadIoredis } from './load-ioredis.js';
 import { PendingPublishes, type PendingPublish } from './pending-publishes.js';
@@ -48,7 +47,7 @@ const DEFAULT_CLUSTER_SUBSCRIBER_STALL_MS = 500;
  */
 export class RedisPubSubAdapter implements PubSubAdapter {
   /** Tags this node's messages so that it ignores its own broadcasts coming back from Redis. */
-  readonly nodeId = randomBytes(9).toString('base64url');
+  private id: string | undefined;
   readonly prefix: string;
   private readonly logger = new Logger('RedisPubSub');
   private readonly options: RedisPubSubOptions;
@@ -90,6 +89,12 @@ export class RedisPubSubAdapter implements PubSubAdapter {
     this.pending = new PendingPublishes(this.options.maxQueuedPublishes ?? DEFAULT_MAX_QUEUED_PUBLISHES);
   }
 
+  /** This node's id, as `init` received it; its messages carry it. */
+  get nodeId(): string {
+    if (this.id === undefined) throw new Error('RedisPubSubAdapter.nodeId is read before init()');
+    return this.id;
+  }
+
   /** Counters since start: publishes, deliveries from other nodes, invalid, dropped and missed messages. */
   get stats(): Readonly<RedisPubSubStats> {
     return { ...this.counters };
@@ -104,8 +109,9 @@ export class RedisPubSubAdapter implements PubSubAdapter {
    * Connects both connections. Resolves once Redis answered or the first attempt failed: a Redis
    * that is down at boot is logged and retried, it does not stop the app.
    */
-  async init(deliver: (message: BroadcastMessage) => void): Promise<void> {
+  async init(deliver: (message: BroadcastMessage) => void, node: AdapterNode): Promise<void> {
     this.deliver = deliver;
+    this.id = node.nodeId;
     const classes = await loadIoredis();
     const { redis } = this.options;
     this.monitor = new RedisLinkMonitor(this.logger, describeRedisTarget(redis), ['publisher', 'subscriber']);

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { HttpAdapterHost } from '@nestjs/core';
 import { RESOLVED_OPTIONS } from '../../channels.tokens.js';
 import type { ResolvedChannelsOptions } from '../../interfaces/channels-options.interface.js';
+import { NODE_ID } from '../../node-identity.js';
 import { PubSub } from '../../pubsub/pubsub.js';
 import { SweptRegistry } from '../../socket/swept-registry.js';
 import { decideConnect, requestParams } from '../connect-request.js';
@@ -44,6 +45,7 @@ export class LongPollTransport implements OnApplicationBootstrap, OnApplicationS
     @Inject(TRANSPORT_HOST) private readonly host: TransportHost,
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedChannelsOptions,
     pubsub: PubSub,
+    @Inject(NODE_ID) nodeId: string,
     private readonly httpAdapterHost: HttpAdapterHost,
   ) {
     const { path, checkOrigin, longpoll } = options;
@@ -56,7 +58,7 @@ export class LongPollTransport implements OnApplicationBootstrap, OnApplicationS
       (session, now) => !session.isPolling && now - session.lastActiveAt > inactiveAfterMs,
       (session) => session.end(),
     );
-    this.forwarding = longpoll.secret ? new LongPollForwarding(pubsub, longpoll.windowMs, FORWARD_ACK_TIMEOUT_MS) : undefined;
+    this.forwarding = longpoll.secret ? new LongPollForwarding(pubsub, longpoll.windowMs, FORWARD_ACK_TIMEOUT_MS, nodeId) : undefined;
   }
 
   onApplicationBootstrap(): void {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { ControlEvent, ControlTopic } from '../../protocol/reserved.js';
 import type { BroadcastMessage } from '../../pubsub/broadcast-message.js';
@@ -35,7 +34,7 @@ interface PendingRequest {
  * No acknowledgement within `ackTimeoutMs` means the session is gone (410).
  */
 export class LongPollForwarding {
-  private readonly replyTopic = ControlTopic.longPollReplies(randomBytes(9).toString('base64url'));
+  private readonly replyTopic: string;
   private readonly pending = new Map<string, PendingRequest>();
   /** The handler serving forwarded requests, per session attached. */
   private readonly attached = new Map<LongPollSession, (message: BroadcastMessage) => void>();
@@ -47,7 +46,10 @@ export class LongPollForwarding {
     private readonly pubsub: PubSub,
     private readonly windowMs: number,
     private readonly ackTimeoutMs: number,
-  ) {}
+    nodeId: string,
+  ) {
+    this.replyTopic = ControlTopic.longPollReplies(nodeId);
+  }
 
   /** Serves the requests other nodes forward for `session`, until `detach`. */
   attach(session: LongPollSession): void {
