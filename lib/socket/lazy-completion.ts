@@ -2,8 +2,8 @@ const ALREADY_DONE = Promise.resolve();
 
 /**
  * A one-shot "done" signal whose Promise is only made once somebody waits for it (a shutdown
- * draining the channels). Every live channel holds one: a Promise with its resolver closure up
- * front would cost each of them about 150 bytes for as long as it lives.
+ * draining the channels). Every live channel holds one, and a Promise with its resolver closure
+ * made up front would take memory for the channel's whole life, for a wait only a shutdown makes.
  */
 export class LazyCompletion {
   private done = false;

@@ -6,8 +6,7 @@ const nodePrefix = randomNodeId();
 let counter = 0;
 
 export function nextSubscriberId(kind: string): string {
-  // V8 keeps a template literal as a tree of concatenations for as long as the string lives; every
-  // connection holds two ids for its lifetime, and heap snapshots showed ~16 such nodes (~530 bytes)
-  // per connection. Decoding the (ASCII) id from bytes yields one flat string instead.
+  // V8 keeps a template literal as a tree of concatenations for as long as the string lives, and a
+  // connection holds its ids for its whole life: decoding the (ASCII) id from bytes flattens it.
   return Buffer.from(`${kind}:${nodePrefix}:${(counter++).toString(36)}`, 'latin1').toString('latin1');
 }

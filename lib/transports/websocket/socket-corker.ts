@@ -9,9 +9,8 @@ export interface RunWriter {
  * message, one timer) into one syscall: a writer enlists when it first holds data back (a
  * deferred frame, or a corked socket), and one shared `process.nextTick` lets every enlisted
  * writer go. A burst of broadcasts then costs a socket one `writev` instead of one `write` each,
- * and a lone message waits for nothing but the end of the code that sent it. (Measured against
- * `setImmediate`, which would also coalesce across I/O callbacks: same burst gain, slower single
- * broadcasts.)
+ * and a lone message waits for nothing but the end of the code that sent it. `setImmediate` would
+ * also coalesce across I/O callbacks, but bursts gain nothing more and a lone message waits longer.
  *
  * Broadcasts from other nodes need more: a burst published together often reaches this node in
  * two reads, its head alone and the rest while the head is being delivered. `holdUntilNextPoll`

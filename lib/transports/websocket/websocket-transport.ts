@@ -103,7 +103,7 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
 
 /**
  * The listeners every served socket shares: `ws` calls them with the socket as `this`, which
- * carries its connection. Closures per socket would cost every idle connection ~200 bytes.
+ * carries its connection. Closures per socket would add to what every idle connection holds.
  */
 const CONNECTION = Symbol('nestjs-channels connection');
 type ServedWebSocket = WebSocket & { [CONNECTION]: InboundConnection };
