@@ -16,14 +16,13 @@ const logger = new Logger('WebSocketTransport');
  * A `ws` socket as the channel layer sees it. Writes of one run of code are held and leave
  * together at its end (see SocketCorker): the first broadcast frame of a run is only kept
  * (`deferred`), so that a lone one is written as is, without the cost of corking; a second write
- * corks the socket behind it. A kept frame is judged (socket closed, over the outbound cap) when
- * the run ends, where it is written.
+ * corks the socket behind it.
  */
 export class WsTransportConnection implements TransportConnection, RunWriter {
   readonly name = 'websocket' as const;
   /** The first shared frame of the current run, not written yet. */
   private deferred: Buffer | undefined = undefined;
-  /** This connection corked the socket for the current run (the socket is not read to know it). */
+  /** This connection corked the socket for the current run. */
   private corked = false;
 
   constructor(
@@ -36,18 +35,18 @@ export class WsTransportConnection implements TransportConnection, RunWriter {
 
   send(frame: Frame): void {
     if (frame.fromOtherNode) this.corker.holdUntilNextPoll();
-    if (frame.shared && this.deferred === undefined && !this.corked) {
-      this.deferred = prebuiltWebSocketFrame(frame as SharedFrame);
-      this.corker.enlist(this);
-      return;
-    }
     if (this.ws.readyState !== this.ws.OPEN) return;
     // A client that stops reading would make the server hold every message for it: past the cap
     // it is dropped at once (a close handshake would queue behind the data it does not read).
     // Bytes only held here have not been offered to the client yet: they are written first.
-    if (this.socket.writableLength > this.maxOutboundBufferBytes) this.writeHeld();
+    if (this.socket.writableLength > this.maxOutboundBufferBytes) this.releaseWrites();
     if (this.socket.writableLength > this.maxOutboundBufferBytes) {
       this.dropSlowConsumer();
+      return;
+    }
+    if (frame.shared && this.deferred === undefined && !this.corked) {
+      this.deferred = prebuiltWebSocketFrame(frame as SharedFrame);
+      this.corker.enlist(this);
       return;
     }
     this.corkForRun();
@@ -60,27 +59,13 @@ export class WsTransportConnection implements TransportConnection, RunWriter {
     }
   }
 
-  /**
-   * The run has ended: its writes leave. A frame kept without looking at the socket is judged
-   * here as `send` judges every other: not written to a closed socket, and not to one that has
-   * more than the cap unsent (nothing was written behind it in this run, so the figure is the
-   * one `send` would have read).
-   */
-  releaseWrites(): void {
-    if (this.deferred !== undefined && this.socket.writableLength > this.maxOutboundBufferBytes) {
-      this.deferred = undefined;
-      this.dropSlowConsumer();
-    }
-    this.writeHeld();
-  }
-
   close(code: number, reason: string): void {
-    this.writeHeld();
+    this.releaseWrites();
     this.ws.close(code, Buffer.from(reason).subarray(0, MAX_CLOSE_REASON_BYTES).toString());
   }
 
-  /** Writes the kept frame (unless the socket closed meanwhile) and uncorks. */
-  private writeHeld(): void {
+  /** The run has ended: the kept frame is written (unless the socket closed meanwhile), the socket uncorked. */
+  releaseWrites(): void {
     const deferred = this.deferred;
     if (deferred !== undefined) {
       this.deferred = undefined;
