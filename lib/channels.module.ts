@@ -13,6 +13,7 @@ import { NODE_ID, randomNodeId } from './node-identity.js';
 import { Presence } from './presence/presence.js';
 import { PubSub } from './pubsub/pubsub.js';
 import { createPubSubAdapter } from './pubsub/pubsub-option.js';
+import { ShutdownHooksCheck } from './shutdown-hooks-check.js';
 import { TRANSPORT_HOST } from './transports/transport-host.interface.js';
 import { LongPollTransport } from './transports/longpoll/longpoll-transport.js';
 import { WebSocketTransport } from './transports/websocket/websocket-transport.js';
@@ -44,6 +45,7 @@ import { WebSocketTransport } from './transports/websocket/websocket-transport.j
     ChannelsRuntime,
     { provide: TRANSPORT_HOST, useExisting: ChannelsRuntime },
     ChannelsServer,
+    ShutdownHooksCheck,
     WebSocketTransport,
     LongPollTransport,
     Presence,

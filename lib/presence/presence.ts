@@ -9,6 +9,7 @@ import {
 import { ModuleRef } from '@nestjs/core';
 import { RESOLVED_OPTIONS } from '../channels.tokens.js';
 import { NODE_ID } from '../node-identity.js';
+import { ShutdownHooksCheck } from '../shutdown-hooks-check.js';
 import type { ResolvedChannelsOptions } from '../interfaces/channels-options.interface.js';
 import { PubSub } from '../pubsub/pubsub.js';
 import type { Socket } from '../socket/socket.js';
@@ -63,6 +64,7 @@ export class Presence implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     private readonly moduleRef: ModuleRef,
     @Inject(RESOLVED_OPTIONS) private readonly channelsOptions: ResolvedChannelsOptions,
     @Inject(NODE_ID) private readonly nodeId: string,
+    private readonly shutdownHooks: ShutdownHooksCheck,
   ) {
     this.refs = new PresenceRefs(nodeId);
   }
@@ -80,7 +82,7 @@ export class Presence implements OnModuleInit, OnApplicationBootstrap, BeforeApp
    */
   onApplicationBootstrap(): void {
     this.bootstrapped = true;
-    if (this.used) this.tracker?.start();
+    if (this.used) this.startTracker();
   }
 
   /** Tells the other nodes this one is leaving, so that its presences leave there at once. */
@@ -188,8 +190,13 @@ export class Presence implements OnModuleInit, OnApplicationBootstrap, BeforeApp
       );
     }
     this.used = true;
-    if (this.bootstrapped && !tracker.isRunning) tracker.start();
+    if (this.bootstrapped && !tracker.isRunning) this.startTracker();
     return tracker;
+  }
+
+  private startTracker(): void {
+    this.tracker?.start();
+    this.shutdownHooks.required('Presence is used');
   }
 
   /** `presence` of the module options, else `PRESENCE_OPTIONS` from whichever module provides it; defaults otherwise. */

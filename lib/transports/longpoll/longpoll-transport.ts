@@ -5,6 +5,7 @@ import { RESOLVED_OPTIONS } from '../../channels.tokens.js';
 import type { ResolvedChannelsOptions } from '../../interfaces/channels-options.interface.js';
 import { NODE_ID } from '../../node-identity.js';
 import { PubSub } from '../../pubsub/pubsub.js';
+import { ShutdownHooksCheck } from '../../shutdown-hooks-check.js';
 import { SweptRegistry } from '../../socket/swept-registry.js';
 import { decideConnect, requestParams } from '../connect-request.js';
 import { endpointPath } from '../endpoint-path.js';
@@ -47,6 +48,7 @@ export class LongPollTransport implements OnApplicationBootstrap, OnApplicationS
     pubsub: PubSub,
     @Inject(NODE_ID) nodeId: string,
     private readonly httpAdapterHost: HttpAdapterHost,
+    private readonly shutdownHooks: ShutdownHooksCheck,
   ) {
     const { path, checkOrigin, longpoll } = options;
     this.endpoint = endpointPath(path, 'longpoll');
@@ -156,6 +158,7 @@ export class LongPollTransport implements OnApplicationBootstrap, OnApplicationS
     );
     this.sessions.add(sessionId, session);
     this.forwarding?.attach(session);
+    this.shutdownHooks.clientServed();
     sendStatusJson(response, { status: 410, token, messages: [] });
   }
 

@@ -9,6 +9,7 @@ import type { ResolvedChannelsOptions } from '../../interfaces/channels-options.
 import type { InboundConnection } from '../../interfaces/transport.interface.js';
 import type { Serializer } from '../../serializers/serializer.interface.js';
 import type { AcceptedConnection } from '../../socket/socket-acceptor.js';
+import { ShutdownHooksCheck } from '../../shutdown-hooks-check.js';
 import { decideConnect, requestParams } from '../connect-request.js';
 import { endpointPath } from '../endpoint-path.js';
 import { parseProtocols, PHOENIX_PROTOCOL, rejectUpgrade } from '../handshake.js';
@@ -36,6 +37,7 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
     @Inject(TRANSPORT_HOST) private readonly host: TransportHost,
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedChannelsOptions,
     private readonly httpAdapterHost: HttpAdapterHost,
+    private readonly shutdownHooks: ShutdownHooksCheck,
   ) {
     this.endpoint = endpointPath(options.path, 'websocket');
     this.checkOrigin = createOriginCheck(options.checkOrigin);
@@ -95,6 +97,7 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
   private serve(ws: WebSocket, socket: Socket, serializer: Serializer, accepted: AcceptedConnection): void {
     const transport = new WsTransportConnection(ws, socket, this.corker, this.options.maxOutboundBufferBytes);
     (ws as ServedWebSocket)[CONNECTION] = this.host.open(transport, serializer, accepted);
+    this.shutdownHooks.clientServed();
     ws.on('message', relayFrame);
     ws.on('close', relayClose);
     ws.on('error', logWebSocketError);
