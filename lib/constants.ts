@@ -1,5 +1,4 @@
 /** Metadata keys written by the decorators and read by the channel explorer. */
-export const CHANNEL_METADATA = 'nestjs-channels:channel';
 export const JOIN_METADATA = 'nestjs-channels:join';
 export const HANDLE_IN_METADATA = 'nestjs-channels:handle-in';
 export const HANDLE_OUT_METADATA = 'nestjs-channels:handle-out';

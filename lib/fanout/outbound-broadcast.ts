@@ -41,11 +41,6 @@ export class OutboundBroadcast {
     return frame;
   }
 
-  /** How many encodes this broadcast cost so far. */
-  get encodeCount(): number {
-    return (this.firstSerializer ? 1 : 0) + (this.otherFrames?.size ?? 0);
-  }
-
   private encode(serializer: Serializer): Frame | null {
     const { topic, event, payload } = this.message;
     let frame: Frame;

@@ -31,8 +31,6 @@ export type TrackerMessage =
   /** The sender shuts down: its presences leave now rather than after the down period. */
   | { event: 'goodbye'; from: ReplicaRef };
 
-export type TrackerEvent = TrackerMessage['event'];
-
 /** The payload of `message` on the PubSub (the event travels as the broadcast's event). */
 export function toPayload(message: TrackerMessage): Record<string, unknown> {
   const { event: _event, ...payload } = message;

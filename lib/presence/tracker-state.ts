@@ -52,11 +52,6 @@ export class TrackerState {
     return presences ? [...presences.values()] : [];
   }
 
-  /** Number of presences known for `topic`. */
-  count(topic: string): number {
-    return this.byTopic.get(topic)?.size ?? 0;
-  }
-
   /** This node's presence of `owner` under `key` on `topic`. */
   get(owner: string, topic: string, key: string): TrackedPresence | undefined {
     return this.byOwner.get(owner)?.get(ownerKey(topic, key));

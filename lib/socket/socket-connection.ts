@@ -55,10 +55,6 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
     return this.transport.name;
   }
 
-  get channelCount(): number {
-    return this.channels.size;
-  }
-
   get isClosed(): boolean {
     return this.closed;
   }
