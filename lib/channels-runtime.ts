@@ -17,7 +17,7 @@ import type { TransportConnection } from './interfaces/transport.interface.js';
 import { PubSub } from './pubsub/pubsub.js';
 import type { TopicRouter } from './router/topic-router.js';
 import type { Serializer, SerializerVersion } from './serializers/serializer.interface.js';
-import { CloseCode } from './socket/close-codes.js';
+import { CloseCode } from './protocol/close-codes.js';
 import type { RateLimitOptions } from './socket/inbound-rate-limit.js';
 import type { ConnectionContext } from './socket/connection-context.interface.js';
 

@@ -54,7 +54,7 @@ export type { PresenceDiff, PresenceEntry, PresenceFetch, PresenceMeta, Presence
 
 export type { ReplyStatus } from './protocol/messages.js';
 export type { SerializerVersion } from './serializers/serializer.interface.js';
-export { CloseCode } from './socket/close-codes.js';
+export { CloseCode } from './protocol/close-codes.js';
 export type { TerminateReason } from './socket/channel-process.js';
 export { Socket } from './socket/socket.js';
 export { SocketRef } from './socket/socket-ref.js';

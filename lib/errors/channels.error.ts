@@ -1,4 +1,4 @@
-import type { CloseCode } from '../socket/close-codes.js';
+import type { CloseCode } from '../protocol/close-codes.js';
 import type { ChannelsErrorCode } from './error-codes.js';
 
 /** A WebSocket close code of {@link CloseCode}. */

@@ -1,4 +1,4 @@
-import { CloseCode } from '../socket/close-codes.js';
+import { CloseCode } from '../protocol/close-codes.js';
 import { ChannelsError } from './channels.error.js';
 
 /**

@@ -5,8 +5,10 @@ import type { SerializerVersion } from '../serializers/serializer.interface.js';
 import type { PresenceOptions } from '../presence/presence-options.js';
 import type { RateLimitOptions } from '../socket/inbound-rate-limit.js';
 import type { SocketHandler } from './socket-handler.interface.js';
+import type { TransportName } from './transport.interface.js';
 
-export type TransportName = 'websocket' | 'longpoll';
+export type { TransportName } from './transport.interface.js';
+
 
 /** `false`: any origin; `true`: same host as the request; a list: those origins (`https://*.example.com`). */
 export type OriginCheck = boolean | string[] | ((origin: string, request: IncomingMessage) => boolean);

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { SerializerVersion } from '../serializers/serializer.interface.js';
-import type { TransportName } from './channels-options.interface.js';
+import type { TransportName } from './transport.interface.js';
 
 /** What is known about a connecting client besides its params. @publicApi */
 export interface ConnectInfo {

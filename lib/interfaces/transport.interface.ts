@@ -1,5 +1,7 @@
 import type { Frame } from '../protocol/messages.js';
-import type { TransportName } from './channels-options.interface.js';
+
+/** The transports a client can connect over. @publicApi */
+export type TransportName = 'websocket' | 'longpoll';
 
 /**
  * The channel layer's view of a transport: deliver a frame, close with a code. WebSocket and

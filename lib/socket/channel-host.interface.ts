@@ -1,6 +1,5 @@
 import type { FanoutTarget } from '../fanout/fanout-member.interface.js';
-import type { TransportName } from '../interfaces/channels-options.interface.js';
-import type { ChannelProcess } from './channel-process.js';
+import type { TransportName } from '../interfaces/transport.interface.js';
 
 /** The connection a channel process lives on, as the process sees it. */
 export interface ChannelHost extends FanoutTarget {
@@ -8,5 +7,5 @@ export interface ChannelHost extends FanoutTarget {
   readonly assigns: Record<string, unknown>;
   readonly transportName: TransportName;
   /** The process ended; forget it if it is still the one registered for its topic. */
-  channelEnded(channel: ChannelProcess): void;
+  channelEnded(channel: { readonly topic: string }): void;
 }

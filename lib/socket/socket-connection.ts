@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ProtocolError } from '../errors/protocol.error.js';
-import type { TransportName } from '../interfaces/channels-options.interface.js';
-import type { TransportConnection } from '../interfaces/transport.interface.js';
+import type { TransportConnection, TransportName } from '../interfaces/transport.interface.js';
 import { HEARTBEAT_TOPIC, PhxEvent } from '../protocol/events.js';
 import { ControlEvent, ControlTopic, isReservedEvent, isReservedTopic } from '../protocol/reserved.js';
 import type { Frame, InboundMessage, ReplyStatus } from '../protocol/messages.js';
@@ -10,7 +9,7 @@ import type { BroadcastSubscriber } from '../pubsub/broadcast-subscriber.interfa
 import type { Serializer } from '../serializers/serializer.interface.js';
 import type { ChannelHost } from './channel-host.interface.js';
 import { ChannelProcess, type TerminateReason } from './channel-process.js';
-import { CloseCode } from './close-codes.js';
+import { CloseCode } from '../protocol/close-codes.js';
 import type { ConnectionContext } from './connection-context.interface.js';
 import { InboundRateLimit } from './inbound-rate-limit.js';
 import { TokenBucket } from './token-bucket.js';

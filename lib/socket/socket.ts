@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { TransportName } from '../interfaces/channels-options.interface.js';
+import type { TransportName } from '../interfaces/transport.interface.js';
 import type { SerializerVersion } from '../serializers/serializer.interface.js';
 import { assignInto } from './assigns.js';
 import type { SocketRef } from './socket-ref.js';

@@ -1,5 +1,4 @@
-import type { TransportName } from '../interfaces/channels-options.interface.js';
-import type { TransportConnection } from '../interfaces/transport.interface.js';
+import type { TransportConnection, TransportName } from '../interfaces/transport.interface.js';
 import type { Frame } from '../protocol/messages.js';
 import { MessageLog } from './message-log.js';
 import { decodeServerFrame, type ReceivedMessage, type ReceivedReply } from './wire-codec.js';
