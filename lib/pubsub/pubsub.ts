@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PUBSUB_ADAPTER } from '../channels.tokens.js';
 import { ChannelsError } from '../errors/channels.error.js';
-import { NODE_ID, randomNodeId } from '../node-identity.js';
+import { NODE_ID, nextSubscriberId, randomNodeId } from '../node-identity.js';
 import { isReservedEvent, isReservedTopic } from '../protocol/reserved.js';
 import type { BroadcastMessage, BroadcastOrigin } from './broadcast-message.js';
 import type { BroadcastSubscriber } from './broadcast-subscriber.interface.js';
@@ -12,8 +12,6 @@ export type BroadcastHandler = (message: BroadcastMessage) => void;
 
 /** Who a `broadcastFrom` excludes: a channel `Socket` or a subscriber id. */
 export type BroadcastSender = string | { readonly subscriberId: string };
-
-let nextHandlerId = 0;
 
 /**
  * Topic-based publish/subscribe (Phoenix.PubSub). Channels use it for broadcasts; inject it in any
@@ -152,5 +150,6 @@ function checkPublicName(topic: string, event: string): void {
 }
 
 function wrapHandler(handler: BroadcastHandler): BroadcastSubscriber {
-  return { subscriberId: `handler:${nextHandlerId++}`, deliver: (message) => handler(message) };
+  // Unique across nodes: a broadcastFrom from another node must never skip a handler here.
+  return { subscriberId: nextSubscriberId('handler'), deliver: (message) => handler(message) };
 }

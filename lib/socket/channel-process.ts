@@ -13,7 +13,7 @@ import { LazyCompletion } from './lazy-completion.js';
 import { Mailbox } from './mailbox.js';
 import { SocketRef, type ReplyTarget } from './socket-ref.js';
 import { Socket, type SocketOwner } from './socket.js';
-import { nextSubscriberId } from './subscriber-id.js';
+import { nextSubscriberId } from '../node-identity.js';
 
 const logger = new Logger('Channel');
 

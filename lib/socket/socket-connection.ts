@@ -13,7 +13,7 @@ import { CloseCode } from '../protocol/close-codes.js';
 import type { ConnectionContext } from './connection-context.interface.js';
 import { InboundRateLimit } from './inbound-rate-limit.js';
 import { TokenBucket } from './token-bucket.js';
-import { nextSubscriberId } from './subscriber-id.js';
+import { nextSubscriberId } from '../node-identity.js';
 
 /** Shared by every connection until it closes, instead of a resolved Promise each. */
 const NOTHING_TO_WAIT_FOR = Promise.resolve();
