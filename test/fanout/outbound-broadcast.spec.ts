@@ -5,7 +5,7 @@ import { SharedFrame } from '../../lib/fanout/shared-frame.js';
 import type { BroadcastMessage } from '../../lib/pubsub/broadcast-message.js';
 import { V1JsonSerializer } from '../../lib/serializers/v1-json.serializer.js';
 import { V2JsonSerializer } from '../../lib/serializers/v2-json.serializer.js';
-import { clientDecode } from '../unit/support/phoenix-serializer.js';
+import { clientDecode } from '../support/phoenix-serializer.js';
 
 const toMany = (message: BroadcastMessage, origin: 'local' | 'remote' = 'local') => new OutboundBroadcast(message, origin, true);
 

@@ -1,7 +1,7 @@
 import { ProtocolError } from '../../lib/errors/protocol.error.js';
 import { V2JsonSerializer } from '../../lib/serializers/v2-json.serializer.js';
 import { thrownBy } from '../support/thrown.js';
-import { bytes, clientDecode, clientEncode, toBuffer } from './support/phoenix-serializer.js';
+import { bytes, clientDecode, clientEncode, toBuffer } from '../support/phoenix-serializer.js';
 
 const serializer = new V2JsonSerializer();
 

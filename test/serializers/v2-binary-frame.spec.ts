@@ -1,6 +1,6 @@
 import { ProtocolError } from '../../lib/errors/protocol.error.js';
 import { BinaryKind, decodeBinaryPush, encodeBinaryFrame } from '../../lib/serializers/v2-binary-frame.js';
-import { bytes, clientDecode, clientEncode, toBuffer } from './support/phoenix-serializer.js';
+import { bytes, clientDecode, clientEncode, toBuffer } from '../support/phoenix-serializer.js';
 
 describe('encodeBinaryFrame', () => {
   test('writes the kind, one length byte per field, the fields, then the payload', () => {
