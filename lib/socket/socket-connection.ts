@@ -54,6 +54,11 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
     return this.transport.name;
   }
 
+  /** Channels this connection holds, joining or joined. */
+  get channelCount(): number {
+    return this.channels.size;
+  }
+
   get isClosed(): boolean {
     return this.closed;
   }

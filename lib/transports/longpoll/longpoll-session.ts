@@ -138,9 +138,12 @@ export class LongPollSession implements TransportConnection {
   }
 
   private respondMessages(responder: PollResponder): void {
+    // A client gone since its poll was flushed: the messages wait for its next poll.
+    if (!responder.open) return;
     if (this.buffer.length === 0) {
-      // A flushed poll whose messages another poll took meanwhile goes back to waiting.
-      if (!this.ended && responder.open) this.poll(responder);
+      // A flushed poll whose messages another poll took goes back to waiting; one whose session
+      // ended meanwhile learns it at once (poll answers 410).
+      this.poll(responder);
       return;
     }
     const messages = this.buffer;
