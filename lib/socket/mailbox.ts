@@ -16,10 +16,6 @@ export class Mailbox {
     if (!this.running) void this.drain();
   }
 
-  get idle(): boolean {
-    return !this.running && this.queue.length === 0;
-  }
-
   private async drain(): Promise<void> {
     this.running = true;
     try {
