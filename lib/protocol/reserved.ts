@@ -12,6 +12,7 @@ import { HEARTBEAT_TOPIC } from './events.js';
  * A client cannot push one to a handler, and a broadcast cannot carry one.
  */
 const CONTROL_PREFIX = 'phx:';
+const P = 0x70; // 'p', the first character of every reserved name
 
 /** The topics of the library's node-to-node traffic. */
 export const ControlTopic = {
@@ -39,10 +40,12 @@ export const ControlEvent = {
 
 /** True for the topics no client may join and the public broadcast API refuses. */
 export function isReservedTopic(topic: string): boolean {
+  // Every broadcast asks: most topics are told apart by their first character alone.
+  if (topic.charCodeAt(0) !== P) return false;
   return topic === HEARTBEAT_TOPIC || topic.startsWith(CONTROL_PREFIX) || topic.startsWith('phx_');
 }
 
 /** True for Phoenix's own events, which clients cannot push to handlers and broadcasts cannot carry. */
 export function isReservedEvent(event: string): boolean {
-  return event.startsWith('phx_');
+  return event.charCodeAt(0) === P && event.startsWith('phx_');
 }
