@@ -9,6 +9,7 @@ import { ChannelExplorer } from './discovery/channel-explorer.js';
 import { ChannelFanout } from './fanout/channel-fanout.js';
 import type { ChannelsModuleOptions, ResolvedChannelsOptions } from './interfaces/channels-options.interface.js';
 import { resolveOptions } from './options/resolve-options.js';
+import { HistoryPolicies } from './history/history-policies.js';
 import { NODE_ID, randomNodeId } from './node-identity.js';
 import { Presence } from './presence/presence.js';
 import { PubSub } from './pubsub/pubsub.js';
@@ -38,6 +39,7 @@ import { WebSocketTransport } from './transports/websocket/websocket-transport.j
       inject: [RESOLVED_OPTIONS],
     },
     { provide: NODE_ID, useFactory: randomNodeId },
+    HistoryPolicies,
     PubSub,
     ChannelFanout,
     ChannelContextCreator,

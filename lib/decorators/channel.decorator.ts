@@ -1,7 +1,18 @@
 import { DiscoveryService } from '@nestjs/core';
+import type { HistoryOptions } from '../history/history-options.js';
+
+/** Options of `@Channel()`. @publicApi */
+export interface ChannelOptions {
+  /**
+   * Keep the history of this channel's topics, so that clients rejoining with `since` recover
+   * what they missed: `true` for the module's defaults (`ChannelsModule.forRoot({ history })`), or
+   * options of its own. Default: no history.
+   */
+  history?: HistoryOptions | true;
+}
 
 /** What `@Channel()` records on a class. */
-export interface ChannelMetadata {
+export interface ChannelMetadata extends ChannelOptions {
   topic: string;
 }
 
@@ -14,6 +25,6 @@ export const ChannelDiscovery = DiscoveryService.createDecorator<ChannelMetadata
  * `providers`, and gets dependency injection like any provider.
  * @publicApi
  */
-export function Channel(topic: string): ClassDecorator {
-  return ChannelDiscovery({ topic });
+export function Channel(topic: string, options: ChannelOptions = {}): ClassDecorator {
+  return ChannelDiscovery({ ...options, topic });
 }

@@ -1,3 +1,5 @@
+import type { HistoryPolicy } from '../history/history-options.js';
+
 /** A channel handler after Nest's context creator wrapped it: `(socket, payload, ref, event)`. */
 export type ChannelHandlerFn = (...args: unknown[]) => Promise<unknown>;
 
@@ -8,6 +10,8 @@ export type TerminateHandlerFn = (reason: string, socket: unknown) => unknown;
 export interface ChannelDefinition {
   /** The class name, for logs and errors. */
   readonly name: string;
+  /** How its topics keep history; undefined when they keep none. */
+  readonly history: HistoryPolicy | undefined;
   readonly join: ChannelHandlerFn;
   readonly handleIn: ReadonlyMap<string, ChannelHandlerFn>;
   readonly catchAll: ChannelHandlerFn | undefined;

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { CATCH_ALL_EVENT, HANDLE_IN_METADATA, HANDLE_OUT_METADATA, JOIN_METADATA, TERMINATE_METADATA } from '../constants.js';
@@ -6,6 +6,11 @@ import { ChannelContextCreator } from '../context/channel-context-creator.js';
 import { ChannelDiscovery } from '../decorators/channel.decorator.js';
 import { ChannelsError } from '../errors/channels.error.js';
 import { isReservedEvent, isReservedTopic } from '../protocol/reserved.js';
+import { RESOLVED_OPTIONS } from '../channels.tokens.js';
+import { checkHistoryOptions, historyPolicy, type HistoryPolicy } from '../history/history-options.js';
+import { HistoryPolicies } from '../history/history-policies.js';
+import type { ResolvedChannelsOptions } from '../interfaces/channels-options.interface.js';
+import { OptionValidator } from '../options/option-validator.js';
 import { TopicRouter } from '../router/topic-router.js';
 import type { ChannelDefinition, ChannelHandlerFn, TerminateHandlerFn } from './channel-definition.js';
 
@@ -21,6 +26,8 @@ export class ChannelExplorer {
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
     private readonly contextCreator: ChannelContextCreator,
+    private readonly historyPolicies: HistoryPolicies,
+    @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedChannelsOptions,
   ) {}
 
   explore(): TopicRouter<ChannelDefinition> {
@@ -41,14 +48,23 @@ export class ChannelExplorer {
           `@Channel('${metadata.topic}') on ${name} routes topics no client may join ("phoenix", "phx:*", "phx_*"): choose another topic`,
         );
       }
-      const definition = this.define(name, metadata.topic, wrapper.instance as object);
+      const history = this.history(name, metadata.history);
+      const definition = this.define(name, metadata.topic, wrapper.instance as object, history);
       // Its errors name the channel (and, for a topic routed twice, both channels).
       router.add(metadata.topic, definition, (target) => target.name);
+      if (history) this.historyPolicies.add(metadata.topic, history);
     }
     return router;
   }
 
-  private define(name: string, topic: string, instance: object): ChannelDefinition {
+  /** The channel's history policy, its options checked at boot. */
+  private history(name: string, options: unknown): HistoryPolicy | undefined {
+    if (options === undefined || options === false) return undefined;
+    checkHistoryOptions(options, new OptionValidator(`@Channel() of ${name}`).at('history'));
+    return historyPolicy(options as Parameters<typeof historyPolicy>[0], this.options.history);
+  }
+
+  private define(name: string, topic: string, instance: object, history: HistoryPolicy | undefined): ChannelDefinition {
     let join: ChannelHandlerFn | undefined;
     let terminate: TerminateHandlerFn | undefined;
     const handleIn = new Map<string, ChannelHandlerFn>();
@@ -90,7 +106,7 @@ export class ChannelExplorer {
     }
     const catchAll = handleIn.get(CATCH_ALL_EVENT);
     handleIn.delete(CATCH_ALL_EVENT);
-    return { name, join, handleIn, catchAll, handleOut, terminate };
+    return { name, history, join, handleIn, catchAll, handleOut, terminate };
   }
 
   /**

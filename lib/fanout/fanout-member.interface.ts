@@ -15,6 +15,6 @@ export interface FanoutMember {
   readonly subscriberId: string;
   readonly target: FanoutTarget;
   /** Events this channel intercepts (`@HandleOut`): they go to `intercept` instead of the fast path. */
-  readonly intercepts: ReadonlyMap<string, unknown>;
+  readonly intercepts: { has(event: string): boolean };
   intercept(message: BroadcastMessage): void;
 }

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { formatPosition } from '../history/position.js';
 import type { Frame } from '../protocol/messages.js';
 import type { BroadcastMessage, BroadcastOrigin } from '../pubsub/broadcast-message.js';
 import type { Serializer } from '../serializers/serializer.interface.js';
@@ -42,10 +43,12 @@ export class OutboundBroadcast {
   }
 
   private encode(serializer: Serializer): Frame | null {
-    const { topic, event, payload } = this.message;
+    const { topic, event, payload, position } = this.message;
     let frame: Frame;
     try {
-      frame = serializer.encodeMessage({ joinRef: null, ref: null, topic, event, payload });
+      // A history broadcast carries its position in `ref`: phoenix.js hands it to `channel.on` callbacks.
+      const ref = position === undefined ? null : formatPosition(position);
+      frame = serializer.encodeMessage({ joinRef: null, ref, topic, event, payload });
     } catch (error) {
       logger.warn(`Broadcast "${event}" on "${topic}" cannot be encoded for serializer ${serializer.vsn}: ${String(error)}`);
       return null;

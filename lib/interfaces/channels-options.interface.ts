@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Type } from '@nestjs/common';
+import type { HistoryOptions } from '../history/history-options.js';
 import type { PubSubOption } from '../pubsub/pubsub-option.js';
 import type { SerializerVersion } from '../serializers/serializer.interface.js';
 import type { PresenceOptions } from '../presence/presence-options.js';
@@ -67,6 +68,11 @@ export interface ChannelsModuleOptions {
   maxOutboundBufferBytes?: number;
   /** Batches of the shutdown drain. */
   drain?: DrainOptions;
+  /**
+   * Defaults for the channels that keep history (`@Channel(topic, { history: true })`): how many
+   * broadcasts per topic, for how long, which events are ephemeral. Default: 100, 5 minutes, none.
+   */
+  history?: HistoryOptions;
   /** `Presence` settings: replication periods, node name, the `fetch` enrichment hook. */
   presence?: PresenceOptions;
   /**
@@ -78,8 +84,8 @@ export interface ChannelsModuleOptions {
 }
 
 /** Options with every default applied. */
-export type ResolvedChannelsOptions = Required<Omit<ChannelsModuleOptions, 'socketHandler' | 'longpoll' | 'pubsub' | 'drain' | 'presence'>> &
-  Pick<ChannelsModuleOptions, 'socketHandler' | 'pubsub' | 'presence'> & {
+export type ResolvedChannelsOptions = Required<Omit<ChannelsModuleOptions, 'socketHandler' | 'longpoll' | 'pubsub' | 'drain' | 'presence' | 'history'>> &
+  Pick<ChannelsModuleOptions, 'socketHandler' | 'pubsub' | 'presence' | 'history'> & {
     longpoll: Required<Omit<LongPollOptions, 'secret'>> & Pick<LongPollOptions, 'secret'>;
     drain: Required<DrainOptions>;
   };

@@ -1,11 +1,12 @@
 import type { ChannelsModuleOptions, ResolvedChannelsOptions } from '../interfaces/channels-options.interface.js';
 import { validatePubSubOption } from '../pubsub/pubsub-option.js';
+import { checkHistoryOptions } from '../history/history-options.js';
 import { resolvePresenceOptions } from '../presence/presence-options.js';
 import { SUPPORTED_SERIALIZER_VERSIONS } from '../serializers/serializer-registry.js';
 import { describeKind, describeValue } from './describe-value.js';
 import { aBoolean, aFunction, anObject, anyOf, listOf, nonEmptyString, oneOf, OptionValidator, positiveInteger, rule } from './option-validator.js';
 
-const DEFAULTS: Omit<ResolvedChannelsOptions, 'socketHandler' | 'pubsub' | 'presence'> = {
+const DEFAULTS: Omit<ResolvedChannelsOptions, 'socketHandler' | 'pubsub' | 'presence' | 'history'> = {
   path: '/socket',
   transports: ['websocket'],
   idleTimeoutMs: 60_000,
@@ -78,6 +79,7 @@ export function resolveOptions(options: ChannelsModuleOptions = {}): ResolvedCha
   check.at('longpoll').optional('secret', resolved.longpoll.secret, longpollSecret, secretFix);
   check.check('checkOrigin', resolved.checkOrigin, originCheck, 'For example ["https://example.com", "https://*.example.com"].');
   if (resolved.presence !== undefined) resolvePresenceOptions(resolved.presence, check.at('presence'));
+  if (resolved.history !== undefined) checkHistoryOptions(resolved.history, check.at('history'));
   const handlerFix = 'Give a class that implements SocketHandler (an @Injectable() provider), or an instance.';
   check.optional('socketHandler', resolved.socketHandler, socketHandler, handlerFix);
   validatePubSubOption(resolved.pubsub, check.at('pubsub'));

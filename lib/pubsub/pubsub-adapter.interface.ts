@@ -1,3 +1,4 @@
+import type { SharedHistory } from '../history/shared-history.interface.js';
 import type { BroadcastMessage } from './broadcast-message.js';
 
 /** The node an adapter serves. @publicApi */
@@ -22,4 +23,10 @@ export interface PubSubAdapter {
   subscribe(topic: string): void;
   unsubscribe(topic: string): void;
   close(): void | Promise<void>;
+  /**
+   * The history every node shares, when the adapter keeps one (Redis streams). Without it each
+   * node numbers and keeps what it delivers in memory: recovery then works on the node a client
+   * was on, and a client rejoining on another node learns that nothing could be recovered.
+   */
+  readonly history?: SharedHistory;
 }

@@ -1,6 +1,12 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PUBSUB_ADAPTER } from '../channels.tokens.js';
 import { ChannelsError } from '../errors/channels.error.js';
+import type { HistoryPolicy } from '../history/history-options.js';
+import { HistoryPolicies } from '../history/history-policies.js';
+import { MemoryHistory } from '../history/memory-history.js';
+import type { Position } from '../history/position.js';
+import type { Recovery } from '../history/recovery.js';
+import type { SharedHistory } from '../history/shared-history.interface.js';
 import { NODE_ID, nextSubscriberId, randomNodeId } from '../node-identity.js';
 import { isReservedEvent, isReservedTopic } from '../protocol/reserved.js';
 import type { BroadcastMessage, BroadcastOrigin } from './broadcast-message.js';
@@ -16,21 +22,31 @@ export type BroadcastSender = string | { readonly subscriberId: string };
 /**
  * Topic-based publish/subscribe (Phoenix.PubSub). Channels use it for broadcasts; inject it in any
  * service to broadcast from outside a channel. Delivery to this node's subscribers is immediate
- * and in order; other nodes are reached through the configured adapter.
+ * and in order; other nodes are reached through the configured adapter. On topics whose channel
+ * keeps history, every broadcast but the ephemeral ones gets its position: from the adapter's
+ * shared history when it has one (then this node delivers it once the store numbered it), else
+ * from this node's memory.
  * @publicApi
  */
 @Injectable()
 export class PubSub implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('PubSub');
   private readonly topics = new Map<string, Map<unknown, BroadcastSubscriber>>();
+  private readonly sharedHistory: SharedHistory | undefined;
+  /** This node's history, when the adapter shares none. */
+  private readonly localHistory: MemoryHistory | undefined;
 
   constructor(
     @Inject(PUBSUB_ADAPTER) private readonly adapter: PubSubAdapter,
     @Optional() @Inject(NODE_ID) private readonly nodeId: string = randomNodeId(),
-  ) {}
+    @Optional() private readonly policies: HistoryPolicies = new HistoryPolicies(),
+  ) {
+    this.sharedHistory = adapter.history;
+    this.localHistory = this.sharedHistory ? undefined : new MemoryHistory();
+  }
 
   async onModuleInit(): Promise<void> {
-    await this.adapter.init((message) => this.dispatch(message, 'remote'), { nodeId: this.nodeId });
+    await this.adapter.init((message) => this.dispatch(this.numbered(message), 'remote'), { nodeId: this.nodeId });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -80,7 +96,7 @@ export class PubSub implements OnModuleInit, OnApplicationShutdown {
     this.publish({ topic, event, payload, from: typeof sender === 'string' ? sender : sender.subscriberId });
   }
 
-  /** Sends `event` to the subscribers of `topic` on this node only. */
+  /** Sends `event` to the subscribers of `topic` on this node only (never kept in history: it reaches no other node). */
   localBroadcast(topic: string, event: string, payload: unknown): void {
     checkPublicName(topic, event);
     this.dispatch({ topic, event, payload }, 'local');
@@ -97,6 +113,14 @@ export class PubSub implements OnModuleInit, OnApplicationShutdown {
     this.publish(message);
   }
 
+  /**
+   * @internal For a join on a history topic, once this node subscribed to it: the topic's position
+   * (the live stream continues right after it) and the kept broadcasts after `since`.
+   */
+  recover(topic: string, since: Position | null, policy: HistoryPolicy): Recovery | Promise<Recovery> {
+    return this.sharedHistory ? this.sharedHistory.recover(topic, since, policy) : this.localHistory!.recover(topic, since, policy);
+  }
+
   /** Number of local subscribers of `topic`. */
   subscriberCount(topic: string): number {
     return this.topics.get(topic)?.size ?? 0;
@@ -108,13 +132,23 @@ export class PubSub implements OnModuleInit, OnApplicationShutdown {
   }
 
   private publish(message: BroadcastMessage): void {
-    this.dispatch(message, 'local');
+    const policy = this.sharedHistory && this.policies.keeps(message.topic, message.event);
     try {
+      // The store numbers it and hands it back to this node too, positioned.
+      if (policy) return this.sharedHistory!.publish(message, policy);
+      this.dispatch(this.numbered(message), 'local');
       this.adapter.publish(message);
     } catch (error) {
       // A broadcast never throws into channel code: cross-node delivery is at-most-once.
       this.logger.error(`Could not publish on "${message.topic}" to other nodes: ${String(error)}`);
     }
+  }
+
+  /** `message` with its position when this node's memory keeps its topic's history. */
+  private numbered(message: BroadcastMessage): BroadcastMessage {
+    if (this.localHistory === undefined || message.position !== undefined) return message;
+    const policy = this.policies.keeps(message.topic, message.event);
+    return policy ? this.localHistory.record(message, policy) : message;
   }
 
   /** Delivers to this node's subscribers. */

@@ -5,10 +5,13 @@ import { toErrorReply } from '../errors/error-reply.js';
 import { PhxEvent } from '../protocol/events.js';
 import type { InboundMessage, OutboundMessage, ReplyStatus } from '../protocol/messages.js';
 import type { ChannelFanout } from '../fanout/channel-fanout.js';
-import type { FanoutMember } from '../fanout/fanout-member.interface.js';
+import type { HistoryPolicy } from '../history/history-options.js';
+import { recoveryReply, recoveryRequest, replayOrder, withRecovery } from '../history/join-recovery.js';
+import type { Recovery } from '../history/recovery.js';
 import type { BroadcastMessage } from '../pubsub/broadcast-message.js';
 import type { PubSub } from '../pubsub/pubsub.js';
 import type { ChannelHost } from './channel-host.interface.js';
+import { ChannelReceiver } from './channel-receiver.js';
 import { LazyCompletion } from './lazy-completion.js';
 import { Mailbox } from './mailbox.js';
 import { SocketRef, type ReplyTarget } from './socket-ref.js';
@@ -18,6 +21,9 @@ import { nextSubscriberId } from '../node-identity.js';
 const logger = new Logger('Channel');
 
 type State = 'joining' | 'joined' | 'closed';
+
+/** Channels already warned that their join reply cannot carry `recovery`. */
+const warnedNonObjectReply = new WeakSet<ChannelDefinition>();
 
 /** Why a channel ended, as `@Terminate` receives it. */
 export type TerminateReason = 'leave' | 'closed' | 'duplicate_join' | 'crash' | 'shutdown' | (string & {});
@@ -30,12 +36,13 @@ export interface ChannelBroadcasts {
 
 /**
  * One joined topic on one connection: Phoenix's channel server. Messages are handled one at a
- * time through a mailbox; broadcasts not intercepted go from the fan-out straight to the
- * connection (fastlane), only intercepted ones come here.
+ * time through a mailbox; broadcasts reach the client through its `receiver` (see ChannelReceiver).
  */
-export class ChannelProcess implements FanoutMember, SocketOwner, ReplyTarget {
+export class ChannelProcess implements SocketOwner, ReplyTarget {
   readonly subscriberId = nextSubscriberId('channel');
   readonly socket: Socket;
+  /** What the fan-out delivers this channel's broadcasts to. */
+  readonly receiver: ChannelReceiver;
   private state: State = 'joining';
   private readonly mailbox = new Mailbox((error) => this.crash(error, 'mailbox'));
   /** Pushes made while joining wait here so that the join reply goes first. */
@@ -52,6 +59,9 @@ export class ChannelProcess implements FanoutMember, SocketOwner, ReplyTarget {
     private readonly broadcasts: ChannelBroadcasts,
   ) {
     this.socket = new Socket(this, topic, joinRef, host.assigns, host.socketId, host.transportName, host.serializer.vsn);
+    this.receiver = new ChannelReceiver(this.subscriberId, host, definition.handleOut, (handler, message) =>
+      this.mailbox.enqueue(() => this.runHandleOut(handler, message)),
+    );
   }
 
   /** Settles once the channel ended and its `@Terminate` (if any) returned. */
@@ -87,21 +97,6 @@ export class ChannelProcess implements FanoutMember, SocketOwner, ReplyTarget {
   shutdown(reason: TerminateReason, notifyClient: boolean): Promise<void> {
     this.end(reason, notifyClient ? PhxEvent.close : null);
     return this.terminated;
-  }
-
-  /** The fan-out writes broadcasts that are not intercepted straight to the connection. */
-  get target(): ChannelHost {
-    return this.host;
-  }
-
-  get intercepts(): ReadonlyMap<string, ChannelHandlerFn> {
-    return this.definition.handleOut;
-  }
-
-  /** A broadcast of an event this channel intercepts: `@HandleOut` runs in turn with its messages. */
-  intercept(message: BroadcastMessage): void {
-    const handler = this.definition.handleOut.get(message.event);
-    if (handler) this.mailbox.enqueue(() => this.runHandleOut(handler, message));
   }
 
   push(event: string, payload: unknown): void {
@@ -157,19 +152,56 @@ export class ChannelProcess implements FanoutMember, SocketOwner, ReplyTarget {
       if (message.ref !== null) this.sendReply(message.joinRef, message.ref, 'error', reply ?? { reason: 'join crashed' });
       return;
     }
-    if (this.closed) {
-      // The connection went away while the join ran: the join did happen, so terminate runs.
-      if (this.definition.terminate) await this.runTerminate(this.endReason);
-      else this.termination.complete();
-      return;
-    }
+    if (this.closed) return this.endedWhileJoining();
+    const history = this.definition.history;
+    if (history) return this.joinWithHistory(message, response, history);
     this.state = 'joined';
-    this.broadcasts.fanout.add(this.topic, this);
+    this.broadcasts.fanout.add(this.topic, this.receiver);
     if (message.ref !== null) this.sendReply(message.joinRef, message.ref, 'ok', response ?? {});
+    this.sendPendingPushes();
+  }
+
+  /**
+   * A join on a history topic: subscribed first, holding live broadcasts, while the history says
+   * where the topic stands (and what came after the client's `since`); then the reply with
+   * `recovery`, the pushes made while joining, the recovered broadcasts, and the held live ones
+   * that were not among them.
+   */
+  private async joinWithHistory(message: InboundMessage, response: unknown, policy: HistoryPolicy): Promise<void> {
+    const request = recoveryRequest(message.payload);
+    this.receiver.hold();
+    this.broadcasts.fanout.add(this.topic, this.receiver);
+    let recovery: Recovery | null = null;
+    try {
+      recovery = await this.broadcasts.pubsub.recover(this.topic, request.since, policy);
+    } catch (error) {
+      logger.warn(`The history of "${this.topic}" could not be read; the join goes on without recovery: ${summary(error)}`);
+    }
+    const held = this.receiver.release();
+    if (this.closed) return this.endedWhileJoining();
+    this.state = 'joined';
+    const reply = withRecovery(response, recoveryReply(recovery, request));
+    if (!reply.merged && !warnedNonObjectReply.has(this.definition)) {
+      warnedNonObjectReply.add(this.definition);
+      logger.warn(`${this.definition.name}'s join returns a non-object, so its reply cannot carry "recovery"; return an object`);
+    }
+    if (message.ref !== null) this.sendReply(message.joinRef, message.ref, 'ok', reply.response);
+    this.sendPendingPushes();
+    for (const broadcast of replayOrder(recovery, held)) this.receiver.deliver(broadcast);
+  }
+
+  /** The connection went away while the join ran: the join did happen, so terminate runs. */
+  private async endedWhileJoining(): Promise<void> {
+    if (this.definition.terminate) await this.runTerminate(this.endReason);
+    else this.termination.complete();
+  }
+
+  private sendPendingPushes(): void {
     const pending = this.pendingPushes ?? [];
     this.pendingPushes = null;
     for (const push of pending) this.host.send(this.host.serializer.encodeMessage(push));
   }
+
 
   private async runHandleIn(message: InboundMessage): Promise<void> {
     if (this.state !== 'joined') {
@@ -223,7 +255,7 @@ export class ChannelProcess implements FanoutMember, SocketOwner, ReplyTarget {
     this.state = 'closed';
     this.endReason = reason;
     this.pendingPushes = null;
-    this.broadcasts.fanout.remove(this.topic, this);
+    this.broadcasts.fanout.remove(this.topic, this.receiver);
     if (notify) {
       const ref = this.joinRef;
       this.host.send(this.host.serializer.encodeMessage({ joinRef: ref, ref, topic: this.topic, event: notify, payload: {} }));

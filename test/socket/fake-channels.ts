@@ -1,4 +1,5 @@
 import type { ChannelDefinition, ChannelHandlerFn } from '../../lib/discovery/channel-definition.js';
+import type { HistoryPolicy } from '../../lib/history/history-options.js';
 import type { Frame } from '../../lib/protocol/messages.js';
 import type { Socket } from '../../lib/socket/socket.js';
 import type { SocketRef } from '../../lib/socket/socket-ref.js';
@@ -9,6 +10,7 @@ export type Handler = (socket: Socket, payload: any, ref: SocketRef | null, even
 /** What a test gives to make a channel; everything left out is absent (join answers `{}`). */
 export interface ChannelParts {
   name?: string;
+  history?: HistoryPolicy;
   join?: Handler;
   handleIn?: Record<string, Handler>;
   catchAll?: Handler;
@@ -29,6 +31,7 @@ export function defineChannel(parts: ChannelParts = {}): ChannelDefinition {
   const terminate = parts.terminate;
   return {
     name: parts.name ?? 'TestChannel',
+    history: parts.history,
     join: wrap(parts.join ?? (() => ({}))),
     handleIn: wrapAll(parts.handleIn),
     catchAll: parts.catchAll ? wrap(parts.catchAll) : undefined,

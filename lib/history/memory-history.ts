@@ -1,0 +1,87 @@
+import { randomNodeId } from '../node-identity.js';
+import type { BroadcastMessage } from '../pubsub/broadcast-message.js';
+import type { HistoryPolicy } from './history-options.js';
+import type { Position } from './position.js';
+import type { Recovery } from './recovery.js';
+
+interface Entry {
+  readonly offset: number;
+  readonly at: number;
+  readonly message: BroadcastMessage;
+}
+
+interface TopicState {
+  readonly epoch: string;
+  offset: number;
+  /** The kept broadcasts, oldest first; bounded by the policy's size and ttl. */
+  entries: Entry[];
+}
+
+/** Topics whose numbering a node remembers; one unused for a whole rotation starts a new epoch. */
+const REMEMBERED_TOPICS = 100_000;
+
+/**
+ * This node's history, in memory (the default, and the fallback of PubSub adapters that keep
+ * none): every history broadcast this node delivers is numbered here and kept in a ring per topic,
+ * bounded by the policy's `size` and `ttlMs`. A topic's epoch and top offset outlive its messages,
+ * so an idle topic keeps its position; the epoch is new for every topic this process starts to
+ * number (after a restart, or once a topic unused for long was forgotten), so a position from a
+ * lost history never matches.
+ */
+export class MemoryHistory {
+  private readonly epochPrefix = randomNodeId();
+  private epochs = 0;
+  // Two generations, so that remembering a topic costs no bookkeeping per broadcast (see SequenceTable).
+  private recent = new Map<string, TopicState>();
+  private older = new Map<string, TopicState>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Numbers and keeps `message`; returns it with its position. */
+  record(message: BroadcastMessage, policy: HistoryPolicy): BroadcastMessage {
+    const state = this.state(message.topic);
+    const offset = ++state.offset;
+    const positioned: BroadcastMessage = { ...message, position: { epoch: state.epoch, offset } };
+    const at = this.now();
+    state.entries.push({ offset, at, message: positioned });
+    if (state.entries.length > policy.size) state.entries.shift();
+    this.dropExpired(state, policy, at);
+    return positioned;
+  }
+
+  /** For a join: the topic's position, and the kept broadcasts after `since` when there is one. */
+  recover(topic: string, since: Position | null, policy: HistoryPolicy): Recovery {
+    const state = this.state(topic);
+    const position = { epoch: state.epoch, offset: state.offset };
+    if (since === null) return { position, messages: [] };
+    const lost = { position, recovered: false, messages: [] };
+    if (since.epoch !== state.epoch || since.offset > state.offset) return lost;
+    this.dropExpired(state, policy, this.now());
+    const first = state.entries[0];
+    // Nothing kept, or the oldest kept is past the next one the client needs: a gap.
+    if (since.offset < state.offset && (first === undefined || first.offset > since.offset + 1)) return lost;
+    const messages = state.entries.filter((entry) => entry.offset > since.offset).map((entry) => entry.message);
+    return { position, recovered: true, messages };
+  }
+
+  private state(topic: string): TopicState {
+    let state = this.recent.get(topic);
+    if (state !== undefined) return state;
+    state = this.older.get(topic);
+    if (state !== undefined) this.older.delete(topic);
+    else state = { epoch: `${this.epochPrefix}.${(this.epochs++).toString(36)}`, offset: 0, entries: [] };
+    if (this.recent.size >= REMEMBERED_TOPICS / 2) {
+      this.older = this.recent;
+      this.recent = new Map();
+    }
+    this.recent.set(topic, state);
+    return state;
+  }
+
+  private dropExpired(state: TopicState, policy: HistoryPolicy, now: number): void {
+    const oldest = now - policy.ttlMs;
+    let expired = 0;
+    while (expired < state.entries.length && state.entries[expired]!.at < oldest) expired++;
+    if (expired > 0) state.entries.splice(0, expired);
+  }
+}
