@@ -9,7 +9,7 @@ export { ChannelsServer } from './channels.server.js';
 export { PUBSUB_ADAPTER } from './channels.tokens.js';
 export { CHANNELS_CONTEXT_TYPE, type ChannelsContextType } from './constants.js';
 
-export { Channel } from './decorators/channel.decorator.js';
+export { Channel, type ChannelOptions } from './decorators/channel.decorator.js';
 export { Join } from './decorators/join.decorator.js';
 export { HandleIn } from './decorators/handle-in.decorator.js';
 export { HandleOut } from './decorators/handle-out.decorator.js';
@@ -37,6 +37,10 @@ export type { ConnectInfo, ConnectingSocket, SocketHandler } from './interfaces/
 export type { BroadcastMessage } from './pubsub/broadcast-message.js';
 export { InMemoryPubSubAdapter } from './pubsub/in-memory.adapter.js';
 export type { AdapterNode, PubSubAdapter } from './pubsub/pubsub-adapter.interface.js';
+export type { HistoryOptions, HistoryPolicy } from './history/history-options.js';
+export { formatPosition, parsePosition, type Position } from './history/position.js';
+export type { Recovery } from './history/recovery.js';
+export type { SharedHistory } from './history/shared-history.interface.js';
 export { PubSub, type BroadcastHandler, type BroadcastSender } from './pubsub/pubsub.js';
 export type { PubSubOption } from './pubsub/pubsub-option.js';
 export { DEFAULT_REDIS_PREFIX, RedisPubSubAdapter } from './pubsub/redis/redis-pubsub.adapter.js';

@@ -36,6 +36,10 @@ export class PubSub implements OnModuleInit, OnApplicationShutdown {
   /** This node's history, when the adapter shares none. */
   private readonly localHistory: MemoryHistory | undefined;
 
+  /** A PubSub on `adapter` (Nest injects it; in a unit test, give an adapter). */
+  constructor(adapter: PubSubAdapter);
+  /** @internal What Nest injects. */
+  constructor(adapter: PubSubAdapter, nodeId?: string, policies?: HistoryPolicies);
   constructor(
     @Inject(PUBSUB_ADAPTER) private readonly adapter: PubSubAdapter,
     @Optional() @Inject(NODE_ID) private readonly nodeId: string = randomNodeId(),
