@@ -36,15 +36,11 @@ export class PubSub implements OnModuleInit, OnApplicationShutdown {
   /** This node's history, when the adapter shares none. */
   private readonly localHistory: MemoryHistory | undefined;
 
-  /** A PubSub on `adapter` (Nest injects it; in a unit test, give an adapter). */
-  constructor(adapter: PubSubAdapter);
-  /** @internal What Nest injects. */
-  constructor(adapter: PubSubAdapter, nodeId?: string, policies?: HistoryPolicies);
-  constructor(
-    @Inject(PUBSUB_ADAPTER) private readonly adapter: PubSubAdapter,
-    @Optional() @Inject(NODE_ID) private readonly nodeId: string = randomNodeId(),
-    @Optional() private readonly policies: HistoryPolicies = new HistoryPolicies(),
-  ) {
+  // Property injection keeps them out of the public constructor; a PubSub made by hand gets these.
+  @Optional() @Inject(NODE_ID) private readonly nodeId: string = randomNodeId();
+  @Optional() @Inject(HistoryPolicies) private readonly policies: HistoryPolicies = new HistoryPolicies();
+
+  constructor(@Inject(PUBSUB_ADAPTER) private readonly adapter: PubSubAdapter) {
     this.sharedHistory = adapter.history;
     this.localHistory = this.sharedHistory ? undefined : new MemoryHistory();
   }

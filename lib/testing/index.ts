@@ -5,7 +5,7 @@
  */
 export { ChannelsTestHarness, type ConnectParams } from './channels-test-harness.js';
 export { TestSocket } from './test-socket.js';
-export { TestChannel } from './test-channel.js';
+export { TestChannel, type JoinRecovery, type PushExpectation } from './test-channel.js';
 export { TopicSubscription } from './topic-subscription.js';
 export type { ChannelsTestOptions } from './timeouts.js';
 export type { CloseInfo } from './in-process-transport.js';

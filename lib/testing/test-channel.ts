@@ -13,6 +13,22 @@ export interface ChannelClient {
   readonly transport: InProcessTransport;
   nextRef(): string;
   send(message: ClientMessage): void;
+  subscribeAndJoin(topic: string, payload?: unknown, timeoutMs?: number): Promise<TestChannel>;
+}
+
+/** What a join on a history topic said in its reply (`recovery`). @publicApi */
+export interface JoinRecovery {
+  /** The topic's position when the join took effect: `"<epoch>:<offset>"`. */
+  readonly position?: string;
+  /** Present when the join asked with `since`. */
+  readonly recovered?: boolean;
+}
+
+/** More expectations of `assertPush`. @publicApi */
+export interface PushExpectation {
+  /** The message's position (its `ref`): a `"<epoch>:<offset>"`, or `true` for any (a history broadcast). */
+  position?: string | true;
+  timeoutMs?: number;
 }
 
 /**
@@ -104,20 +120,47 @@ export class TestChannel {
    * payload: a push, a broadcast that reached the client, or `phx_close` / `phx_error`.
    * `payload` is a subset match (omit to accept any).
    */
-  async assertPush(event: string, payload?: unknown, timeoutMs = this.timeouts.assert): Promise<unknown> {
+  async assertPush(event: string, payload?: unknown, expectation: number | PushExpectation = {}): Promise<unknown> {
     const site = new CallSite(this.assertPush);
+    const { position, timeoutMs = this.timeouts.assert } = typeof expectation === 'number' ? { timeoutMs: expectation } : expectation;
+    const at = position === undefined ? '' : position === true ? ' with a position' : ` at position "${position}"`;
     const message = await this.client.transport.messages.take(
-      (candidate) => this.owns(candidate) && candidate.event === event && matchesPayload(candidate.payload, payload),
+      (candidate) =>
+        this.owns(candidate) &&
+        candidate.event === event &&
+        matchesPayload(candidate.payload, payload) &&
+        (position === undefined || (position === true ? candidate.ref !== null : candidate.ref === position)),
       timeoutMs,
       () =>
         site.fail(
           new ChannelAssertionError(
-            `assertPush: no push "${event}"${describeExpected(payload)} on "${this.topic}" within ${timeoutMs} ms.` +
+            `assertPush: no push "${event}"${describeExpected(payload)}${at} on "${this.topic}" within ${timeoutMs} ms.` +
               `\nReceived on "${this.topic}":${this.describeMessages()}`,
           ),
         ),
     );
     return message.payload;
+  }
+
+  /** What the join reply said of the topic's history (`recovery`); undefined on topics without history. */
+  get recovery(): JoinRecovery | undefined {
+    const response = this.joinResponse as { recovery?: JoinRecovery } | null;
+    return typeof response === 'object' && response !== null ? response.recovery : undefined;
+  }
+
+  /** The position of the last history broadcast received on this channel, else the join's. */
+  get position(): string | undefined {
+    const positioned = this.received.filter((message) => message.joinRef === null && message.ref !== null);
+    return positioned.at(-1)?.ref ?? this.recovery?.position;
+  }
+
+  /**
+   * Joins the topic again on the same socket, as phoenix.js does after a reconnect, with `params`
+   * as the join payload, e.g. `rejoin({ since: channel.position })` to recover what was missed.
+   * Resolves with the new join's channel.
+   */
+  rejoin(params: Record<string, unknown> = {}, timeoutMs = this.timeouts.assert): Promise<TestChannel> {
+    return this.client.subscribeAndJoin(this.topic, params, timeoutMs);
   }
 
   /** Resolves if no message of `event` matching `payload` (any when omitted) reaches this client within `timeoutMs`. */
@@ -171,7 +214,8 @@ export class TestChannel {
 }
 
 function describeMessage(message: ReceivedMessage): string {
-  return `${message.joinRef === null ? 'broadcast' : 'push'} "${message.event}" ${formatPayload(message.payload)}`;
+  const at = message.joinRef === null && message.ref !== null ? ` at "${message.ref}"` : '';
+  return `${message.joinRef === null ? 'broadcast' : 'push'} "${message.event}"${at} ${formatPayload(message.payload)}`;
 }
 
 function describeReply(reply: ReceivedReply): string {
