@@ -13,12 +13,16 @@ interface Entry {
 interface TopicState {
   readonly epoch: string;
   offset: number;
+  /** The policy's ttl, for the sweep. */
+  ttlMs: number;
   /** The kept broadcasts, oldest first; bounded by the policy's size and ttl. */
   entries: Entry[];
 }
 
 /** Topics whose numbering a node remembers; one unused for a whole rotation starts a new epoch. */
 const REMEMBERED_TOPICS = 100_000;
+/** How often kept broadcasts past their ttl are dropped from topics nobody touches. */
+const SWEEP_PERIOD_MS = 30_000;
 
 /**
  * This node's history, in memory (the default, and the fallback of PubSub adapters that keep
@@ -34,8 +38,22 @@ export class MemoryHistory {
   // Two generations, so that remembering a topic costs no bookkeeping per broadcast (see SequenceTable).
   private recent = new Map<string, TopicState>();
   private older = new Map<string, TopicState>();
+  private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly now: () => number = Date.now) {}
+
+  /** Stops the sweep of expired broadcasts (which starts with the first one kept). */
+  close(): void {
+    clearInterval(this.sweepTimer);
+    this.sweepTimer = undefined;
+  }
+
+  /** Drops the broadcasts past their ttl from every topic; the timer calls it, tests may too. */
+  sweep(now = this.now()): void {
+    for (const states of [this.recent, this.older]) {
+      for (const state of states.values()) this.dropExpired(state, state.ttlMs, now);
+    }
+  }
 
   /** Numbers and keeps `message`; returns it with its position. */
   record(message: BroadcastMessage, policy: HistoryPolicy): BroadcastMessage {
@@ -43,9 +61,14 @@ export class MemoryHistory {
     const offset = ++state.offset;
     const positioned: BroadcastMessage = { ...message, position: { epoch: state.epoch, offset } };
     const at = this.now();
+    state.ttlMs = policy.ttlMs;
     state.entries.push({ offset, at, message: positioned });
     if (state.entries.length > policy.size) state.entries.shift();
-    this.dropExpired(state, policy, at);
+    this.dropExpired(state, policy.ttlMs, at);
+    if (this.sweepTimer === undefined) {
+      this.sweepTimer = setInterval(() => this.sweep(), SWEEP_PERIOD_MS);
+      this.sweepTimer.unref();
+    }
     return positioned;
   }
 
@@ -56,7 +79,7 @@ export class MemoryHistory {
     if (since === null) return { position, messages: [] };
     const lost = { position, recovered: false, messages: [] };
     if (since.epoch !== state.epoch || since.offset > state.offset) return lost;
-    this.dropExpired(state, policy, this.now());
+    this.dropExpired(state, policy.ttlMs, this.now());
     const first = state.entries[0];
     // Nothing kept, or the oldest kept is past the next one the client needs: a gap.
     if (since.offset < state.offset && (first === undefined || first.offset > since.offset + 1)) return lost;
@@ -69,7 +92,7 @@ export class MemoryHistory {
     if (state !== undefined) return state;
     state = this.older.get(topic);
     if (state !== undefined) this.older.delete(topic);
-    else state = { epoch: `${this.epochPrefix}.${(this.epochs++).toString(36)}`, offset: 0, entries: [] };
+    else state = { epoch: `${this.epochPrefix}.${(this.epochs++).toString(36)}`, offset: 0, ttlMs: 0, entries: [] };
     if (this.recent.size >= REMEMBERED_TOPICS / 2) {
       this.older = this.recent;
       this.recent = new Map();
@@ -78,8 +101,8 @@ export class MemoryHistory {
     return state;
   }
 
-  private dropExpired(state: TopicState, policy: HistoryPolicy, now: number): void {
-    const oldest = now - policy.ttlMs;
+  private dropExpired(state: TopicState, ttlMs: number, now: number): void {
+    const oldest = now - ttlMs;
     let expired = 0;
     while (expired < state.entries.length && state.entries[expired]!.at < oldest) expired++;
     if (expired > 0) state.entries.splice(0, expired);

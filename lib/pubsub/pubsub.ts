@@ -50,6 +50,7 @@ export class PubSub implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.localHistory?.close();
     await this.adapter.close();
   }
 
