@@ -7,6 +7,7 @@ import type { InboundMessage, OutboundMessage, ReplyStatus } from '../protocol/m
 import type { ChannelFanout } from '../fanout/channel-fanout.js';
 import type { HistoryPolicy } from '../history/history-options.js';
 import { recoveryReply, recoveryRequest, replayOrder, withRecovery } from '../history/join-recovery.js';
+import { formatPosition } from '../history/position.js';
 import type { Recovery } from '../history/recovery.js';
 import type { BroadcastMessage } from '../pubsub/broadcast-message.js';
 import type { PubSub } from '../pubsub/pubsub.js';
@@ -49,6 +50,8 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
   private pendingPushes: OutboundMessage[] | null = [];
   private handling: InboundMessage | null = null;
   private endReason: TerminateReason = 'closed';
+  /** The history broadcast a `@HandleOut` is running for: a push of its event carries its position. */
+  private intercepted: BroadcastMessage | null = null;
   private readonly termination = new LazyCompletion();
 
   constructor(
@@ -101,7 +104,9 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
 
   push(event: string, payload: unknown): void {
     if (this.state === 'closed') return;
-    const message: OutboundMessage = { joinRef: this.joinRef, ref: null, topic: this.topic, event, payload };
+    const position = this.intercepted?.event === event ? this.intercepted.position : undefined;
+    const ref = position === undefined ? null : formatPosition(position);
+    const message: OutboundMessage = { joinRef: this.joinRef, ref, topic: this.topic, event, payload };
     if (this.pendingPushes) this.pendingPushes.push(message);
     else this.host.send(this.host.serializer.encodeMessage(message));
   }
@@ -231,10 +236,13 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
 
   private async runHandleOut(handler: ChannelHandlerFn, message: BroadcastMessage): Promise<void> {
     if (this.state !== 'joined') return;
+    this.intercepted = message;
     try {
       await handler(this.socket, message.payload, null, message.event);
     } catch (error) {
       this.crash(error, `handle_out "${message.event}"`);
+    } finally {
+      this.intercepted = null;
     }
   }
 

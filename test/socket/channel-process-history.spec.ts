@@ -116,3 +116,26 @@ test('the connection goes away during the read: no reply, out of the fan-out, @T
   expect(fanout.memberCount(TOPIC)).toBe(0);
   expect(terminations).toEqual(['closed']);
 });
+
+test('a @HandleOut that forwards an intercepted history broadcast forwards its position too', async () => {
+  const definition = defineChannel({
+    history: POLICY,
+    handleOut: {
+      said: (socket, payload) => {
+        socket.push('said', { ...(payload as object), seen: true });
+        socket.push('note', {}); // another event: no position
+      },
+    },
+  });
+  const channel = new ChannelProcess(host, definition, TOPIC, '1', { pubsub, fanout });
+  channel.join({ joinRef: '1', ref: '1', topic: TOPIC, event: 'phx_join', payload: {} });
+  await settle();
+  adapter.history.reads[0]!.answer.resolve({ position: { epoch: 'e', offset: 0 }, messages: [] });
+  await settle();
+  adapter.deliverFromOtherNode(at(1));
+  await settle();
+  expect(host.wire.slice(1)).toEqual([
+    ['1', 'e:1', TOPIC, 'said', { n: 1, seen: true }],
+    ['1', null, TOPIC, 'note', {}],
+  ]);
+});
