@@ -3,7 +3,7 @@ import { ChannelsServer } from '../../lib/index.js';
 import { connect, createClient, eventually, join, nextEvent, push, type ClientOptions } from '../support/phoenix-client.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { LongPollChannel, LongPollJournal, LongPollSocketHandler } from './fixtures.js';
-import { LongPollHttp } from './lp-http.js';
+import { endlessUpload, LongPollHttp } from './lp-http.js';
 
 const WINDOW_MS = 300;
 let server: TestApp;
@@ -179,6 +179,18 @@ describe('long-poll on the wire', () => {
     expect(await http.post(token, heartbeats)).toEqual({ status: 200 });
     const { frames } = await http.poll(token);
     expect(frames.map((frame) => (frame as unknown[])[1])).toEqual(Array.from({ length: 100 }, (_, i) => String(i + 1)));
+  });
+
+  test('a refused or oversized POST is answered and its connection closed, not read to its end', async () => {
+    const token = await http.open();
+    const oversized = await endlessUpload(http.url({ token }));
+    expect(oversized).toMatchObject({ status: 413, closed: true });
+    const gone = await endlessUpload(http.url({ token: 'not-a-session' }));
+    expect(gone).toMatchObject({ status: 410, closed: true });
+    // 4096 chunks (256 MiB) would mean the server read on; a few socket buffers' worth is what it takes.
+    console.log(`chunks sent before the close: ${oversized.chunks} after a 413, ${gone.chunks} after a 410`);
+    expect(Math.max(oversized.chunks, gone.chunks)).toBeLessThan(4096);
+    expect(await http.post(token, [JSON.stringify([null, '1', 'phoenix', 'heartbeat', {}])])).toEqual({ status: 200 });
   });
 
   test('a malformed line gets an error reply in the next poll; past the allowance the session ends', async () => {

@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { request } from 'node:http';
+
 /** A long-poll answer: always HTTP 200, the status the client acts on is in the body. */
 export interface LongPollAnswer {
   status: number;
@@ -45,4 +48,31 @@ export class LongPollHttp {
     const answer = await this.get({ token });
     return { status: answer.status, frames: (answer.messages ?? []).map((message) => JSON.parse(message)) };
   }
+}
+
+/**
+ * POSTs a chunked body that never ends on its own (64 KiB chunks, honouring backpressure) until
+ * the server closes the connection, or `maxChunks` were sent. Resolves with the long-poll status
+ * the server answered (if any) and how many chunks went out before the connection closed.
+ */
+export async function endlessUpload(url: string, maxChunks = 4096): Promise<{ status: number | undefined; chunks: number; closed: boolean }> {
+  const upload = request(url, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', 'transfer-encoding': 'chunked' } });
+  let status: number | undefined;
+  let closed = false;
+  upload.on('response', (response) => {
+    let text = '';
+    response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    response.on('end', () => (status = (JSON.parse(text) as { status: number }).status));
+  });
+  upload.on('error', () => (closed = true));
+  upload.on('close', () => (closed = true));
+  const chunk = Buffer.alloc(64 * 1024, 'x');
+  let chunks = 0;
+  while (!closed && chunks < maxChunks) {
+    chunks++;
+    if (!upload.write(chunk)) await Promise.race([once(upload, 'drain'), once(upload, 'close')]).catch(() => undefined);
+  }
+  if (!closed) upload.destroy();
+  await new Promise((resolve) => setImmediate(resolve));
+  return { status, chunks, closed };
 }

@@ -13,6 +13,17 @@ export function sendStatusJson(response: ServerResponse, body: { status: number;
   response.end(json);
 }
 
+/**
+ * Answers a request whose body is left unread (refused before it, or too large) and closes the
+ * connection once the answer is out: keeping it alive would make Node read and discard the rest
+ * of the body, however long a client keeps sending it.
+ */
+export function sendStatusJsonAndClose(request: IncomingMessage, response: ServerResponse, body: { status: number }): void {
+  if (!response.headersSent) response.setHeader('connection', 'close');
+  response.once('finish', () => request.socket.destroy());
+  sendStatusJson(response, body);
+}
+
 /** CORS preflight, as Phoenix answers it. */
 export function sendPreflight(request: IncomingMessage, response: ServerResponse): void {
   response.writeHead(200, {
@@ -40,8 +51,9 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
+        // Paused, not drained: the answer closes the connection instead of reading the rest.
         request.removeAllListeners('data');
-        request.resume();
+        request.pause();
         reject(new BodyTooLargeError());
         return;
       }

@@ -12,7 +12,7 @@ import { endpointPath } from '../endpoint-path.js';
 import { createOriginCheck } from '../origin-check.js';
 import { requestPath, ServerListenerRouter } from '../server-listener-router.js';
 import { TRANSPORT_HOST, type TransportHost } from '../transport-host.interface.js';
-import { BodyTooLargeError, readBody, sendPreflight, sendStatusJson } from './http-io.js';
+import { BodyTooLargeError, readBody, sendPreflight, sendStatusJson, sendStatusJsonAndClose } from './http-io.js';
 import { LongPollSession } from './longpoll-session.js';
 import { parseBatch } from './ndjson-batch.js';
 import { HttpPollResponder } from './poll-responder.js';
@@ -99,7 +99,7 @@ export class LongPollTransport implements OnApplicationBootstrap, OnApplicationS
       response.writeHead(400).end();
       return;
     }
-    if (!this.checkOrigin(request)) return sendStatusJson(response, { status: 403 });
+    if (!this.checkOrigin(request)) return this.refuse(request, response, 403);
     const { params, search } = requestParams(request);
     const queryTokens = search.getAll('token');
     const headerToken = request.headers[TOKEN_HEADER];
@@ -117,18 +117,24 @@ export class LongPollTransport implements OnApplicationBootstrap, OnApplicationS
       }
       return this.openSession(request, response, this.connectParams(params, queryTokens), search);
     }
-    if (!session && (sessionId === null || !this.forwarding)) return sendStatusJson(response, { status: 410 });
+    if (!session && (sessionId === null || !this.forwarding)) return this.refuse(request, response, 410);
     let body: Buffer;
     try {
       body = await readBody(request, this.options.longpoll.maxBodyBytes);
     } catch (error) {
-      if (error instanceof BodyTooLargeError) return sendStatusJson(response, { status: 413 });
+      if (error instanceof BodyTooLargeError) return this.refuse(request, response, 413);
       throw error;
     }
     const frames = parseBatch(body, request.headers['content-type']);
     if (!session) return this.forwarding!.forwardPost(sessionId!, frames, response);
     session.post(frames);
     sendStatusJson(response, { status: session.isEnded ? 410 : 200 });
+  }
+
+  /** An answer given before the body was read: a POST's connection then closes (see sendStatusJsonAndClose). */
+  private refuse(request: IncomingMessage, response: ServerResponse, status: 403 | 410 | 413): void {
+    if (request.method === 'POST') sendStatusJsonAndClose(request, response, { status });
+    else sendStatusJson(response, { status });
   }
 
   private async openSession(
