@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { LongPoll, type Socket as PhoenixSocket } from 'phoenix';
-import { ChannelsModule, PUBSUB_ADAPTER, RedisPubSubAdapter, type PubSubAdapter } from '../../lib/index.js';
+import { jest } from '@jest/globals';
+import { ChannelsModule, PubSub, PUBSUB_ADAPTER, RedisPubSubAdapter, type PubSubAdapter } from '../../lib/index.js';
 import { describeWhen, REDIS_URL, redisAnswers, uniquePrefix } from '../fixtures/nodes/redis.js';
 import { PubSubLink } from '../support/linked-pubsub.js';
 import { createClient, join, nextEvent, push } from '../support/phoenix-client.js';
@@ -101,6 +102,17 @@ function describeBalanced(name: string, adapters: AdapterPair, describeBlock: (n
       const shout = nextEvent(channel, 'shout');
       await push(channel, 'shout', { loud: true });
       expect(await shout).toEqual({ loud: true });
+    });
+
+    test('the node that held an ended session answers 410 at once, forwarding nothing', async () => {
+      const http = new LongPollHttp(`http://127.0.0.1:${nodes[0].port}/socket`);
+      const token = await http.open();
+      expect(await http.post(token, 'not-json-nor-a-frame')).toEqual({ status: 410 }); // ends the session here
+      const published = jest.spyOn(nodes[0].app.get(PubSub), 'publishControl');
+      expect(await http.get({ token })).toEqual({ status: 410 });
+      expect(await http.post(token, [])).toEqual({ status: 410 });
+      expect(published).not.toHaveBeenCalled();
+      published.mockRestore();
     });
 
     test('a token for a session no node holds is gone (410) once the owner fails to answer', async () => {

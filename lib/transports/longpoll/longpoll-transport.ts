@@ -46,7 +46,7 @@ export class LongPollTransport implements OnApplicationBootstrap, OnApplicationS
     @Inject(TRANSPORT_HOST) private readonly host: TransportHost,
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedChannelsOptions,
     pubsub: PubSub,
-    @Inject(NODE_ID) nodeId: string,
+    @Inject(NODE_ID) private readonly nodeId: string,
     private readonly httpAdapterHost: HttpAdapterHost,
     private readonly shutdownHooks: ShutdownHooksCheck,
   ) {
@@ -109,7 +109,7 @@ export class LongPollTransport implements OnApplicationBootstrap, OnApplicationS
 
     if (request.method === 'GET') {
       if (session) return session.poll(new HttpPollResponder(response));
-      if (sessionId !== null && this.forwarding) return this.forwarding.forwardPoll(sessionId, response);
+      if (sessionId !== null && this.heldElsewhere(sessionId)) return this.forwarding!.forwardPoll(sessionId, response);
       // A session token that names an ended session, or that does not verify (tampered, or signed
       // before a restart): the client drops it, reconnects with a fresh session and rejoins.
       if (presented !== undefined && (sessionId !== null || SessionTokens.looksLikeToken(presented))) {
@@ -117,7 +117,7 @@ export class LongPollTransport implements OnApplicationBootstrap, OnApplicationS
       }
       return this.openSession(request, response, this.connectParams(params, queryTokens), search);
     }
-    if (!session && (sessionId === null || !this.forwarding)) return this.refuse(request, response, 410);
+    if (!session && (sessionId === null || !this.heldElsewhere(sessionId))) return this.refuse(request, response, 410);
     let body: Buffer;
     try {
       body = await readBody(request, this.options.longpoll.maxBodyBytes);
@@ -129,6 +129,11 @@ export class LongPollTransport implements OnApplicationBootstrap, OnApplicationS
     if (!session) return this.forwarding!.forwardPost(sessionId!, frames, response);
     session.post(frames);
     sendStatusJson(response, { status: session.isEnded ? 410 : 200 });
+  }
+
+  /** A session this node does not hold that another node of the cluster may: forward its requests. */
+  private heldElsewhere(sessionId: string): boolean {
+    return this.forwarding !== undefined && SessionTokens.nodeOf(sessionId) !== this.nodeId;
   }
 
   /** An answer given before the body was read: a POST's connection then closes (see sendStatusJsonAndClose). */
@@ -153,7 +158,7 @@ export class LongPollTransport implements OnApplicationBootstrap, OnApplicationS
       authToken,
     });
     if ('refused' in decision) return sendStatusJson(response, { status: 403 });
-    const sessionId = SessionTokens.newSessionId();
+    const sessionId = SessionTokens.newSessionId(this.nodeId);
     const token = this.tokens.sign(sessionId);
     const session = new LongPollSession(
       sessionId,

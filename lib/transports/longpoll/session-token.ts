@@ -1,9 +1,14 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
+/** Node ids are 9 random bytes in base64url (node-identity.ts). */
+const NODE_ID_LENGTH = 12;
+
 /**
  * Signs long-poll session ids so that a tampered or forged token never reaches a session:
- * `<id>.<HMAC-SHA256(secret, id)>`, both base64url. Nodes of one cluster share the secret so any
- * of them can verify a token; a single node may use a random one.
+ * `<id>.<HMAC-SHA256(secret, id)>`, both base64url. A session id starts with the id of the node
+ * that holds the session, so that node answers for an ended session at once and only others
+ * forward. Nodes of one cluster share the secret so any of them can verify a token; a single node
+ * may use a random one.
  */
 export class SessionTokens {
   private readonly secret: Buffer;
@@ -12,9 +17,15 @@ export class SessionTokens {
     this.secret = secret ? Buffer.from(secret, 'utf8') : randomBytes(32);
   }
 
-  /** A new random session id. */
-  static newSessionId(): string {
-    return randomBytes(18).toString('base64url');
+  /** A new random session id of a session held by `nodeId`. */
+  static newSessionId(nodeId: string): string {
+    if (nodeId.length !== NODE_ID_LENGTH) throw new Error(`a node id has ${NODE_ID_LENGTH} characters, got "${nodeId}"`);
+    return `${nodeId}${randomBytes(18).toString('base64url')}`;
+  }
+
+  /** The node that holds the session `sessionId`. */
+  static nodeOf(sessionId: string): string {
+    return sessionId.slice(0, NODE_ID_LENGTH);
   }
 
   sign(sessionId: string): string {
@@ -23,7 +34,7 @@ export class SessionTokens {
 
   /** True for anything shaped like a session token, valid or not. */
   static looksLikeToken(token: string): boolean {
-    return /^[A-Za-z0-9_-]{24}\.[A-Za-z0-9_-]{43}$/.test(token);
+    return /^[A-Za-z0-9_-]{36}\.[A-Za-z0-9_-]{43}$/.test(token);
   }
 
   /** The session id inside a valid token, or null. */
