@@ -34,6 +34,12 @@ export interface ChannelsAuthOptions {
   secrets: TokenSecret | TokenSecret[];
   /** Oldest token `verify()` accepts, in seconds (Phoenix's default: one day). Default 86 400. */
   maxAge?: number;
+  /**
+   * How far in the future a token's issue time may lie, in seconds: the clocks of the nodes that
+   * sign and verify may differ a little; a token from further ahead is refused (`invalid`), as a
+   * forged or mis-signed one would be. Default 60.
+   */
+  clockToleranceSeconds?: number;
   /** The current time in milliseconds since the epoch; replace it in tests. Default `Date.now`. */
   clock?: () => number;
   /** Settings of the ready-made connect handler, {@link TokenSocketHandler}. */

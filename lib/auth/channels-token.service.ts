@@ -12,6 +12,8 @@ import type { TokenVerification } from './token-verification.js';
 
 /** Phoenix.Token's default: a token older than a day is expired. */
 const DEFAULT_MAX_AGE_SECONDS = 86_400;
+/** Clock drift between the nodes that sign and verify that a token's issue time may show. */
+const DEFAULT_CLOCK_TOLERANCE_SECONDS = 60;
 const ALGORITHM = 'HS256';
 
 const MISSING = { ok: false, reason: 'missing' } as const;
@@ -52,6 +54,7 @@ export class ChannelsTokenService {
   private readonly keys: KeyObject[];
   private readonly maxAge: number;
   private readonly clock: () => number;
+  private readonly clockTolerance: number;
 
   constructor(@Inject(CHANNELS_AUTH_OPTIONS) options: ChannelsAuthOptions) {
     options ??= {} as ChannelsAuthOptions;
@@ -59,6 +62,8 @@ export class ChannelsTokenService {
     this.keys = createSigningKeys(options.secrets, check);
     this.maxAge = check.check('maxAge', options.maxAge ?? DEFAULT_MAX_AGE_SECONDS, maxAgeSeconds, 'Leave it out for one day (86400).');
     this.clock = check.check('clock', options.clock ?? Date.now, aFunction<() => number>('a function () => ms since the epoch'));
+    const tolerance = options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
+    this.clockTolerance = check.check('clockToleranceSeconds', tolerance, maxAgeSeconds, 'Leave it out for 60.');
   }
 
   /** Signs `data` (any JSON value) for the purpose `salt`, with the newest secret. */
@@ -106,9 +111,10 @@ export class ChannelsTokenService {
         return INVALID;
       }
       if (!Object.hasOwn(payload, 'data')) return INVALID;
-      // Checked here rather than with jose's maxTokenAge, which also refuses tokens issued
-      // "in the future" and so would break on nodes whose clocks drift a little.
+      // Checked here rather than with jose's maxTokenAge, which refuses any token issued "in the
+      // future": nodes' clocks drift a little, so only what lies beyond the tolerance is refused.
       const age = Math.floor(currentDate.getTime() / 1000) - (payload.iat as number);
+      if (age < -this.clockTolerance) return INVALID;
       if (age > maxAge) return EXPIRED;
       return { ok: true, data: payload.data as T };
     }

@@ -82,6 +82,19 @@ describe('ChannelsTokenService', () => {
     await expect(timed.verify('user socket', token, { maxAge: Infinity })).resolves.toEqual({ ok: true, data: 'x' });
   });
 
+  test('a token issued in the future is refused past the clock tolerance, accepted within it', async () => {
+    const signer = new FakeClock();
+    const verifier = new FakeClock();
+    signer.advanceSeconds(60); // the signing node's clock runs 60 s ahead: within the default tolerance
+    const near = await service([CURRENT], signer).sign('user socket', 1);
+    await expect(service([CURRENT], verifier).verify('user socket', near)).resolves.toEqual({ ok: true, data: 1 });
+    signer.advanceSeconds(1); // 61 s ahead
+    const far = await service([CURRENT], signer).sign('user socket', 1);
+    await expect(service([CURRENT], verifier).verify('user socket', far)).resolves.toEqual({ ok: false, reason: 'invalid' });
+    const tolerant = new ChannelsTokenService({ secrets: [CURRENT], clock: verifier.now, clockToleranceSeconds: 3600 });
+    await expect(tolerant.verify('user socket', far)).resolves.toEqual({ ok: true, data: 1 });
+  });
+
   test('an old token signed with an unknown secret is invalid, not expired', async () => {
     const clock = new FakeClock();
     const token = await service([REMOVED], clock).sign('user socket', 1);
