@@ -16,6 +16,8 @@ export interface TransportConnection {
 /** The transport's view of the channel layer: where it feeds the client's frames, and its end. */
 export interface InboundConnection {
   handleFrame(data: Buffer, isBinary: boolean): void;
+  /** A transport-level ping (WebSocket); returns whether to answer it. */
+  handlePing(): boolean;
   /** The client is gone (socket closed, long-poll session ended): every channel ends. */
   transportClosed(): void;
 }

@@ -2,14 +2,28 @@ import { TokenBucket } from './token-bucket.js';
 
 export type { RateLimitOptions } from './token-bucket.js';
 
-export type RateVerdict = 'accept' | 'throttle' | 'close';
+/** `accept`; `refuse` and answer it; `drop` it unanswered (and undecoded); `close` the socket. */
+export type RateVerdict = 'accept' | 'refuse' | 'drop' | 'close';
+
+/** How long a socket may keep being refused, without a pause of {@link STREAK_BREAK_MS}, before it is closed. */
+export const FLOOD_WINDOW_MS = 10_000;
+/** A pause in refusals this long ends a flood. */
+const STREAK_BREAK_MS = 2_000;
+/** Refused frames answered per second at most: answering costs a decode and a write. */
+const ANSWERS_PER_SECOND = 10;
 
 /**
- * The inbound rate limit of one socket: each frame takes a token, a frame without one is refused,
- * and a socket that keeps sending more than `burst` refused frames in a row is closed.
+ * The inbound rate limit of one socket: each frame takes a token, a frame without one is refused.
+ * Refusals are answered at a bounded rate (the rest are dropped without being decoded), and a
+ * socket is closed when it sends more than `burst` refused frames in a row, or keeps being refused
+ * for {@link FLOOD_WINDOW_MS}: a steady flood just above the refill rate, which the tokens it earns
+ * would otherwise keep from ever being refused `burst` times in a row.
  */
 export class InboundRateLimit extends TokenBucket {
   private refusedInARow = 0;
+  private floodStartedAt = 0;
+  private lastRefusedAt = -Infinity;
+  private answers: TokenBucket | undefined;
 
   take(now = Date.now()): RateVerdict {
     if (this.takeToken(now)) {
@@ -17,6 +31,10 @@ export class InboundRateLimit extends TokenBucket {
       return 'accept';
     }
     this.refusedInARow += 1;
-    return this.refusedInARow > this.options.burst ? 'close' : 'throttle';
+    if (now - this.lastRefusedAt > STREAK_BREAK_MS) this.floodStartedAt = now;
+    this.lastRefusedAt = now;
+    if (this.refusedInARow > this.options.burst || now - this.floodStartedAt >= FLOOD_WINDOW_MS) return 'close';
+    this.answers ??= new TokenBucket({ messagesPerSecond: ANSWERS_PER_SECOND, burst: ANSWERS_PER_SECOND }, now);
+    return this.answers.takeToken(now) ? 'refuse' : 'drop';
   }
 }

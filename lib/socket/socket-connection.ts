@@ -73,6 +73,7 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
       this.close(CloseCode.policyViolation, 'rate limit exceeded');
       return;
     }
+    if (verdict === 'drop') return;
     let message: InboundMessage;
     try {
       message = this.serializer.decode(data, isBinary);
@@ -81,11 +82,27 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
       this.malformedFrame(error, now);
       return;
     }
-    if (verdict === 'throttle') {
+    if (verdict === 'refuse') {
       this.reply(message, 'error', { reason: 'rate limited' });
       return;
     }
     this.route(message);
+  }
+
+  /**
+   * A WebSocket ping: it takes a token of the rate limit like any frame (answering pings costs as
+   * much as answering frames). Returns whether to answer it with a pong.
+   */
+  handlePing(): boolean {
+    if (this.closed) return false;
+    const now = Date.now();
+    this.lastSeenAt = now;
+    const verdict = this.rateLimit?.take(now) ?? 'accept';
+    if (verdict === 'close') {
+      logger.warn(`Closing socket ${this.socketId ?? this.subscriberId}: it kept pinging past its rate limit`);
+      this.close(CloseCode.policyViolation, 'rate limit exceeded');
+    }
+    return verdict === 'accept';
   }
 
   send(frame: Frame): void {

@@ -1,4 +1,6 @@
-import { RawSocket } from '../support/raw-socket.js';
+import { once } from 'node:events';
+import { WebSocket } from 'ws';
+import { RawSocket, websocketUrl } from '../support/raw-socket.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { HARDENING_PROVIDERS } from './fixtures.js';
 
@@ -54,4 +56,24 @@ test('a flooding socket is throttled with "rate limited", then closed with 1008;
   bystander.send([null, '1', 'phoenix', 'heartbeat', {}]);
   expect((await bystander.reply('1'))[4]).toEqual({ status: 'ok', response: {} });
   bystander.close();
+});
+
+test('pings count against the rate limit: only accepted ones get a pong, and a ping flood is closed with 1008', async () => {
+  const ws = new WebSocket(websocketUrl(server.socketUrl));
+  await once(ws, 'open');
+  let pongs = 0;
+  ws.on('pong', () => pongs++);
+  const closed = once(ws, 'close') as Promise<[number, Buffer]>;
+  let sent = 0;
+  while (ws.readyState === WebSocket.OPEN && sent < 100_000) {
+    ws.ping();
+    sent++;
+    if (sent % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  const [code] = await closed;
+  expect(code).toBe(1008);
+  // The bucket holds 20 tokens and refills at 50/s: far fewer pongs than pings.
+  console.log(`ping flood: ${sent} pings sent, ${pongs} pongs, closed with ${code}`);
+  expect(pongs).toBeLessThan(sent / 2);
+  expect(pongs).toBeGreaterThan(0);
 });

@@ -44,6 +44,10 @@ class FakeInbound implements InboundConnection {
   transportClosed(): void {
     this.transportClosedCalls++;
   }
+
+  handlePing(): boolean {
+    return true;
+  }
 }
 
 const WINDOW_MS = 10_000;

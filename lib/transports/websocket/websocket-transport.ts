@@ -55,6 +55,8 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
       clientTracking: false,
       maxPayload: this.options.maxFrameSize,
       perMessageDeflate: false,
+      // Pings count against the socket's rate limit: only the accepted ones are answered.
+      autoPong: false,
       handleProtocols: (protocols) => (protocols.has(PHOENIX_PROTOCOL) ? PHOENIX_PROTOCOL : false),
     });
     this.router = new ServerListenerRouter(
@@ -99,6 +101,7 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
     (ws as ServedWebSocket)[CONNECTION] = this.host.open(transport, serializer, accepted);
     this.shutdownHooks.clientServed();
     ws.on('message', relayFrame);
+    ws.on('ping', relayPing);
     ws.on('close', relayClose);
     ws.on('error', logWebSocketError);
   }
@@ -113,6 +116,10 @@ type ServedWebSocket = WebSocket & { [CONNECTION]: InboundConnection };
 
 function relayFrame(this: WebSocket, data: Buffer, isBinary: boolean): void {
   (this as ServedWebSocket)[CONNECTION].handleFrame(data, isBinary);
+}
+
+function relayPing(this: WebSocket, data: Buffer): void {
+  if ((this as ServedWebSocket)[CONNECTION].handlePing() && this.readyState === this.OPEN) this.pong(data);
 }
 
 function relayClose(this: WebSocket): void {
