@@ -65,6 +65,10 @@ export class ChannelsRuntime
     return this.options.rateLimit;
   }
 
+  get joinRateLimit(): RateLimitOptions | false {
+    return this.options.joinRateLimit;
+  }
+
   get malformedFrameAllowance(): RateLimitOptions | false {
     return this.options.malformedFrameAllowance;
   }

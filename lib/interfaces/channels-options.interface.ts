@@ -57,6 +57,13 @@ export interface ChannelsModuleOptions {
   /** Per-socket inbound rate limit, or `false` for none. Default 200 frames/s with bursts of 500. */
   rateLimit?: RateLimitOptions | false;
   /**
+   * Per-socket allowance of joins, within `rateLimit`: a join costs every member of the topic a
+   * presence diff and its handler a run, so rejoining in a loop must not go at the message rate.
+   * A join past it gets the error reply `{reason: "rate limited"}` (phoenix.js rejoins later).
+   * `false` for none. Default 5 joins/s with bursts of 100 (a page joining its channels at once).
+   */
+  joinRateLimit?: RateLimitOptions | false;
+  /**
    * Malformed frames (ones the serializer cannot decode) a socket may send, each answered with an
    * error reply `{reason: "malformed frame", detail}` on topic `phoenix`; the one past the
    * allowance closes the socket with 1007. `false` closes at the first, as Phoenix does.

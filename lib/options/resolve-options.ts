@@ -16,6 +16,7 @@ const DEFAULTS: Omit<ResolvedChannelsOptions, 'socketHandler' | 'pubsub' | 'pres
   maxChannelsPerSocket: 100,
   longpoll: { windowMs: 10_000, maxBodyBytes: 1024 * 1024, maxBufferedBytes: 4 * 1024 * 1024 },
   rateLimit: { messagesPerSecond: 200, burst: 500 },
+  joinRateLimit: { messagesPerSecond: 5, burst: 100 },
   malformedFrameAllowance: { messagesPerSecond: 10, burst: 100 },
   maxOutboundBufferBytes: 1024 * 1024,
   drain: { batchSize: 1000, batchIntervalMs: 50 },
@@ -65,7 +66,7 @@ export function resolveOptions(options: ChannelsModuleOptions = {}): ResolvedCha
   for (const name of ['batchSize', 'batchIntervalMs'] as const) {
     check.at('drain').check(name, resolved.drain[name], positiveInteger, orDefault(DEFAULTS.drain[name]));
   }
-  for (const name of ['rateLimit', 'malformedFrameAllowance'] as const) {
+  for (const name of ['rateLimit', 'joinRateLimit', 'malformedFrameAllowance'] as const) {
     const bucket = check.check(name, resolved[name], tokenBucket, `${orDefault(DEFAULTS[name])} false turns it off.`);
     if (bucket === false) continue;
     for (const field of ['messagesPerSecond', 'burst'] as const) {

@@ -12,6 +12,7 @@ export interface ConnectionContext {
   readonly fanout: ChannelFanout;
   readonly maxChannelsPerSocket: number;
   readonly rateLimit: RateLimitOptions | false;
+  readonly joinRateLimit: RateLimitOptions | false;
   readonly malformedFrameAllowance: RateLimitOptions | false;
   connectionClosed(connection: SocketConnection): void;
 }

@@ -35,6 +35,8 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
   private readonly rateLimit: InboundRateLimit | undefined;
   /** Made at the first malformed frame: most sockets never send one. */
   private malformedAllowance: TokenBucket | undefined;
+  /** Made at the first join. */
+  private joinAllowance: TokenBucket | undefined;
   private closed = false;
   /** Settles once the socket closed and every channel's `@Terminate` returned. */
   terminated: Promise<void> = NOTHING_TO_WAIT_FOR;
@@ -174,6 +176,14 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
     if (Buffer.byteLength(topic) > MAX_TOPIC_BYTES) {
       this.reply(message, 'error', { reason: 'invalid topic' });
       return;
+    }
+    const joinRateLimit = this.context.joinRateLimit;
+    if (joinRateLimit !== false) {
+      this.joinAllowance ??= new TokenBucket(joinRateLimit);
+      if (!this.joinAllowance.takeToken()) {
+        this.reply(message, 'error', { reason: 'rate limited' });
+        return;
+      }
     }
     const existing = this.channels.get(topic);
     if (existing) {

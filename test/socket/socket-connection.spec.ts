@@ -102,6 +102,7 @@ interface ConnectOptions {
   socketId?: string | null;
   maxChannelsPerSocket?: number;
   rateLimit?: RateLimitOptions | false;
+  joinRateLimit?: RateLimitOptions | false;
   malformedFrameAllowance?: RateLimitOptions | false;
 }
 
@@ -115,6 +116,7 @@ function connect(options: ConnectOptions = {}) {
     fanout,
     maxChannelsPerSocket: options.maxChannelsPerSocket ?? 100,
     rateLimit: options.rateLimit ?? false,
+    joinRateLimit: options.joinRateLimit ?? false,
     malformedFrameAllowance: options.malformedFrameAllowance ?? { messagesPerSecond: 1, burst: 10 },
     connectionClosed: (connection) => closed.push(connection),
   };
@@ -366,6 +368,22 @@ describe('SocketConnection: rate limit', () => {
     expect(connection.isClosed).toBe(true);
     expect(closed).toEqual([connection]);
     expect(warnings).toEqual([expect.stringContaining('Closing socket user:1: it kept sending past its rate limit')]);
+  });
+
+  test('joins have an allowance of their own: past it a join is refused, and the channel it would replace stays', async () => {
+    const { transport, join } = connect({ joinRateLimit: { messagesPerSecond: 1, burst: 2 } });
+    join('room:1', '1');
+    join('room:2', '2');
+    await settle();
+    transport.take();
+    join('room:1', '3'); // a rejoin past the allowance: room:1 as joined with '1' stays
+    await settle();
+    expect(transport.take()).toEqual([error('3', '3', 'room:1', { reason: 'rate limited' })]);
+    expect(fanout.memberCount('room:1')).toBe(1);
+    now += 1000;
+    join('room:1', '4'); // a second later the token is back
+    await settle();
+    expect(transport.take().slice(0, 2)).toEqual([['1', '1', 'room:1', 'phx_close', {}], ok('4', '4', 'room:1', { welcome: 'room:1' })]);
   });
 
   test('tokens refill with time, and an accepted frame ends the run of refusals', () => {
