@@ -77,6 +77,13 @@ export class ChannelsRuntime
     this.router = this.explorer.explore();
     this.socketHandler = resolveSocketHandler(this.options.socketHandler, this.moduleRef);
     this.logger.log(`${this.router.size} channel route(s) on ${this.options.path}`);
+    const environment = process.env.NODE_ENV;
+    if (this.options.checkOrigin === true && environment !== 'development' && environment !== 'test') {
+      this.logger.warn(
+        'checkOrigin: true accepts a browser whose Origin matches the Host header of its own request, and a DNS ' +
+          "rebinding page controls both: list the app's public origins instead, e.g. checkOrigin: ['https://chat.example.com']",
+      );
+    }
   }
 
   /** Asks the socket handler whether a client may connect. */
