@@ -18,7 +18,7 @@ import { PubSub } from './pubsub/pubsub.js';
 import type { TopicRouter } from './router/topic-router.js';
 import type { Serializer, SerializerVersion } from './serializers/serializer.interface.js';
 import { CloseCode } from './protocol/close-codes.js';
-import type { RateLimitOptions } from './socket/inbound-rate-limit.js';
+import type { ByteRateLimitOptions, RateLimitOptions } from './socket/inbound-rate-limit.js';
 import type { ConnectionContext } from './socket/connection-context.interface.js';
 
 import { authorizeConnection, type AcceptedConnection } from './socket/socket-acceptor.js';
@@ -63,6 +63,14 @@ export class ChannelsRuntime
 
   get rateLimit(): RateLimitOptions | false {
     return this.options.rateLimit;
+  }
+
+  get maxPayloadDepth(): number {
+    return this.options.maxPayloadDepth;
+  }
+
+  get byteRateLimit(): ByteRateLimitOptions | false {
+    return this.options.byteRateLimit;
   }
 
   get joinRateLimit(): RateLimitOptions | false {

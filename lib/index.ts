@@ -31,7 +31,7 @@ export type {
   OriginCheck,
   TransportName,
 } from './interfaces/channels-options.interface.js';
-export type { RateLimitOptions } from './socket/inbound-rate-limit.js';
+export type { ByteRateLimitOptions, RateLimitOptions } from './socket/inbound-rate-limit.js';
 export type { ConnectInfo, ConnectingSocket, SocketHandler } from './interfaces/socket-handler.interface.js';
 
 export type { BroadcastMessage } from './pubsub/broadcast-message.js';

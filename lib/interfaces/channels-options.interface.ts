@@ -4,7 +4,7 @@ import type { HistoryOptions } from '../history/history-options.js';
 import type { PubSubOption } from '../pubsub/pubsub-option.js';
 import type { SerializerVersion } from '../serializers/serializer.interface.js';
 import type { PresenceOptions } from '../presence/presence-options.js';
-import type { RateLimitOptions } from '../socket/inbound-rate-limit.js';
+import type { ByteRateLimitOptions, RateLimitOptions } from '../socket/inbound-rate-limit.js';
 import type { SocketHandler } from './socket-handler.interface.js';
 import type { TransportName } from './transport.interface.js';
 
@@ -63,6 +63,19 @@ export interface ChannelsModuleOptions {
    * `false` for none. Default 5 joins/s with bursts of 100 (a page joining its channels at once).
    */
   joinRateLimit?: RateLimitOptions | false;
+  /**
+   * Per-socket allowance of inbound bytes, within `rateLimit`: a frame takes a token per byte, so
+   * a socket within every frame limit cannot make the server parse megabytes a second. A frame
+   * past it is refused as by `rateLimit`. `burstBytes` must be at least `maxFrameSize`. `false` for
+   * none. Default 1 MiB/s with bursts of 8 MiB.
+   */
+  byteRateLimit?: ByteRateLimitOptions | false;
+  /**
+   * How deep a client's JSON payload may nest (objects and arrays); a deeper one is a malformed
+   * frame (error reply, and counted against `malformedFrameAllowance`): deep nesting only costs
+   * the pipes and handlers that walk it (class-transformer recurses). Default 32.
+   */
+  maxPayloadDepth?: number;
   /**
    * Malformed frames (ones the serializer cannot decode) a socket may send, each answered with an
    * error reply `{reason: "malformed frame", detail}` on topic `phoenix`; the one past the

@@ -18,6 +18,8 @@ const DEFAULTS: Omit<ResolvedChannelsOptions, 'socketHandler' | 'pubsub' | 'pres
   rateLimit: { messagesPerSecond: 200, burst: 500 },
   joinRateLimit: { messagesPerSecond: 5, burst: 100 },
   malformedFrameAllowance: { messagesPerSecond: 10, burst: 100 },
+  byteRateLimit: { bytesPerSecond: 1024 * 1024, burstBytes: 8 * 1024 * 1024 },
+  maxPayloadDepth: 32,
   maxOutboundBufferBytes: 1024 * 1024,
   drain: { batchSize: 1000, batchIntervalMs: 50 },
 };
@@ -34,6 +36,10 @@ const transports = listOf(transport, `a non-empty list of ${transport.expected}`
 const serializer = oneOf(SUPPORTED_SERIALIZER_VERSIONS);
 const serializers = listOf(serializer, `a non-empty list of ${serializer.expected}`, 1);
 const tokenBucket = rule<object | false>('false or { messagesPerSecond, burst }', (value) => value === false || anObject.accepts(value));
+const byteBucket = rule<{ bytesPerSecond: number; burstBytes: number } | false>(
+  'false or { bytesPerSecond, burstBytes }',
+  (value) => value === false || anObject.accepts(value),
+);
 const originCheck = anyOf(aBoolean, listOf(nonEmptyString, 'a list of origins'), aFunction('a function (origin, request) => boolean'));
 const socketHandler = rule<object>(
   'a class or an object with a connect() method',
@@ -60,7 +66,7 @@ export function resolveOptions(options: ChannelsModuleOptions = {}): ResolvedCha
   resolved.path = path.length > 1 ? path.replace(/\/+$/, '') : path;
   check.check('transports', resolved.transports, transports, orDefault(DEFAULTS.transports));
   check.check('serializers', resolved.serializers, serializers, orDefault(DEFAULTS.serializers));
-  for (const name of ['idleTimeoutMs', 'maxFrameSize', 'maxChannelsPerSocket', 'maxOutboundBufferBytes'] as const) {
+  for (const name of ['idleTimeoutMs', 'maxFrameSize', 'maxChannelsPerSocket', 'maxOutboundBufferBytes', 'maxPayloadDepth'] as const) {
     check.check(name, resolved[name], positiveInteger, orDefault(DEFAULTS[name]));
   }
   for (const name of ['batchSize', 'batchIntervalMs'] as const) {
@@ -71,6 +77,14 @@ export function resolveOptions(options: ChannelsModuleOptions = {}): ResolvedCha
     if (bucket === false) continue;
     for (const field of ['messagesPerSecond', 'burst'] as const) {
       check.at(name).check(field, (bucket as Record<string, unknown>)[field], positiveInteger);
+    }
+  }
+  const bytes = check.check('byteRateLimit', resolved.byteRateLimit, byteBucket, `${orDefault(DEFAULTS.byteRateLimit)} false turns it off.`);
+  if (bytes !== false) {
+    check.at('byteRateLimit').check('bytesPerSecond', bytes.bytesPerSecond, positiveInteger);
+    const burst = check.at('byteRateLimit').check('burstBytes', bytes.burstBytes, positiveInteger);
+    if (burst < resolved.maxFrameSize) {
+      check.at('byteRateLimit').fail('burstBytes', `must be at least maxFrameSize (${resolved.maxFrameSize}): a frame that large could never pass`, burst);
     }
   }
   for (const name of ['windowMs', 'maxBodyBytes', 'maxBufferedBytes'] as const) {

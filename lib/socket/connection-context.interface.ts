@@ -2,7 +2,7 @@ import type { ChannelDefinition } from '../discovery/channel-definition.js';
 import type { ChannelFanout } from '../fanout/channel-fanout.js';
 import type { PubSub } from '../pubsub/pubsub.js';
 import type { TopicRouter } from '../router/topic-router.js';
-import type { RateLimitOptions } from './inbound-rate-limit.js';
+import type { ByteRateLimitOptions, RateLimitOptions } from './inbound-rate-limit.js';
 import type { SocketConnection } from './socket-connection.js';
 
 /** What every connection shares: routes, PubSub, limits and the registry of live connections. */
@@ -13,6 +13,8 @@ export interface ConnectionContext {
   readonly maxChannelsPerSocket: number;
   readonly rateLimit: RateLimitOptions | false;
   readonly joinRateLimit: RateLimitOptions | false;
+  readonly byteRateLimit: ByteRateLimitOptions | false;
+  readonly maxPayloadDepth: number;
   readonly malformedFrameAllowance: RateLimitOptions | false;
   connectionClosed(connection: SocketConnection): void;
 }

@@ -1,6 +1,16 @@
 import { TokenBucket } from './token-bucket.js';
 
+import type { RateLimitOptions } from './token-bucket.js';
+
 export type { RateLimitOptions } from './token-bucket.js';
+
+/** A per-socket allowance of inbound bytes. @publicApi */
+export interface ByteRateLimitOptions {
+  /** Sustained inbound bytes per second. */
+  bytesPerSecond: number;
+  /** Bytes a socket may send at once above the sustained rate; at least `maxFrameSize`. */
+  burstBytes: number;
+}
 
 /** `accept`; `refuse` and answer it; `drop` it unanswered (and undecoded); `close` the socket. */
 export type RateVerdict = 'accept' | 'refuse' | 'drop' | 'close';
@@ -24,9 +34,17 @@ export class InboundRateLimit extends TokenBucket {
   private floodStartedAt = 0;
   private lastRefusedAt = -Infinity;
   private answers: TokenBucket | undefined;
+  /** The socket's inbound bytes, when they are limited too (a token per byte). */
+  private readonly bytes: TokenBucket | undefined;
 
-  take(now = Date.now()): RateVerdict {
-    if (this.takeToken(now)) {
+  constructor(options: RateLimitOptions, byteLimit: ByteRateLimitOptions | false = false, now = Date.now()) {
+    super(options, now);
+    if (byteLimit) this.bytes = new TokenBucket({ messagesPerSecond: byteLimit.bytesPerSecond, burst: byteLimit.burstBytes }, now);
+  }
+
+  /** A frame of `size` bytes (0 for a control frame such as a ping). */
+  take(now = Date.now(), size = 0): RateVerdict {
+    if (this.takeToken(now) && (this.bytes === undefined || size === 0 || this.bytes.takeTokens(size, now))) {
       this.refusedInARow = 0;
       return 'accept';
     }

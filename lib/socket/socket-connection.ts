@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { ProtocolError } from '../errors/protocol.error.js';
+import { protocolError, ProtocolError } from '../errors/protocol.error.js';
 import type { TransportConnection, TransportName } from '../interfaces/transport.interface.js';
 import { HEARTBEAT_TOPIC, PhxEvent } from '../protocol/events.js';
 import { ControlEvent, ControlTopic, isReservedEvent, isReservedTopic } from '../protocol/reserved.js';
 import type { Frame, InboundMessage, ReplyStatus } from '../protocol/messages.js';
+import { nestsDeeperThan } from '../protocol/payload-depth.js';
 import type { BroadcastMessage } from '../pubsub/broadcast-message.js';
 import type { BroadcastSubscriber } from '../pubsub/broadcast-subscriber.interface.js';
 import type { Serializer } from '../serializers/serializer.interface.js';
@@ -49,7 +50,7 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
     private readonly context: ConnectionContext,
   ) {
     if (socketId !== null) context.pubsub.subscribe(ControlTopic.socket(socketId), this);
-    if (context.rateLimit) this.rateLimit = new InboundRateLimit(context.rateLimit);
+    if (context.rateLimit) this.rateLimit = new InboundRateLimit(context.rateLimit, context.byteRateLimit);
   }
 
   get transportName(): TransportName {
@@ -69,7 +70,7 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
     if (this.closed) return;
     const now = Date.now();
     this.lastSeenAt = now;
-    const verdict = this.rateLimit?.take(now) ?? 'accept';
+    const verdict = this.rateLimit?.take(now, data.length) ?? 'accept';
     if (verdict === 'close') {
       logger.warn(`Closing socket ${this.socketId ?? this.subscriberId}: it kept sending past its rate limit`);
       this.close(CloseCode.policyViolation, 'rate limit exceeded');
@@ -79,6 +80,9 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
     let message: InboundMessage;
     try {
       message = this.serializer.decode(data, isBinary);
+      if (nestsDeeperThan(message.payload, this.context.maxPayloadDepth)) {
+        throw protocolError(`the payload nests deeper than ${this.context.maxPayloadDepth} levels`, message.ref);
+      }
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       this.malformedFrame(error, now);

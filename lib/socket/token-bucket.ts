@@ -21,13 +21,18 @@ export class TokenBucket {
 
   /** Takes one token if there is one. */
   takeToken(now = Date.now()): boolean {
+    return this.takeTokens(1, now);
+  }
+
+  /** Takes `count` tokens if there are that many (a frame's bytes, for a byte allowance). */
+  takeTokens(count: number, now = Date.now()): boolean {
     const elapsed = now - this.refilledAt;
     if (elapsed > 0) {
       this.tokens = Math.min(this.options.burst, this.tokens + (elapsed * this.options.messagesPerSecond) / 1000);
       this.refilledAt = now;
     }
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    if (this.tokens < count) return false;
+    this.tokens -= count;
     return true;
   }
 }

@@ -139,6 +139,22 @@ describe('a malformed frame gets an error reply, the socket stays up, and nobody
   });
 });
 
+test('deep JSON (30,000 levels, within maxFrameSize) is a malformed frame: an error reply with its ref, no phx_error', async () => {
+  const socket = await RawSocket.open(server.socketUrl);
+  socket.send(['1', '1', 'h:deep', 'phx_join', {}]);
+  expect((await socket.reply('1'))[4]).toEqual({ status: 'ok', response: {} });
+  const depth = 30_000;
+  socket.sendText(`["1","2","h:deep","echo",${'['.repeat(depth)}${']'.repeat(depth)}]`);
+  expect((await socket.reply('2'))[4]).toEqual({
+    status: 'error',
+    response: { reason: 'malformed frame', detail: 'the payload nests deeper than 32 levels' },
+  });
+  socket.send(['1', '3', 'h:deep', 'echo', { still: 'here' }]);
+  expect((await socket.reply('3'))[4]).toEqual({ status: 'ok', response: { still: 'here' } });
+  expect(socket.frames.some((frame) => frame[3] === 'phx_error')).toBe(false);
+  socket.close();
+});
+
 describe('malformedFrameAllowance: false', () => {
   let strict: TestApp;
   beforeAll(async () => {

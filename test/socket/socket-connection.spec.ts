@@ -9,7 +9,7 @@ import { PubSub } from '../../lib/pubsub/pubsub.js';
 import { TopicRouter } from '../../lib/router/topic-router.js';
 import { V2JsonSerializer } from '../../lib/serializers/v2-json.serializer.js';
 import type { ConnectionContext } from '../../lib/socket/connection-context.interface.js';
-import type { RateLimitOptions } from '../../lib/socket/inbound-rate-limit.js';
+import type { ByteRateLimitOptions, RateLimitOptions } from '../../lib/socket/inbound-rate-limit.js';
 import { SocketConnection } from '../../lib/socket/socket-connection.js';
 import { RecordingAdapter } from '../pubsub/fake-pubsub-adapter.js';
 import { clientEncode } from '../support/phoenix-serializer.js';
@@ -103,6 +103,8 @@ interface ConnectOptions {
   maxChannelsPerSocket?: number;
   rateLimit?: RateLimitOptions | false;
   joinRateLimit?: RateLimitOptions | false;
+  byteRateLimit?: ByteRateLimitOptions | false;
+  maxPayloadDepth?: number;
   malformedFrameAllowance?: RateLimitOptions | false;
 }
 
@@ -117,6 +119,8 @@ function connect(options: ConnectOptions = {}) {
     maxChannelsPerSocket: options.maxChannelsPerSocket ?? 100,
     rateLimit: options.rateLimit ?? false,
     joinRateLimit: options.joinRateLimit ?? false,
+    byteRateLimit: options.byteRateLimit ?? false,
+    maxPayloadDepth: options.maxPayloadDepth ?? 32,
     malformedFrameAllowance: options.malformedFrameAllowance ?? { messagesPerSecond: 1, burst: 10 },
     connectionClosed: (connection) => closed.push(connection),
   };
@@ -384,6 +388,36 @@ describe('SocketConnection: rate limit', () => {
     join('room:1', '4'); // a second later the token is back
     await settle();
     expect(transport.take().slice(0, 2)).toEqual([['1', '1', 'room:1', 'phx_close', {}], ok('4', '4', 'room:1', { welcome: 'room:1' })]);
+  });
+
+  test('bytes count too: a frame past the byte allowance is refused like one past the frame rate', () => {
+    const { transport, send } = connect({ rateLimit: { messagesPerSecond: 1000, burst: 1000 }, byteRateLimit: { bytesPerSecond: 100, burstBytes: 120 } });
+    send(null, '1', 'phoenix', 'heartbeat', { pad: 'x'.repeat(40) }); // ~80 bytes
+    send(null, '2', 'phoenix', 'heartbeat', { pad: 'x'.repeat(40) }); // the 120-byte burst is spent
+    now += 1000; // 100 bytes back
+    send(null, '3', 'phoenix', 'heartbeat', { pad: 'x'.repeat(40) });
+    expect(transport.take()).toEqual([
+      ok(null, '1', 'phoenix'),
+      error(null, '2', 'phoenix', { reason: 'rate limited' }),
+      ok(null, '3', 'phoenix'),
+    ]);
+  });
+
+  test('a payload nested deeper than maxPayloadDepth is malformed: an error reply with its ref, no handler runs', async () => {
+    const { transport, send, join } = connect({ maxPayloadDepth: 4 });
+    join('room:1', '1');
+    await settle();
+    transport.take();
+    const nest = (depth: number): unknown => (depth === 1 ? {} : { inner: nest(depth - 1) });
+    seen.length = 0;
+    send('1', '2', 'room:1', 'echo', nest(5));
+    send('1', '3', 'room:1', 'echo', nest(4));
+    await settle();
+    expect(transport.take()).toEqual([
+      error(null, '2', 'phoenix', { reason: 'malformed frame', detail: 'the payload nests deeper than 4 levels' }),
+      ok('1', '3', 'room:1', nest(4)),
+    ]);
+    expect(seen).toEqual([`echo room:1 ${JSON.stringify(nest(4))}`]);
   });
 
   test('tokens refill with time, and an accepted frame ends the run of refusals', () => {

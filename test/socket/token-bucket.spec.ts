@@ -15,19 +15,19 @@ describe('TokenBucket', () => {
 
 describe('InboundRateLimit', () => {
   test('refuses a frame without a token and closes after more than `burst` refusals in a row', () => {
-    const limit = new InboundRateLimit({ messagesPerSecond: 1, burst: 2 }, 0);
+    const limit = new InboundRateLimit({ messagesPerSecond: 1, burst: 2 }, false, 0);
     expect([1, 2, 3, 4, 5].map(() => limit.take(0))).toEqual(['accept', 'accept', 'refuse', 'refuse', 'close']);
   });
 
   test('a frame accepted in between starts the count of refusals again', () => {
-    const limit = new InboundRateLimit({ messagesPerSecond: 1, burst: 2 }, 0);
+    const limit = new InboundRateLimit({ messagesPerSecond: 1, burst: 2 }, false, 0);
     expect([limit.take(0), limit.take(0), limit.take(0), limit.take(0)]).toEqual(['accept', 'accept', 'refuse', 'refuse']);
     expect(limit.take(1000)).toBe('accept');
     expect([limit.take(1000), limit.take(1000), limit.take(1000)]).toEqual(['refuse', 'refuse', 'close']);
   });
 
   test('a steady flood, never refused burst times in a row, is closed once refused for the flood window', () => {
-    const limit = new InboundRateLimit({ messagesPerSecond: 10, burst: 20 }, 0);
+    const limit = new InboundRateLimit({ messagesPerSecond: 10, burst: 20 }, false, 0);
     // 20 frames a second against a refill of 10: every token earned is spent, so refusals never
     // reach 20 in a row, but they go on; the bucket empties after about 2 s.
     const times: number[] = [];
@@ -41,7 +41,7 @@ describe('InboundRateLimit', () => {
   });
 
   test('a flood that pauses for a second starts its window again', () => {
-    const limit = new InboundRateLimit({ messagesPerSecond: 1, burst: 1000 }, 0);
+    const limit = new InboundRateLimit({ messagesPerSecond: 1, burst: 1000 }, false, 0);
     for (let token = 0; token < 1000; token++) limit.take(0);
     for (let second = 0; second < 60; second += 3) {
       // Refused in bursts, with three quiet seconds between them.
@@ -50,7 +50,7 @@ describe('InboundRateLimit', () => {
   });
 
   test('answers at most 10 refusals a second; the rest are dropped', () => {
-    const limit = new InboundRateLimit({ messagesPerSecond: 1, burst: 100 }, 0);
+    const limit = new InboundRateLimit({ messagesPerSecond: 1, burst: 100 }, false, 0);
     for (let token = 0; token < 100; token++) limit.take(0);
     const verdicts = Array.from({ length: 50 }, () => limit.take(0));
     expect(verdicts.filter((verdict) => verdict === 'refuse')).toHaveLength(10);

@@ -86,6 +86,11 @@ export class RawSocket {
     this.ws.send(encode(this.vsn, frame));
   }
 
+  /** Sends `text` as it is, for frames no encoder would write. */
+  sendText(text: string): void {
+    this.ws.send(text);
+  }
+
   /** The first frame received so far or later that `match` accepts. */
   async waitFor(match: (frame: WireFrame) => boolean, description: string, timeoutMs = 3000): Promise<WireFrame> {
     let found: WireFrame | undefined;
