@@ -9,6 +9,8 @@ import type { RunWriter, SocketCorker } from './socket-corker.js';
 
 // RFC 6455 limits a close reason to 123 bytes.
 const MAX_CLOSE_REASON_BYTES = 123;
+/** How long a close frame waits for the peer's answer before the connection is cut. */
+export const CLOSE_HANDSHAKE_MS = 3_000;
 
 const logger = new Logger('WebSocketTransport');
 
@@ -62,6 +64,11 @@ export class WsTransportConnection implements TransportConnection, RunWriter {
   close(code: number, reason: string): void {
     this.releaseWrites();
     this.ws.close(code, Buffer.from(reason).subarray(0, MAX_CLOSE_REASON_BYTES).toString());
+    // A peer that does not answer the close frame (half-open, or holding a message it never
+    // finishes) is cut after a few seconds rather than ws's 30, and its buffers go with it.
+    const cut = setTimeout(() => this.ws.terminate(), CLOSE_HANDSHAKE_MS);
+    cut.unref();
+    this.ws.once('close', () => clearTimeout(cut));
   }
 
   /** The run has ended: the kept frame is written (unless the socket closed meanwhile), the socket uncorked. */
