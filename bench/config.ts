@@ -95,6 +95,9 @@ export const QUICK: BenchConfig = {
   redis: { url: REDIS_URL, sizes: [1000], churnPerNode: 500 },
 };
 
+/** What `@Channel('bench:*', { history })` keeps on the history server variant (`ServerOptions.history`). */
+export const BENCH_HISTORY = { size: 100, ttlMs: 300_000 } as const;
+
 /** Where the memory-per-connection target is read: 10k as in the issue, or the largest size measured. */
 export function memoryHeadlineSize(config: BenchConfig): number {
   return config.sizes.includes(10_000) ? 10_000 : Math.max(...config.sizes);
