@@ -158,7 +158,7 @@ export function renderHistory(outcome: HistoryOutcome): string {
   const targets = historyTargets(outcome).map((target) => [target.target, target.measured, `**${target.status}**`]);
   const errors = historyErrors(outcome);
   return [
-    `## History (missed-message recovery): ${outcome.mode} run, ${outcome.date}`,
+    `## History (missed-message recovery): ${outcome.mode} run${historyResultName(config, outcome.mode) === 'history-custom' ? ', narrowed by flags' : ''}, ${outcome.date}`,
     '',
     `- Machine: ${machineLine(outcome.machine)}`,
     `- nestjs-channels without history against the same server with \`@Channel('bench:*', { history: { size: ${outcome.historyOptions.size}, ` +
