@@ -1,7 +1,18 @@
-import { ALL_SERVERS, clusterConfig, FULL, MAX_CONNECTIONS_PER_PROCESS, QUICK, type BenchConfig, type ClusterConfig } from './config.js';
+import {
+  ALL_SERVERS,
+  clusterConfig,
+  FULL,
+  HISTORY_FULL,
+  HISTORY_QUICK,
+  MAX_CONNECTIONS_PER_PROCESS,
+  QUICK,
+  type BenchConfig,
+  type ClusterConfig,
+  type HistoryConfig,
+} from './config.js';
 import type { ServerKind } from './servers/bench-server.interface.js';
 
-export type Command = 'compare' | 'profile' | 'soak' | 'cluster' | 'report' | 'paired';
+export type Command = 'compare' | 'profile' | 'soak' | 'cluster' | 'report' | 'paired' | 'history';
 
 export interface CliOptions {
   command: Command;
@@ -14,9 +25,11 @@ export interface CliOptions {
   reportFrom?: string;
   /** `--paired[=K]`: pairs of back-to-back measurements per N, 10 unless K is given. */
   pairs: number;
+  /** The `--history` run (defaults unless `--history` and its flags were given). */
+  history: HistoryConfig;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [--sizes=1000,5000] [--profile | --soak | --cluster | --paired | --report=F]
+const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [--sizes=1000,5000] [--profile | --soak | --cluster | --paired | --history | --report=F]
   --quick      N = 1000,2000 and lighter measurements: about a minute and a half
   --servers    any of ${ALL_SERVERS.join(', ')}
   --passes     repetitions (fresh processes each), default 3
@@ -33,6 +46,11 @@ const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [-
   --paired[=K] nestjs-channels and raw ws running at once, measured by turns: K pairs (default 10) of fan-out (1 and
                10 per turn), idle reach and paced p99 at each N (--sizes, --quick apply), ratios within each pair
                -> bench/results/paired.md
+  --history[=K] missed-message recovery: nestjs-channels with history against without, K pairs per figure (default 10,
+               --quick 3): fan-out by turns in memory (N = 1000,10000, or --sizes) and on Redis A -> B (1000,5000),
+               a recovery storm with since against without, memory per history topic -> bench/results/history.md
+    --storm=N         clients in the recovery storm, default 10000 (--quick 2000)
+    --history-topics=K topics of the memory figure, default 10000 (--quick 1000)
   --report=F   render the tables of a saved run (bench/results/*.json) again, without measuring`;
 
 function list(value: string): string[] {
@@ -55,6 +73,10 @@ export function parseCli(argv: string[]): CliOptions {
   let clusterHoldS: number | undefined;
   let wsBaseline = true;
   let pairs = 10;
+  let historyPairs: number | undefined;
+  let stormClients: number | undefined;
+  let historyTopics: number | undefined;
+  let sizesGiven = false;
   let config: BenchConfig = argv.includes('--quick') ? { ...QUICK } : { ...FULL };
   for (const arg of argv) {
     const [flag, value = ''] = arg.split('=', 2) as [string, string?];
@@ -67,6 +89,11 @@ export function parseCli(argv: string[]): CliOptions {
       command = 'soak';
       if (value) soakMinutes = positiveInteger(flag, value);
     }
+    else if (flag === '--history') {
+      command = 'history';
+      if (value) historyPairs = positiveInteger(flag, value);
+    } else if (flag === '--storm') stormClients = positiveInteger(flag, value);
+    else if (flag === '--history-topics') historyTopics = positiveInteger(flag, value);
     else if (flag === '--paired') {
       command = 'paired';
       if (value) pairs = positiveInteger(flag, value);
@@ -81,7 +108,10 @@ export function parseCli(argv: string[]): CliOptions {
       command = 'report';
       reportFrom = value;
     } else if (flag === '--passes') config = { ...config, passes: positiveInteger(flag, value) };
-    else if (flag === '--sizes') config = { ...config, sizes: list(value).map((size) => positiveInteger(flag, size)) };
+    else if (flag === '--sizes') {
+      config = { ...config, sizes: list(value).map((size) => positiveInteger(flag, size)) };
+      sizesGiven = true;
+    }
     else if (flag === '--servers') {
       const servers = list(value);
       const unknown = servers.filter((server) => !ALL_SERVERS.includes(server as ServerKind));
@@ -98,7 +128,29 @@ export function parseCli(argv: string[]): CliOptions {
   const cluster = { ...clusterConfig(clusterConnections, clusterNodes), wsBaseline };
   if (clusterHoldS !== undefined) cluster.holdS = clusterHoldS;
   checkClusterLayout(cluster);
-  return { command, config, soakMinutes, cluster, reportFrom, pairs };
+  if ((stormClients !== undefined || historyTopics !== undefined) && command !== 'history') {
+    throw new TypeError(`--storm and --history-topics go with --history\n${USAGE}`);
+  }
+  const historyDefaults = config.mode === 'quick' ? HISTORY_QUICK : HISTORY_FULL;
+  const history: HistoryConfig = {
+    ...historyDefaults,
+    pairs: historyPairs ?? historyDefaults.pairs,
+    sizes: sizesGiven ? config.sizes : historyDefaults.sizes,
+    redis: config.redis && historyDefaults.redis ? { ...historyDefaults.redis, url: config.redis.url } : null,
+    stormClients: stormClients ?? historyDefaults.stormClients,
+    topics: historyTopics ?? historyDefaults.topics,
+  };
+  checkHistoryLayout(history);
+  return { command, config, soakMinutes, cluster, reportFrom, pairs, history };
+}
+
+/** The storm's clients and the memory figure's sockets are all on one server process, under its open-files limit. */
+function checkHistoryLayout(history: HistoryConfig): void {
+  for (const [flag, value] of [['--storm', history.stormClients], ['--history-topics', history.topics]] as const) {
+    if (value > MAX_CONNECTIONS_PER_PROCESS) {
+      throw new TypeError(`${flag}=${value}: one server process holds at most ${MAX_CONNECTIONS_PER_PROCESS} connections\n${USAGE}`);
+    }
+  }
 }
 
 function nonNegativeInteger(flag: string, value: string): number {

@@ -95,6 +95,46 @@ export const QUICK: BenchConfig = {
   redis: { url: REDIS_URL, sizes: [1000], churnPerNode: 500 },
 };
 
+/** What `@Channel('bench:*', { history })` keeps on the history server variant (`ServerOptions.history`). */
+export const BENCH_HISTORY = { size: 100, ttlMs: 300_000 } as const;
+
+/**
+ * The history run (`--history`): nestjs-channels with history against without, measured by turns
+ * (both variants up at once, the ratio within each pair), in memory and on Redis; the recovery
+ * storm; the memory each history topic holds.
+ */
+export interface HistoryConfig {
+  /** Pairs per figure: back-to-back measurements of both variants (fan-out) or both storms (with and without `since`). */
+  pairs: number;
+  /** Subscriber counts of the in-memory fan-out comparison. */
+  sizes: number[];
+  /** Two nodes on Redis (A broadcasts, subscribers on B): subscriber counts on B; null with `--no-redis`. */
+  redis: { url: string; sizes: number[] } | null;
+  /** Clients in the recovery storm, and the broadcasts each misses while disconnected. */
+  stormClients: number;
+  missed: number;
+  /** Topics of the memory scenario, each filled with `BENCH_HISTORY.size` broadcasts. */
+  topics: number;
+}
+
+export const HISTORY_FULL: HistoryConfig = {
+  pairs: 10,
+  sizes: [1000, 10_000],
+  redis: { url: REDIS_URL, sizes: [1000, 5000] },
+  stormClients: 10_000,
+  missed: 20,
+  topics: 10_000,
+};
+
+export const HISTORY_QUICK: HistoryConfig = {
+  pairs: 3,
+  sizes: [1000],
+  redis: { url: REDIS_URL, sizes: [1000] },
+  stormClients: 2000,
+  missed: 20,
+  topics: 1000,
+};
+
 /** Where the memory-per-connection target is read: 10k as in the issue, or the largest size measured. */
 export function memoryHeadlineSize(config: BenchConfig): number {
   return config.sizes.includes(10_000) ? 10_000 : Math.max(...config.sizes);

@@ -1,5 +1,5 @@
 import { parseCli } from './cli-options.js';
-import type { BenchConfig } from './config.js';
+import type { BenchConfig, HistoryConfig } from './config.js';
 import { describeMachine } from './harness/machine.js';
 import { renderMarkdown } from './report/markdown.js';
 import { ResultSet } from './report/result-set.js';
@@ -7,6 +7,8 @@ import { readResults, writeRawResults, writeReport } from './report/write-result
 import { renderPaired, writePairedReport } from './report/paired-report.js';
 import { runProfile } from './profile/run-profile.js';
 import { runCluster } from './scenarios/cluster.js';
+import { readHistoryOutcome, renderHistory, writeHistoryReport } from './report/history-report.js';
+import { historyErrors, runHistory, type HistoryOutcome } from './scenarios/history.js';
 import { runPaired } from './scenarios/paired.js';
 import { runSoak } from './scenarios/soak.js';
 import { runRedisPass, type RedisPassResult } from './scenarios/redis-pass.js';
@@ -53,9 +55,27 @@ async function paired(config: BenchConfig, pairs: number): Promise<void> {
   if (outcome.error) process.exitCode = 1;
 }
 
+/** Prints the markdown report of a `--history` run and writes it next to its JSON. */
+function reportHistory(outcome: HistoryOutcome): void {
+  const markdown = renderHistory(outcome);
+  log(`\n${markdown}`);
+  for (const path of writeHistoryReport(outcome, markdown)) log(`written: ${path}`);
+}
+
+/** `--history`: with history against without, the recovery storm, memory per topic; exits 1 if any part failed. */
+async function history(config: BenchConfig, historyConfig: HistoryConfig): Promise<void> {
+  const outcome = await runHistory(config, historyConfig, log);
+  reportHistory(outcome);
+  if (historyErrors(outcome).length > 0) process.exitCode = 1;
+}
+
 async function main(): Promise<void> {
-  const { command, config, soakMinutes, cluster, reportFrom, pairs } = parseCli(process.argv.slice(2));
-  if (command === 'report') report(readResults(reportFrom!));
+  const { command, config, soakMinutes, cluster, reportFrom, pairs, history: historyConfig } = parseCli(process.argv.slice(2));
+  if (command === 'report') {
+    const historyRun = readHistoryOutcome(reportFrom);
+    if (historyRun) reportHistory(historyRun);
+    else report(readResults(reportFrom!));
+  } else if (command === 'history') await history(config, historyConfig);
   else if (command === 'paired') await paired(config, pairs);
   else if (command === 'profile') await runProfile(config, log);
   else if (command === 'soak') await runSoak(soakMinutes, log);

@@ -14,6 +14,34 @@ export interface BatchReport {
   firstError: string | null;
 }
 
+/** A storm of reconnects (`reconnect`): every socket of the process opened again and rejoined at once. */
+export interface ReconnectArgs {
+  baseUrl: string;
+  topic: string;
+  /** Rejoin with `{ since: <the socket's last position> }`, or with `{}`. */
+  since: boolean;
+  /** Broadcasts each socket must receive after its rejoin (the missed ones with `since`, else 0). */
+  expectedPerSocket: number;
+  concurrency: number;
+  timeoutMs: number;
+}
+
+/** How a storm went in one process, on the shared clock (µs). */
+export interface ReconnectReport extends BatchReport {
+  /** The first reconnect started. */
+  started: number;
+  /** The last join was acknowledged. */
+  joined: number;
+  /** The last expected broadcast arrived (0 if none was expected). */
+  lastArrival: number;
+  expected: number;
+  received: number;
+  /** Join replies that said `recovered: true`. */
+  recovered: number;
+  /** Sockets without a position to send as `since` (they rejoined without it). */
+  withoutPosition: number;
+}
+
 export interface ConnectArgs {
   baseUrl: string;
   count: number;
@@ -60,6 +88,24 @@ function main(): void {
   const counter = new DeliveryCounter();
   const connections: Array<{ index: number; connection: BenchConnection }> = [];
 
+  const reconnect = async (args: ReconnectArgs): Promise<ReconnectReport> => {
+    counter.arm(args.expectedPerSocket * connections.length, false);
+    let recovered = 0;
+    let withoutPosition = 0;
+    const started = nowMicros();
+    const batch = await inBatches(connections.length, args.concurrency, async (i) => {
+      const entry = connections[i]!;
+      const since = args.since ? entry.connection.position : null;
+      if (args.since && since === null) withoutPosition++;
+      entry.connection = await open(args.baseUrl, sourceAddressFor(entry.index), counter);
+      const recovery = await entry.connection.join(args.topic, since === null ? {} : { since });
+      if (recovery.recovered === true) recovered++;
+    });
+    const joined = nowMicros();
+    const deliveries = await counter.done(args.timeoutMs);
+    return { ...batch, started, joined, lastArrival: deliveries.lastArrival, expected: deliveries.expected, received: deliveries.received, recovered, withoutPosition };
+  };
+
   serveCommands(
     {
       /** Opens `count` sockets to `baseUrl` numbered from `firstIndex`, each joining `topic`. */
@@ -73,10 +119,20 @@ function main(): void {
         }),
       /** Every socket also joins its own topic `prefix<index>`. */
       joinOwn: (args: { prefix: string; concurrency: number }) =>
-        inBatches(connections.length, args.concurrency, (i) =>
-          connections[i]!.connection.join(`${args.prefix}${connections[i]!.index}`),
-        ),
+        inBatches(connections.length, args.concurrency, async (i) => {
+          await connections[i]!.connection.join(`${args.prefix}${connections[i]!.index}`);
+        }),
       arm: (args: { expected: number; latency: boolean }) => counter.arm(args.expected, args.latency),
+      /** Whether sockets note the position of every history broadcast (see `DeliveryCounter.keepPositions`). */
+      keepPositions: (args: { on: boolean }) => {
+        counter.keepPositions = args.on;
+      },
+      /** Closes every socket at once (abruptly, as a network loss does); `reconnect` opens them again. */
+      disconnectAll: () => {
+        for (const { connection } of connections) connection.close();
+        return connections.length;
+      },
+      reconnect,
       done: (args: { timeoutMs: number }) => counter.done(args.timeoutMs),
       /** `{ broadcasts received: sockets }` over every socket of this process. */
       broadcastsPerSocket: () => {

@@ -23,6 +23,11 @@ export class DeliveryCounter {
   private lastArrival = 0;
   private histogram: LogHistogram | null = null;
   private settle: (() => void) | null = null;
+  /**
+   * Whether sockets note the position of every history broadcast (a string made per frame): on for
+   * the recovery storm, which rejoins with the last one; off while measuring fan-out.
+   */
+  keepPositions = false;
 
   arm(expected: number, latency: boolean): void {
     this.expected = expected;

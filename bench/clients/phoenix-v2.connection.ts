@@ -1,14 +1,8 @@
 import WebSocket from 'ws';
 import { sendTimeIn } from '../harness/payload.js';
-import type { BenchConnection } from './bench-connection.interface.js';
+import type { BenchConnection, JoinRecovery } from './bench-connection.interface.js';
 import type { DeliveryCounter } from './delivery-counter.js';
-
-/** Every broadcast frame of Phoenix V2 starts with `[null,null,`; replies carry refs. */
-const BROADCAST_PREFIX = Buffer.from('[null,null,');
-
-function isBroadcast(frame: Buffer): boolean {
-  return frame.length > BROADCAST_PREFIX.length && frame.compare(BROADCAST_PREFIX, 0, BROADCAST_PREFIX.length, 0, BROADCAST_PREFIX.length) === 0;
-}
+import { broadcastRefEnd, positionOf } from './phoenix-frames.js';
 
 type Reply = [string | null, string | null, string, string, { status: string; response: unknown }];
 
@@ -18,17 +12,20 @@ type Reply = [string | null, string | null, string, string, { status: string; re
  */
 export class PhoenixV2Connection implements BenchConnection {
   private nextRef = 1;
-  private readonly waiting = new Map<string, { resolve(): void; reject(error: Error): void }>();
+  private readonly waiting = new Map<string, { resolve(recovery: JoinRecovery): void; reject(error: Error): void }>();
   private heartbeat: NodeJS.Timeout | undefined;
   broadcasts = 0;
+  position: string | null = null;
 
   private constructor(
     private readonly ws: WebSocket,
     counter: DeliveryCounter,
   ) {
     ws.on('message', (data: Buffer) => {
-      if (isBroadcast(data)) {
+      const refEnd = broadcastRefEnd(data);
+      if (refEnd >= 0) {
         this.broadcasts++;
+        if (refEnd > 0 && counter.keepPositions) this.position = positionOf(data, refEnd);
         counter.arrived(() => sendTimeIn(data));
       } else {
         this.handleReply(JSON.parse(data.toString('utf8')) as Reply);
@@ -44,11 +41,11 @@ export class PhoenixV2Connection implements BenchConnection {
     });
   }
 
-  join(topic: string): Promise<void> {
+  join(topic: string, params: Record<string, unknown> = {}): Promise<JoinRecovery> {
     const ref = String(this.nextRef++);
     return new Promise((resolve, reject) => {
       this.waiting.set(ref, { resolve, reject });
-      this.ws.send(JSON.stringify([ref, ref, topic, 'phx_join', {}]));
+      this.ws.send(JSON.stringify([ref, ref, topic, 'phx_join', params]));
     });
   }
 
@@ -74,7 +71,10 @@ export class PhoenixV2Connection implements BenchConnection {
     const waiter = ref === null ? undefined : this.waiting.get(ref);
     if (!waiter || event !== 'phx_reply') return;
     this.waiting.delete(ref!);
-    if (payload.status === 'ok') waiter.resolve();
-    else waiter.reject(new Error(`join of ${topic} refused: ${JSON.stringify(payload.response)}`));
+    if (payload.status !== 'ok') return waiter.reject(new Error(`join of ${topic} refused: ${JSON.stringify(payload.response)}`));
+    const recovery = (payload.response as { recovery?: JoinRecovery } | null)?.recovery ?? {};
+    // Replayed broadcasts come after the reply: the position they carry then replaces this one.
+    if (recovery.position !== undefined) this.position = recovery.position;
+    waiter.resolve(recovery);
   }
 }

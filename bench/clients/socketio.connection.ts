@@ -1,11 +1,13 @@
 import { io, type Socket } from 'socket.io-client';
 import type { BenchPayload } from '../harness/payload.js';
-import type { BenchConnection } from './bench-connection.interface.js';
+import type { BenchConnection, JoinRecovery } from './bench-connection.interface.js';
 import type { DeliveryCounter } from './delivery-counter.js';
 
 /** A socket.io-client socket over WebSocket only (no long-polling upgrade dance). */
 export class SocketIoConnection implements BenchConnection {
   broadcasts = 0;
+  /** Socket.IO rooms keep no history. */
+  readonly position = null;
 
   private constructor(private readonly socket: Socket) {}
 
@@ -24,9 +26,10 @@ export class SocketIoConnection implements BenchConnection {
     });
   }
 
-  async join(topic: string): Promise<void> {
+  async join(topic: string): Promise<JoinRecovery> {
     const answer: unknown = await this.socket.timeout(30_000).emitWithAck('join', topic);
     if (answer !== 'ok') throw new Error(`join of ${topic} answered ${JSON.stringify(answer)}`);
+    return {};
   }
 
   /** Socket.IO's heartbeat is the server's ping, answered by the client library itself. */

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { BatchReport, ConnectArgs } from '../clients/client-main.js';
+import type { BatchReport, ConnectArgs, ReconnectArgs, ReconnectReport } from '../clients/client-main.js';
 import type { ClientProtocol } from '../clients/bench-connection.interface.js';
 import type { DeliveryReport } from '../clients/delivery-counter.js';
 import { spawnNode } from './child-process.js';
@@ -13,7 +13,7 @@ export const CLIENT_CPU = 1;
 /** Sockets per client process, under the 20000 open-files limit with room to spare. */
 export const MAX_SOCKETS_PER_CLIENT = 10_000;
 /** Handshakes in flight per client process; with two processes, below Node's accept backlog of 511. */
-const CONNECT_CONCURRENCY = 200;
+export const CONNECT_CONCURRENCY = 200;
 
 /** All client processes' reports of one measurement, merged. */
 export interface MergedDeliveries {
@@ -81,6 +81,27 @@ export class ClientPool {
       this.peers.map((peer) => peer.request<BatchReport>('joinOwn', { prefix, concurrency: CONNECT_CONCURRENCY }, 600_000)),
     );
     return mergeBatches(reports);
+  }
+
+  /** Whether the sockets note the position of every history broadcast they receive (for `reconnect` with `since`). */
+  async keepPositions(on: boolean): Promise<void> {
+    await Promise.all(this.peers.map((peer) => peer.request('keepPositions', { on })));
+  }
+
+  /** Closes every socket at once; `reconnect` opens them again (the pool's size does not change). */
+  async disconnectAll(): Promise<number> {
+    return sum(await Promise.all(this.peers.map((peer) => peer.request<number>('disconnectAll'))));
+  }
+
+  /**
+   * Every socket opens again (from its own source address) and rejoins `topic`, all processes at
+   * once, `CONNECT_CONCURRENCY` handshakes in flight each, as `grow` does: with `since`, each from
+   * its last position, expecting `expectedPerSocket` broadcasts replayed. The reports of the processes;
+   * a socket that failed to reconnect stays counted (the caller gives up on the pool).
+   */
+  async reconnect(baseUrl: string, topic: string, since: boolean, expectedPerSocket: number, timeoutMs: number): Promise<ReconnectReport[]> {
+    const args: ReconnectArgs = { baseUrl, topic, since, expectedPerSocket, concurrency: CONNECT_CONCURRENCY, timeoutMs };
+    return Promise.all(this.peers.map((peer) => peer.request<ReconnectReport>('reconnect', args, timeoutMs + 600_000)));
   }
 
   /** Every socket is to receive `perSocket` broadcasts from now on. */

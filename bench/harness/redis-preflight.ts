@@ -6,7 +6,7 @@ import { connect } from 'node:net';
  * without this, a missing Redis would show up as broadcasts that never arrive. `rediss://` and
  * other schemes are not probed (the nodes report them).
  */
-export function assertRedisAnswers(url: string, timeoutMs = 3000): Promise<void> {
+export function assertRedisAnswers(url: string, timeoutMs = 3000, neededBy = 'the cluster run'): Promise<void> {
   const target = new URL(url);
   if (target.protocol !== 'redis:') return Promise.resolve();
   const host = target.hostname || '127.0.0.1';
@@ -14,7 +14,7 @@ export function assertRedisAnswers(url: string, timeoutMs = 3000): Promise<void>
   return new Promise((resolve, reject) => {
     const fail = (why: string) => {
       socket.destroy();
-      reject(new Error(`Redis at ${host}:${port} (REDIS_URL) ${why}: the cluster run needs it`));
+      reject(new Error(`Redis at ${host}:${port} (REDIS_URL) ${why}: ${neededBy} needs it`));
     };
     const socket = connect({ host, port });
     socket.setTimeout(timeoutMs, () => fail(`did not answer within ${timeoutMs} ms`));

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { ServerKind, ServerOptions } from '../servers/bench-server.interface.js';
+import type { HistoryStore, ServerKind, ServerOptions } from '../servers/bench-server.interface.js';
 import type { SendWindow } from '../servers/broadcast-driver.js';
 import type { MemorySample, SettledMemorySample } from '../servers/server-main.js';
 import { spawnNode } from './child-process.js';
@@ -76,6 +76,26 @@ export class ServerProcess {
   /** Presences listed on `topic` by this node's `Presence` (metas, every node's): nestjs-channels only. */
   presenceCount(topic: string): Promise<number> {
     return this.peer.request('presenceCount', { topic });
+  }
+
+  /** Open client connections on this node (nestjs-channels). */
+  connectionCount(): Promise<number> {
+    return this.peer.request('connectionCount');
+  }
+
+  /** Keeps this node subscribed to `topic` in its PubSub, with no client joined (nestjs-channels). */
+  keepSubscribed(topic: string): Promise<void> {
+    return this.peer.request('keepSubscribed', { topic });
+  }
+
+  /** Broadcasts on `topic` this node's `keepSubscribed` handler has heard so far. */
+  heard(topic: string): Promise<number> {
+    return this.peer.request('heard', { topic });
+  }
+
+  /** Where this node keeps `bench:*`'s history (nestjs-channels). */
+  historyStore(): Promise<HistoryStore> {
+    return this.peer.request('historyStore');
   }
 
   /** Starts the V8 CPU profiler in the server (see `CpuProfiler`). */

@@ -7,6 +7,8 @@ import type { PairedMetric, PairedOutcome } from '../scenarios/paired.js';
 import type { Summary } from '../harness/stats.js';
 import { formatRatioWithInterval, sizeLabel } from './format.js';
 import type { MetricKey } from './metrics.js';
+import { readHistoryOutcome } from './history-report.js';
+import { historyTargets } from './history-targets.js';
 import { crossNodeRatio, crossNodeRatio10 } from './redis-tables.js';
 import type { ResultSet } from './result-set.js';
 
@@ -119,7 +121,10 @@ function crossNodeTarget(set: ResultSet): TargetStatus {
   return { target, measured: `${measured} (two nodes / one node, same pass, one broadcast per turn${tenText})`, status: met ? 'met' : 'not met' };
 }
 
-/** Every target of the issue, in its order; the ones this harness cannot measure yet say so. */
+/**
+ * Every target of the issue, in its order; the ones this harness cannot measure yet say so. The
+ * history targets (missed-message recovery) come last, quoted from the latest `--history` run.
+ */
 export function evaluateTargets(set: ResultSet): TargetStatus[] {
   const memoryAt = [memoryHeadlineSize(set.config)];
   const within = 1 + NOISE_ALLOWANCE;
@@ -142,5 +147,6 @@ export function evaluateTargets(set: ResultSet): TargetStatus[] {
     soakTarget(reached19k),
     clusterTarget(),
     crossNodeTarget(set),
+    ...historyTargets(readHistoryOutcome(), true),
   ];
 }

@@ -4,13 +4,11 @@ import { describeMachine, type MachineDescription } from '../harness/machine.js'
 import { FANOUT_TOPIC } from '../harness/payload.js';
 import type { ServerKind } from '../servers/bench-server.interface.js';
 import { CLIENT_PROTOCOL } from './client-protocols.js';
-import { measureBurst, measureIdleReach, measurePaced } from './measure-deliveries.js';
+import { measurePairs, warmUp, type PairedMetric } from './measure-pairs.js';
+
+export { PAIRED_METRICS, type PairedMetric } from './measure-pairs.js';
 
 const OURS: ServerKind = 'nestjs-channels';
-
-/** What `--paired` compares, in the order each pair measures them. */
-export const PAIRED_METRICS = ['fanout', 'burst10', 'idleReach', 'p99'] as const;
-export type PairedMetric = (typeof PAIRED_METRICS)[number];
 
 /** One subscriber count: per pair, nestjs-channels' figure and the baseline's, measured back to back. */
 export interface PairedStep {
@@ -75,27 +73,9 @@ async function measureStep(config: BenchConfig, pairs: number, n: number, ours: 
     const added = n - session.clients.size;
     const batch = await session.clients.grow(session.server.baseUrl, n, FANOUT_TOPIC);
     if (batch.failed > 0) throw new Error(`${session.server.kind}: ${batch.failed} of ${added} sockets failed to connect/join: ${batch.firstError}`);
-    // Both code paths warmed up, as the default run does before it measures.
-    await measureBurst(session.server, session.clients, 10, config.warmupDeliveries);
-    await measureBurst(session.server, session.clients, 1, config.warmupDeliveries);
+    await warmUp(config, { sender: session.server, clients: session.clients });
   }
-  const step: PairedStep = { n, samples: { fanout: [], burst10: [], idleReach: [], p99: [] } };
-  for (let pair = 0; pair < pairs; pair++) {
-    const oursFirst = pair % 2 === 0;
-    for (const metric of PAIRED_METRICS) {
-      const first = await measure(config, metric, oursFirst ? ours : baseline);
-      const second = await measure(config, metric, oursFirst ? baseline : ours);
-      step.samples[metric].push(oursFirst ? { ours: first, baseline: second } : { ours: second, baseline: first });
-    }
-  }
-  return step;
-}
-
-async function measure(config: BenchConfig, metric: PairedMetric, { server, clients }: BenchSession): Promise<number> {
-  if (metric === 'fanout') return (await measureBurst(server, clients, 1, config.deliveries)).perSecond;
-  if (metric === 'burst10') return (await measureBurst(server, clients, 10, config.deliveries)).perSecond;
-  if (metric === 'idleReach') return measureIdleReach(server, clients, config.idleSamples);
-  const paced = await measurePaced(server, clients, config.pacedCount, config.pacedDeliveriesPerSecond);
-  if (paced.latencyP99Ms === null) throw new Error(`${server.kind}: no latency recorded in a paced window`);
-  return paced.latencyP99Ms;
+  const samples = await measurePairs(config, pairs, { sender: ours.server, clients: ours.clients }, { sender: baseline.server, clients: baseline.clients });
+  const named = (metric: PairedMetric) => samples[metric].map(({ first, second }) => ({ ours: first, baseline: second }));
+  return { n, samples: { fanout: named('fanout'), burst10: named('burst10'), idleReach: named('idleReach'), p99: named('p99') } };
 }

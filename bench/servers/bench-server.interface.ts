@@ -16,6 +16,8 @@ export interface ServerOptions {
   presence?: { broadcastPeriodMs: number; downPeriodMs: number };
   /** nestjs-channels idle timeout; default: an hour (heartbeats off, see `heartbeats.ts`). */
   idleTimeoutMs?: number;
+  /** nestjs-channels: `bench:*` keeps history (`BENCH_HISTORY`); broadcasts then carry their position in `ref`. */
+  history?: boolean;
 }
 
 /**
@@ -31,4 +33,16 @@ export interface BenchServer {
   messageBytes(topic: string, payload: BenchPayload): number;
   /** Presences (metas) on `topic` as this node lists them; only servers with presence have it. */
   presenceCount?(topic: string): Promise<number>;
+  /** Open client connections on this node (nestjs-channels). */
+  connectionCount?(): number;
+  /**
+   * Subscribes this node to `topic` in its PubSub with a handler that only counts (nestjs-channels),
+   * so that the node stays subscribed on Redis with no client joined; `heard` reads the count.
+   */
+  keepSubscribed?(topic: string): void;
+  heard?(topic: string): number;
+  /** Where `bench:*` keeps its history: the adapter's shared history, this node's memory, or none (no history). */
+  historyStore?(): HistoryStore;
 }
+
+export type HistoryStore = 'shared' | 'node memory' | 'none';

@@ -1,7 +1,21 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Channel, ChannelSocket, ChannelsModule, ChannelsServer, Join, Presence, type Socket } from '../../lib/index.js';
+import {
+  Channel,
+  ChannelSocket,
+  ChannelsModule,
+  ChannelsServer,
+  formatPosition,
+  Join,
+  Presence,
+  PubSub,
+  PUBSUB_ADAPTER,
+  type ChannelOptions,
+  type PubSubAdapter,
+  type Socket,
+} from '../../lib/index.js';
+import { BENCH_HISTORY } from '../config.js';
 import { BROADCAST_EVENT, encodeV2Broadcast, PRESENCE_TOPIC } from '../harness/payload.js';
 import type { BenchServer, ServerOptions } from './bench-server.interface.js';
 import { IDLE_TIMEOUT_MS } from './heartbeats.js';
@@ -11,23 +25,30 @@ let presenceKeys = 0;
 
 /**
  * Every `bench:*` topic accepts any join: the bench measures delivery, not authorization. Joins
- * to the presence topic are tracked (the churn scenario); no other join touches Presence.
+ * to the presence topic are tracked (the churn scenario); no other join touches Presence. With
+ * `options.history`, the topics keep their history.
  */
-@Channel('bench:*')
-class BenchChannel {
-  constructor(private readonly presence: Presence) {}
+function benchChannel(options: ChannelOptions) {
+  @Channel('bench:*', options)
+  class BenchChannel {
+    constructor(private readonly presence: Presence) {}
 
-  @Join()
-  join(@ChannelSocket() socket: Socket) {
-    if (socket.topic === PRESENCE_TOPIC) this.presence.track(socket, `${process.pid}:${presenceKeys++}`);
-    return {};
+    @Join()
+    join(@ChannelSocket() socket: Socket) {
+      if (socket.topic === PRESENCE_TOPIC) this.presence.track(socket, `${process.pid}:${presenceKeys++}`);
+      return {};
+    }
   }
+  return BenchChannel;
 }
 
 function pubsubOption(options: ServerOptions) {
   if (!options.pubsub) return {};
   return { pubsub: options.redisPrefix ? { redis: options.pubsub, prefix: options.redisPrefix } : options.pubsub };
 }
+
+/** A position as long as the ones this node writes: a node id, an epoch counter and a 4-digit offset. */
+const SAMPLE_POSITION = formatPosition({ epoch: `${'x'.repeat(12)}.0`, offset: 1000 });
 
 /** (a) A Nest app with one `@Channel`, broadcasting through the public `ChannelsServer.broadcast`. */
 export async function startNestjsChannels(options: ServerOptions): Promise<BenchServer> {
@@ -40,7 +61,7 @@ export async function startNestjsChannels(options: ServerOptions): Promise<Bench
         ...(options.presence ? { presence: options.presence } : {}),
       }),
     ],
-    providers: [BenchChannel],
+    providers: [benchChannel(options.history ? { history: { ...BENCH_HISTORY } } : {})],
   })
   class BenchAppModule {}
 
@@ -48,13 +69,27 @@ export async function startNestjsChannels(options: ServerOptions): Promise<Bench
   await app.listen(0, '127.0.0.1');
   const channels = app.get(ChannelsServer);
   const presence = app.get(Presence);
+  const pubsub = app.get(PubSub);
+  const adapter = app.get<PubSubAdapter>(PUBSUB_ADAPTER);
+  const heard = new Map<string, number>();
   return {
     port: (app.getHttpServer().address() as { port: number }).port,
     broadcast: (topic, payload) => channels.broadcast(topic, BROADCAST_EVENT, payload),
-    messageBytes: (topic, payload) => Buffer.byteLength(encodeV2Broadcast(topic, BROADCAST_EVENT, payload)),
+    messageBytes: (topic, payload) =>
+      options.history
+        ? Buffer.byteLength(JSON.stringify([null, SAMPLE_POSITION, topic, BROADCAST_EVENT, payload]))
+        : Buffer.byteLength(encodeV2Broadcast(topic, BROADCAST_EVENT, payload)),
     presenceCount: async (topic) => {
       const list = await presence.list(topic);
       return Object.values(list).reduce((sum, entry) => sum + entry.metas.length, 0);
     },
+    connectionCount: () => channels.connectionCount,
+    keepSubscribed: (topic) => {
+      if (heard.has(topic)) return;
+      heard.set(topic, 0);
+      pubsub.subscribe(topic, () => heard.set(topic, heard.get(topic)! + 1));
+    },
+    heard: (topic) => heard.get(topic) ?? 0,
+    historyStore: () => (!options.history ? 'none' : adapter.history ? 'shared' : 'node memory'),
   };
 }

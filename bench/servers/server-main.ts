@@ -68,6 +68,22 @@ async function main(): Promise<void> {
         if (!server.presenceCount) throw new Error(`${kind} has no presence`);
         return server.presenceCount(args.topic);
       },
+      connectionCount: () => {
+        if (!server.connectionCount) throw new Error(`${kind} does not count its connections`);
+        return server.connectionCount();
+      },
+      keepSubscribed: (args: { topic: string }) => {
+        if (!server.keepSubscribed) throw new Error(`${kind} has no PubSub to subscribe to`);
+        server.keepSubscribed(args.topic);
+      },
+      heard: (args: { topic: string }) => {
+        if (!server.heard) throw new Error(`${kind} has no PubSub to subscribe to`);
+        return server.heard(args.topic);
+      },
+      historyStore: () => {
+        if (!server.historyStore) throw new Error(`${kind} keeps no history`);
+        return server.historyStore();
+      },
       profileStart: () => profiler.start(),
       profileStop: (args: { path: string }) => profiler.stop(args.path),
     },
