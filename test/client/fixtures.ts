@@ -20,9 +20,8 @@ export class ListChannel {
   }
 }
 
-/** A message as the phoenix client's decoder hands it to the socket. */
+/** A message as the phoenix client's decoder hands it to the socket (what this file reads of it). */
 interface Decoded {
-  topic: string;
   ref: unknown;
 }
 
@@ -35,7 +34,7 @@ const POSITIONED = /^[^:]+:\d+$/;
  * Everything else arrives once. It wraps the socket's decoder, so it works with any transport
  * and serializer.
  */
-export function deliverPositionsTwice(socket: PhoenixSocket): void {
+export function deliverPositionedAgain(socket: PhoenixSocket): void {
   const internals = socket as unknown as Codec;
   const encode = internals.encode;
   const decode = internals.decode;

@@ -6,7 +6,7 @@ import { useClients } from '../support/client-scope.js';
 import { ALL_TARGETS, describeEachTarget, servingBothTransports } from '../support/matrix.js';
 import { connect, eventually, join } from '../support/phoenix-client.js';
 import { transportOf } from '../support/phoenix-internals.js';
-import { deliverPositionsTwice, FeedChannel, ListChannel } from './fixtures.js';
+import { deliverPositionedAgain, FeedChannel, ListChannel } from './fixtures.js';
 
 // nestjs-channels/client with the real phoenix client, over WebSocket and long-poll, serializers
 // 1.0.0 and 2.0.0 (the platform does not matter to a client: express only).
@@ -84,9 +84,9 @@ describeEachTarget(
 
     test('a position delivered again (twice in a row, or an older one later) never reaches a callback', async () => {
       const socket = clients.create();
-      deliverPositionsTwice(socket);
+      deliverPositionedAgain(socket);
       const plain = clients.create();
-      deliverPositionsTwice(plain);
+      deliverPositionedAgain(plain);
       await Promise.all([connect(socket), connect(plain)]);
       const log: Entry[] = [];
       const room = recoverableChannel(socket, 'feed:twice', { onJoin: onJoinInto(log) });
