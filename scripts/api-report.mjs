@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The API reports, etc/nestjs-channels.api.md and etc/nestjs-channels-testing.api.md: everything
-// the two entry points export, as api-extractor reads the declarations the build ships.
+// The API reports, etc/nestjs-channels.api.md, etc/nestjs-channels-testing.api.md and
+// etc/nestjs-channels-client.api.md: everything the entry points export, as api-extractor reads the
+// declarations the build ships.
 //   node scripts/api-report.mjs            check (npm test): fails when the surface differs from the reports
 //   node scripts/api-report.mjs --update   rewrites the reports (npm run api:update)
 //
@@ -18,8 +19,9 @@ import { fileURLToPath } from 'node:url';
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const STAGE = join(REPO, 'tmp', 'api-report');
 const ENTRY_POINTS = [
-  { config: 'etc/api-extractor.main.json', name: 'nestjs-channels' },
-  { config: 'etc/api-extractor.testing.json', name: 'nestjs-channels/testing' },
+  { config: 'etc/api-extractor.main.json', name: 'nestjs-channels', declarations: 'dist/index.d.ts' },
+  { config: 'etc/api-extractor.testing.json', name: 'nestjs-channels/testing', declarations: 'dist/testing/index.d.ts' },
+  { config: 'etc/api-extractor.client.json', name: 'nestjs-channels/client', declarations: 'dist/client/index.d.ts' },
 ];
 const update = process.argv.includes('--update');
 
@@ -43,7 +45,7 @@ writeFileSync(join(installed, 'package.json'), `${JSON.stringify(manifest)}\n`);
 // e.g. a class that still `implements` an interface whose members were stripped fails here.
 const checkConfig = {
   compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', lib: ['ES2022', 'DOM'], types: ['node'], strict: true, noEmit: true },
-  files: ['dist/index.d.ts', 'dist/testing/index.d.ts'],
+  files: ENTRY_POINTS.map(({ declarations }) => declarations),
 };
 writeFileSync(join(STAGE, 'tsconfig.json'), JSON.stringify(checkConfig));
 const typecheck = new Promise((resolve) => {
@@ -55,7 +57,7 @@ const typecheck = new Promise((resolve) => {
 });
 
 const configs = ENTRY_POINTS.map(({ config }) => ExtractorConfig.loadFileAndPrepare(join(REPO, config)));
-// One program for both entry points: the overridden tsconfig lists both.
+// One program for every entry point: the overridden tsconfig lists them all.
 const compilerState = CompilerState.create(configs[0]);
 let failed = false;
 const changed = [];

@@ -1,5 +1,7 @@
-// The chat page: plain JavaScript on the official phoenix client, which the app serves itself.
+// The chat page: plain JavaScript on the official phoenix client, which the app serves itself,
+// with nestjs-channels/client, so that a room recovers the messages missed while reconnecting.
 import { Presence, Socket } from '/vendor/phoenix.mjs';
+import { recoverableChannel } from '/vendor/nestjs-channels-client.js';
 
 const SESSION_KEY = 'nestjs-channels-chat.session';
 const NAME = /^[A-Za-z0-9_-]{1,32}$/;
@@ -135,7 +137,14 @@ function joinRoom(name) {
   $('room-title').textContent = `#${name}`;
   history.replaceState(null, '', `#${name}`);
 
-  const channel = state.socket.channel(`room:${name}`);
+  // Rejoins (after a reconnect) ask for what came after the last message seen (`since`), and a
+  // message already shown never reaches the callbacks again.
+  const room = recoverableChannel(state.socket, `room:${name}`, {
+    onJoin: ({ recovered }) => {
+      if (state.room?.channel === room.channel) $('messages').dataset.recovered = String(recovered);
+    },
+  });
+  const { channel } = room;
   channel.on('new_msg', (message) => {
     stopTyping(message.user);
     appendMessages([message]);
@@ -153,8 +162,11 @@ function joinRoom(name) {
   });
   channel
     .join()
-    // Runs again on every rejoin (after a reconnect), so the history replaces what is shown.
+    // Runs again on every rejoin. Recovered: the messages missed meanwhile follow this reply, in
+    // order, so what is shown stays. Otherwise (the first join, or a gap the room's history no
+    // longer covers) this reply's messages, the room's latest, replace what is shown.
     .receive('ok', ({ messages }) => {
+      if (room.recovered) return;
       $('messages').replaceChildren();
       appendMessages(messages);
     })

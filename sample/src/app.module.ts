@@ -7,6 +7,7 @@ import { ConfigModule } from './config/config.module.js';
 import { SESSION_TOKEN_SALT } from './session/session-user.js';
 import { SessionModule } from './session/session.module.js';
 import { UserSocketHandler } from './socket/user-socket.handler.js';
+import { builtClientScript, CLIENT_SCRIPT } from './web/client-script.js';
 import { WebController } from './web/web.controller.js';
 
 /** The chat sample: demo sessions, token-checked sockets, rooms with presence, per-user channels, and the page. */
@@ -38,6 +39,6 @@ import { WebController } from './web/web.controller.js';
     ChatModule,
   ],
   controllers: [WebController],
-  providers: [UserSocketHandler],
+  providers: [UserSocketHandler, { provide: CLIENT_SCRIPT, useValue: builtClientScript }],
 })
 export class AppModule {}

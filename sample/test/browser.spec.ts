@@ -1,9 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
+import { join, push } from '../../test/support/phoenix-client.js';
 import { describeWithChromium, launchChromium } from './support/chromium.js';
-import { startSampleApp, type SampleApp } from './support/sample-app.js';
+import { NetworkCut } from './support/network-cut.js';
+import { SampleClients, signIn, startSampleApp, type SampleApp } from './support/sample-app.js';
 
-// The chat page in a real browser: two users sign in, chat and see each other online.
+// The chat page in a real browser: two users sign in, chat and see each other online; a page
+// whose network drops gets the messages it missed once back.
 
 // Every run saves its screenshot under the ignored test-results/; UPDATE_SCREENSHOT=1 also
 // refreshes the one README shows, so a plain test run leaves the tree clean.
@@ -16,17 +19,19 @@ describeWithChromium('the chat page in chromium', () => {
   let server: SampleApp;
   let browser: Browser;
   const pageErrors: string[] = [];
+  const clients = new SampleClients(() => server.socketUrl);
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startSampleApp(), launchChromium()]);
   }, 60_000);
+  afterEach(() => clients.disconnectAll());
   afterAll(async () => {
     await browser?.close();
     await server?.close();
   });
 
-  /** A page of its own (own session storage) signed in as `user`, its socket online. */
-  async function signedIn(user: string): Promise<Page> {
+  /** A page of its own (own session storage) signed in as `user` in `room`, its socket online. */
+  async function signedIn(user: string, { baseUrl = server.baseUrl, room = 'lobby' } = {}): Promise<Page> {
     const context = await browser.newContext({
       viewport: { width: 1100, height: 620 },
       colorScheme: 'light',
@@ -36,7 +41,7 @@ describeWithChromium('the chat page in chromium', () => {
     const page = await context.newPage();
     page.setDefaultTimeout(WAIT_MS);
     page.on('pageerror', (error) => pageErrors.push(`${user}: ${error.message}`));
-    await page.goto(`${server.baseUrl}/#lobby`);
+    await page.goto(`${baseUrl}/#${room}`);
     await page.fill('#name', user);
     await page.click('#signin-form button[type=submit]');
     await page.waitForSelector('#status[data-state="online"]');
@@ -83,6 +88,35 @@ describeWithChromium('the chat page in chromium', () => {
     await online(ann, 'ann').waitFor();
     await expectText(ann, '#online-count', '(1)');
     expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  test('a page whose network drops shows the messages it missed once back, once each, in order', async () => {
+    const network = await NetworkCut.start(server.baseUrl);
+    try {
+      const ann = await signedIn('ann', { baseUrl: network.baseUrl, room: 'recovery' });
+      const shown = () => ann.locator('#messages .message .body').allTextContents();
+      const bob = (await clients.connected(await signIn(server.baseUrl, 'bob'))).channel('room:recovery');
+      await join(bob);
+      await push(bob, 'new_msg', { body: 'before the drop' });
+      await ann.locator('.message .body', { hasText: 'before the drop' }).waitFor();
+
+      network.cut();
+      await ann.waitForSelector('#status[data-state="reconnecting"]');
+      // More than the 50 a join reply holds: only recovery can bring back all of them.
+      const missed = Array.from({ length: 55 }, (_, i) => `missed ${i + 1}`);
+      for (const body of missed) await push(bob, 'new_msg', { body });
+      network.restore();
+
+      await ann.waitForSelector('#status[data-state="online"]');
+      await ann.waitForSelector('#messages[data-recovered="true"]');
+      await push(bob, 'new_msg', { body: 'after' });
+      await ann.locator('.message .body', { hasText: 'after' }).waitFor();
+      expect(await shown()).toEqual(['before the drop', ...missed, 'after']);
+      expect(pageErrors).toEqual([]);
+      await ann.context().close();
+    } finally {
+      await network.close();
+    }
   }, 60_000);
 });
 

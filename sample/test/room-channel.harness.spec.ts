@@ -16,6 +16,7 @@ let roomCounter = 0;
 const freshRoom = () => `harness-${++roomCounter}`;
 
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+const RECOVERY = { position: expect.stringMatching(/^[A-Za-z0-9_.-]+:\d+$/) };
 const META = { online_at: expect.stringMatching(ISO_TIME), phx_ref: expect.any(String) };
 
 async function joinAs(user: string, topic: string): Promise<TestChannel> {
@@ -31,7 +32,7 @@ describe('join', () => {
   test('answers the history, oldest first, as {id, user, body, at}', async () => {
     const topic = `room:${freshRoom()}`;
     const ann = await joinAs('ann', topic);
-    expect(ann.joinResponse).toEqual({ messages: [] });
+    expect(ann.joinResponse).toEqual({ messages: [], recovery: RECOVERY });
     const ids = [await send(ann, 'one'), await send(ann, 'two')];
 
     const bob = await joinAs('bob', topic);
@@ -40,6 +41,7 @@ describe('join', () => {
         { id: ids[0], user: 'ann', body: 'one', at: expect.stringMatching(ISO_TIME) },
         { id: ids[1], user: 'ann', body: 'two', at: expect.stringMatching(ISO_TIME) },
       ],
+      recovery: RECOVERY,
     });
   });
 

@@ -35,6 +35,18 @@ test('the page script uses the phoenix client served by the app itself', async (
   expect(phoenix.text).toMatch(/export\s*\{[^}]*\bSocket\b/);
 });
 
+test('the page script recovers rooms with nestjs-channels/client, served by the app itself', async () => {
+  const script = await get('/app.js');
+  expect(script.text).toContain("import { recoverableChannel } from '/vendor/nestjs-channels-client.js'");
+
+  const helper = await get('/vendor/nestjs-channels-client.js');
+  expect(helper.status).toBe(200);
+  expect(helper.type).toMatch(/^text\/javascript/);
+  expect(helper.text).toMatch(/export function recoverableChannel\(/);
+  // Loaded as it is: no import a browser would have to resolve (phoenix is named by types only).
+  expect(helper.text).not.toMatch(/^\s*import\b/m);
+});
+
 test('the stylesheet is served as CSS', async () => {
   const styles = await get('/app.css');
   expect(styles.status).toBe(200);

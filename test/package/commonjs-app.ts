@@ -29,7 +29,7 @@ export const COMMONJS_TYPECHECKS = [
  * Writes a minimal CommonJS Nest app in `dir` (no "type" in package.json, `module: commonjs`):
  * the same channel as the ES-module app, started from `src/main.ts` without top-level await, and
  * compiled by TypeScript 5 from the registry, whose node10 resolution reads "typesVersions" for
- * `nestjs-channels/testing`. At run time its require() calls load the ES modules of Nest and of
+ * `nestjs-channels/testing` and `nestjs-channels/client`. At run time its require() calls load the ES modules of Nest and of
  * the package (Node's require(esm)).
  */
 export async function writeCommonJsApp(dir: string, tarball: string): Promise<void> {
@@ -40,7 +40,12 @@ export async function writeCommonJsApp(dir: string, tarball: string): Promise<vo
       name: 'fresh-commonjs-app',
       private: true,
       dependencies: appDependencies(tarball),
-      devDependencies: { '@types/node': installedVersion('@types/node'), typescript: REGISTRY_VERSIONS.typescript },
+      devDependencies: {
+        '@types/node': installedVersion('@types/node'),
+        // nestjs-channels/client's declarations name phoenix's types.
+        '@types/phoenix': installedVersion('@types/phoenix'),
+        typescript: REGISTRY_VERSIONS.typescript,
+      },
     },
     'tsconfig.json': { compilerOptions: { ...compile, moduleResolution: 'node' }, include: ['src'] },
     'tsconfig.nodenext.json': { compilerOptions: { ...check, module: 'nodenext', moduleResolution: 'nodenext' }, include: ['src'] },
@@ -57,6 +62,7 @@ export async function writeCommonJsApp(dir: string, tarball: string): Promise<vo
 
 const MAIN_TS = `import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { recoverableChannel } from 'nestjs-channels/client';
 import { ChannelsTestHarness } from 'nestjs-channels/testing';
 import { AppModule } from './echo.channel.js';
 
@@ -68,6 +74,7 @@ async function bootstrap(): Promise<void> {
   console.log(\`module system: \${typeof require === 'function' && typeof module === 'object' ? 'commonjs' : 'esm'}\`);
   console.log(\`nestjs-channels: \${require.resolve('nestjs-channels')}\`);
   console.log(\`testing entry point: \${typeof ChannelsTestHarness.create}\`);
+  console.log(\`client entry point: \${typeof recoverableChannel}\`);
   console.log(\`listening on http://127.0.0.1:\${port}\`);
 }
 
@@ -76,6 +83,7 @@ void bootstrap();
 
 const RESOLUTION_MODE_TS = `import type { ChannelsModule } from 'nestjs-channels' with { 'resolution-mode': 'import' };
 import type { ChannelsTestHarness } from 'nestjs-channels/testing' with { 'resolution-mode': 'import' };
+import type { recoverableChannel } from 'nestjs-channels/client' with { 'resolution-mode': 'import' };
 
-export type EntryPoints = [typeof ChannelsModule.forRoot, typeof ChannelsTestHarness.create];
+export type EntryPoints = [typeof ChannelsModule.forRoot, typeof ChannelsTestHarness.create, typeof recoverableChannel];
 `;

@@ -24,7 +24,8 @@ export const HARNESS_TEST = 'EchoChannel through nestjs-channels/testing joins a
  * - jest in its ESM mode with `@swc/jest`, as this repository runs its own tests.
  */
 export async function writeEsmApp(dir: string, tarball: string): Promise<void> {
-  const devTools = ['@types/node', '@nestjs/testing', 'jest', '@swc/jest', '@swc/core'];
+  // @types/phoenix: nestjs-channels/client's declarations name phoenix's types.
+  const devTools = ['@types/node', '@types/phoenix', '@nestjs/testing', 'jest', '@swc/jest', '@swc/core'];
   await writeFiles(dir, {
     'package.json': {
       name: 'fresh-esm-app',
@@ -59,6 +60,7 @@ export async function writeEsmApp(dir: string, tarball: string): Promise<void> {
 
 const MAIN_TS = `import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { recoverableChannel } from 'nestjs-channels/client';
 import { ChannelsTestHarness } from 'nestjs-channels/testing';
 import { AppModule } from './echo.channel.js';
 
@@ -67,6 +69,7 @@ app.enableShutdownHooks();
 await app.listen(0, '127.0.0.1');
 const { port } = app.getHttpServer().address() as { port: number };
 console.log(\`testing entry point: \${typeof ChannelsTestHarness.create}\`);
+console.log(\`client entry point: \${typeof recoverableChannel}\`);
 console.log(\`listening on http://127.0.0.1:\${port}\`);
 `;
 

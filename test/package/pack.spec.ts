@@ -44,11 +44,11 @@ afterAll(async () => {
 describe('npm pack on a fresh clone', () => {
   test('builds dist/ in prepack: the clone has none, the tarball has it', () => {
     expect(packed.hadDist).toBe(false);
-    expect(packed.files).toEqual(expect.arrayContaining(['dist/index.js', 'dist/testing/index.js']));
+    expect(packed.files).toEqual(expect.arrayContaining(['dist/index.js', 'dist/testing/index.js', 'dist/client/index.js']));
   });
 
   test('holds dist/ with its type declarations, README, LICENSE and package.json', () => {
-    const expected = ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/testing/index.d.ts'];
+    const expected = ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/testing/index.d.ts', 'dist/client/index.d.ts'];
     expect(packed.files).toEqual(expect.arrayContaining(expected));
   });
 
@@ -77,6 +77,7 @@ describe('a fresh ES-module Nest app', () => {
       await node([TSC7, '-p', 'tsconfig.json'], dir);
       const app = await start('dist/main.js', dir);
       expect(app.output).toContain('testing entry point: function'); // nestjs-channels/testing resolves too
+      expect(app.output).toContain('client entry point: function'); // and nestjs-channels/client
       await expectEchoOverPhoenix(app.port);
     },
     APP_MS,
@@ -125,6 +126,7 @@ describe('a fresh CommonJS Nest app', () => {
       const required = join(await realpath(dir), 'node_modules', 'nestjs-channels', 'dist', 'index.js');
       expect(app.output).toContain(`nestjs-channels: ${required}`); // through the "default" condition
       expect(app.output).toContain('testing entry point: function');
+      expect(app.output).toContain('client entry point: function'); // an ES module, through require(esm)
       await expectEchoOverPhoenix(app.port);
     },
     APP_MS,

@@ -11,6 +11,7 @@ import {
   Payload,
   Presence,
   Topic,
+  type HistoryOptions,
   type Socket,
 } from 'nestjs-channels';
 import type { SessionUser } from '../session/session-user.js';
@@ -22,6 +23,12 @@ import { ROOM_PREFIX, userTopic } from './topics.js';
 
 const ROOM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
+/**
+ * What a room keeps for clients that come back (`since`): its last 100 `new_msg`, for 5 minutes.
+ * Typing notices are not worth replaying; presence diffs never are (a rejoin gets presence_state).
+ */
+export const ROOM_HISTORY = { size: 100, ttlMs: 5 * 60_000, ephemeral: ['typing'] } satisfies HistoryOptions;
+
 /** What a room channel's socket carries: the signed-in user (from the token), and the room name. */
 interface RoomAssigns {
   user: SessionUser;
@@ -31,9 +38,10 @@ interface RoomAssigns {
 /**
  * A chat room, `room:<name>`: any signed-in user joins, gets the recent history and the list of
  * who is online; messages go to everyone in the room, mentions also to the mentioned user's
- * `user:<name>` channel.
+ * `user:<name>` channel. Its join reply also carries `recovery` (the library adds it), and a
+ * client that rejoins with `since` gets the messages it missed.
  */
-@Channel(`${ROOM_PREFIX}*`)
+@Channel(`${ROOM_PREFIX}*`, { history: ROOM_HISTORY })
 export class RoomChannel {
   constructor(
     private readonly store: MessageStore,

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Controller, Get, Header, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Header, Inject, StreamableFile } from '@nestjs/common';
+import { CLIENT_SCRIPT, type ClientScript } from './client-script.js';
 
 // Same relative place from sample/src/web (tests) and sample/dist/web (npm start).
 const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
@@ -13,9 +14,14 @@ const HTML = 'text/html; charset=utf-8';
 const JAVASCRIPT = 'text/javascript; charset=utf-8';
 const CSS = 'text/css; charset=utf-8';
 
-/** The chat page and its assets, including the official phoenix client, served without a build step. */
+/**
+ * The chat page and its assets, including the official phoenix client and the library's recovery
+ * helper, served without a build step.
+ */
 @Controller()
 export class WebController {
+  constructor(@Inject(CLIENT_SCRIPT) private readonly clientScript: ClientScript) {}
+
   @Get()
   page(): Promise<StreamableFile> {
     return serve(join(PUBLIC_DIR, 'index.html'), HTML);
@@ -35,6 +41,12 @@ export class WebController {
   @Header('Cache-Control', 'public, max-age=3600')
   phoenix(): Promise<StreamableFile> {
     return serve(PHOENIX_MJS, JAVASCRIPT);
+  }
+
+  @Get('vendor/nestjs-channels-client.js')
+  @Header('Cache-Control', 'public, max-age=3600')
+  recoveryHelper(): Promise<StreamableFile> {
+    return serve(this.clientScript(), JAVASCRIPT);
   }
 }
 

@@ -6,6 +6,8 @@ import WebSocket from 'ws';
 import { connect, createClient, eventually, join, type ClientOptions } from '../../../test/support/phoenix-client.js';
 import { AppModule } from '../../src/app.module.js';
 import { APP_CONFIG, loadConfig } from '../../src/config/app-config.js';
+import { CLIENT_SCRIPT } from '../../src/web/client-script.js';
+import { clientScriptFromSources } from './client-script.js';
 
 export interface SampleApp {
   app: INestApplication;
@@ -25,6 +27,8 @@ export async function startSampleApp(env: Record<string, string> = {}): Promise<
     .overrideProvider(APP_CONFIG)
     // PORT 0, as it listens: a node name of its own, not "<host>:4000" for every node of a test.
     .useValue(loadConfig({ ...process.env, PORT: '0', ...env }))
+    .overrideProvider(CLIENT_SCRIPT)
+    .useValue(clientScriptFromSources)
     .compile();
   const app = moduleRef.createNestApplication({ logger: ['error'] });
   await app.listen(0, '127.0.0.1');
