@@ -6,7 +6,7 @@ import { PhxEvent } from '../protocol/events.js';
 import type { InboundMessage, OutboundMessage, ReplyStatus } from '../protocol/messages.js';
 import type { ChannelFanout } from '../fanout/channel-fanout.js';
 import type { HistoryPolicy } from '../history/history-options.js';
-import { recoveryReply, recoveryRequest, replayOrder, withRecovery } from '../history/join-recovery.js';
+import { recoveryReply, recoveryRequest, replayOrder, withRecovery, type RecoveryRequest } from '../history/join-recovery.js';
 import { formatPosition } from '../history/position.js';
 import type { Recovery } from '../history/recovery.js';
 import type { BroadcastMessage } from '../pubsub/broadcast-message.js';
@@ -142,6 +142,8 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
       this.termination.complete();
       return;
     }
+    const history = this.definition.history;
+    const recovery = history ? await this.readHistory(message, history) : null;
     let response: unknown;
     try {
       response = await this.definition.join(this.socket, message.payload, null, message.event);
@@ -151,6 +153,7 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
       if (!reply) logger.debug(`${this.definition.name} join crashed on "${this.topic}": ${summary(error)}`);
       this.state = 'closed';
       this.pendingPushes = null;
+      this.broadcasts.fanout.remove(this.topic, this.receiver);
       this.host.channelEnded(this);
       this.socket.markEnded('join_failed');
       this.termination.complete();
@@ -158,41 +161,43 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
       return;
     }
     if (this.closed) return this.endedWhileJoining();
-    const history = this.definition.history;
-    if (history) return this.joinWithHistory(message, response, history);
     this.state = 'joined';
+    if (recovery) return this.joinedWithHistory(message, response, recovery);
     this.broadcasts.fanout.add(this.topic, this.receiver);
     if (message.ref !== null) this.sendReply(message.joinRef, message.ref, 'ok', response ?? {});
     this.sendPendingPushes();
   }
 
   /**
-   * A join on a history topic: subscribed first, holding live broadcasts, while the history says
-   * where the topic stands (and what came after the client's `since`); then the reply with
-   * `recovery`, the pushes made while joining, the recovered broadcasts, and the held live ones
-   * that were not among them.
+   * On a history topic, before the join handler runs: subscribed, holding live broadcasts, while
+   * the history says where the topic stands (and what came after the client's `since`). Read
+   * first, so that nothing after the reply's position can fall between the app's state, which the
+   * handler reads, and the subscription: at least once (an app whose reply lists messages should
+   * drop one it then receives again).
    */
-  private async joinWithHistory(message: InboundMessage, response: unknown, policy: HistoryPolicy): Promise<void> {
+  private async readHistory(message: InboundMessage, policy: HistoryPolicy): Promise<{ request: RecoveryRequest; read: Recovery | null }> {
     const request = recoveryRequest(message.payload);
     this.receiver.hold();
     this.broadcasts.fanout.add(this.topic, this.receiver);
-    let recovery: Recovery | null = null;
     try {
-      recovery = await this.broadcasts.pubsub.recover(this.topic, request.since, policy);
+      return { request, read: await this.broadcasts.pubsub.recover(this.topic, request.since, policy) };
     } catch (error) {
       logger.warn(`The history of "${this.topic}" could not be read; the join goes on without recovery: ${summary(error)}`);
+      return { request, read: null };
     }
+  }
+
+  /** The reply with `recovery`, the pushes made while joining, the recovered broadcasts, then the held live ones. */
+  private joinedWithHistory(message: InboundMessage, response: unknown, { request, read }: { request: RecoveryRequest; read: Recovery | null }): void {
     const held = this.receiver.release();
-    if (this.closed) return this.endedWhileJoining();
-    this.state = 'joined';
-    const reply = withRecovery(response, recoveryReply(recovery, request));
+    const reply = withRecovery(response, recoveryReply(read, request));
     if (!reply.merged && !warnedNonObjectReply.has(this.definition)) {
       warnedNonObjectReply.add(this.definition);
       logger.warn(`${this.definition.name}'s join returns a non-object, so its reply cannot carry "recovery"; return an object`);
     }
     if (message.ref !== null) this.sendReply(message.joinRef, message.ref, 'ok', reply.response);
     this.sendPendingPushes();
-    for (const broadcast of replayOrder(recovery, held)) this.receiver.deliver(broadcast);
+    for (const broadcast of replayOrder(read, held)) this.receiver.deliver(broadcast);
   }
 
   /** The connection went away while the join ran: the join did happen, so terminate runs. */
@@ -206,7 +211,6 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
     this.pendingPushes = null;
     for (const push of pending) this.host.send(this.host.serializer.encodeMessage(push));
   }
-
 
   private async runHandleIn(message: InboundMessage): Promise<void> {
     if (this.state !== 'joined') {

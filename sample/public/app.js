@@ -217,13 +217,18 @@ function renderPerson({ user, tabs, since }, me) {
 function appendMessages(messages) {
   const list = $('messages');
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
-  for (const message of messages) list.append(renderMessage(message));
+  for (const message of messages) {
+    // A message sent while the join read the room can come in the reply and live too: show it once.
+    if (list.querySelector(`[data-id="${CSS.escape(message.id)}"]`)) continue;
+    list.append(renderMessage(message));
+  }
   if (atBottom || messages.length > 1) list.scrollTop = list.scrollHeight;
 }
 
-function renderMessage({ user, body, at }) {
+function renderMessage({ id, user, body, at }) {
   const me = state.session?.user;
   const item = element('li', 'message');
+  item.dataset.id = id;
   if (user === me) item.classList.add('own');
   if (me && mentions(body, me)) item.classList.add('mentions-me');
   const meta = element('div', 'meta');

@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
+import { ChannelException } from '../../lib/errors/channel.exception.js';
 import { ChannelFanout } from '../../lib/fanout/channel-fanout.js';
 import { historyPolicy } from '../../lib/history/history-options.js';
 import type { Recovery } from '../../lib/history/recovery.js';
@@ -138,4 +139,40 @@ test('a @HandleOut that forwards an intercepted history broadcast forwards its p
     ['1', 'e:1', TOPIC, 'said', { n: 1, seen: true }],
     ['1', null, TOPIC, 'note', {}],
   ]);
+});
+
+test('the history is read before the join handler runs; what is broadcast while it runs follows the reply', async () => {
+  const handler = deferred<object>();
+  const definition = defineChannel({ history: POLICY, join: () => handler.promise });
+  const channel = new ChannelProcess(host, definition, TOPIC, '1', { pubsub, fanout });
+  channel.join({ joinRef: '1', ref: '1', topic: TOPIC, event: 'phx_join', payload: {} });
+  await settle();
+  expect(adapter.history.reads).toHaveLength(1); // asked before the handler was let go
+  adapter.history.reads[0]!.answer.resolve({ position: { epoch: 'e', offset: 7 }, messages: [] });
+  await settle();
+  adapter.deliverFromOtherNode(at(8)); // while the handler reads the app's state
+  handler.resolve({ messages: [] });
+  await settle();
+  expect(host.wire).toEqual([
+    ['1', '1', TOPIC, 'phx_reply', { status: 'ok', response: { messages: [], recovery: { position: 'e:7' } } }],
+    [null, 'e:8', TOPIC, 'said', { n: 8 }],
+  ]);
+});
+
+test('a refused join leaves the fan-out and sends nothing it held', async () => {
+  const definition = defineChannel({
+    history: POLICY,
+    join: () => {
+      throw new ChannelException('nope');
+    },
+  });
+  const channel = new ChannelProcess(host, definition, TOPIC, '1', { pubsub, fanout });
+  channel.join({ joinRef: '1', ref: '1', topic: TOPIC, event: 'phx_join', payload: { since: 'e:1' } });
+  await settle();
+  adapter.deliverFromOtherNode(at(2));
+  adapter.history.reads[0]!.answer.resolve({ position: { epoch: 'e', offset: 2 }, recovered: true, messages: [at(2)] });
+  await settle();
+  expect(host.wire).toEqual([['1', '1', TOPIC, 'phx_reply', { status: 'error', response: { reason: 'nope' } }]]);
+  expect(fanout.memberCount(TOPIC)).toBe(0);
+  expect(channel.closed).toBe(true);
 });
