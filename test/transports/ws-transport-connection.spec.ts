@@ -36,7 +36,7 @@ class FakeSocket {
 
 /** `ws` as the connection uses it: open, and `send` frames through the same socket. */
 function fakeWs(socket: FakeSocket): WebSocket {
-  return { OPEN: 1, readyState: 1, send: (data: string) => socket.write(`..${data}`), once: () => undefined } as unknown as WebSocket;
+  return { OPEN: 1, readyState: 1, send: (data: string) => socket.write(`..${data}`), once: () => undefined, terminate: () => undefined } as unknown as WebSocket;
 }
 
 /** A frame shared by several subscribers (a broadcast), as the fan-out makes it. */
