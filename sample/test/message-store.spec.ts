@@ -1,6 +1,7 @@
 import { PubSub, type BroadcastMessage, type PubSubAdapter } from 'nestjs-channels';
 import type { ChatMessage } from '../src/chat/chat-message.js';
-import { HISTORY_LIMIT, MessageStore } from '../src/chat/message-store.service.js';
+import { jest } from '@jest/globals';
+import { HISTORY_LIMIT, MessageStore, ROOM_IDLE_MS } from '../src/chat/message-store.service.js';
 
 /** A one-node adapter that can play a message arriving from another node. */
 class OtherNodes implements PubSubAdapter {
@@ -62,4 +63,20 @@ test('hands out copies, so callers cannot change the history', () => {
   store.add(message('a', 1));
   store.recent('a').pop();
   expect(store.recent('a')).toHaveLength(1);
+});
+
+test('a room nobody used for ROOM_IDLE_MS is forgotten; one read or written stays', () => {
+  const start = Date.now();
+  store.add(message('idle', 1));
+  store.add(message('busy', 1));
+  expect(store.roomCount).toBe(2);
+  store.sweep(start + ROOM_IDLE_MS / 2);
+  expect(store.roomCount).toBe(2);
+  jest.spyOn(Date, 'now').mockReturnValue(start + ROOM_IDLE_MS / 2);
+  store.recent('busy'); // a join reads it
+  jest.restoreAllMocks();
+  store.sweep(start + ROOM_IDLE_MS + 1);
+  expect(store.recent('idle')).toEqual([]);
+  expect(store.recent('busy').map((m) => m.id)).toEqual(['busy-1']);
+  expect(store.roomCount).toBe(1);
 });

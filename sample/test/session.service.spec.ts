@@ -59,3 +59,19 @@ test('a session ended on one node is refused on the others, through PubSub', asy
   expect(await elsewhere.end(token)).toMatchObject({ id: 'bob' });
   expect(sessions.isActive(await dataOf(token))).toBe(false);
 });
+
+test('a revocation is kept only until its token expires: then it is swept, and checks never scan', async () => {
+  const token = await sessions.start('carl');
+  const data = await dataOf(token);
+  await sessions.end(token);
+  expect(sessions.isActive(data)).toBe(false);
+  const kept = revokedHere.size;
+  const { iat } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { iat: number };
+  // The token is accepted through the second its age reaches the maximum: the revocation too.
+  const lastAcceptedMs = (iat + config.tokenMaxAgeS + 1) * 1000 - 1;
+  revokedHere.sweep(lastAcceptedMs);
+  expect(revokedHere.size).toBe(kept);
+  // Earlier tests' revocations expire no later, so they go with it.
+  revokedHere.sweep(lastAcceptedMs + 1);
+  expect(revokedHere.size).toBe(0);
+});

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { decodeJwt } from 'jose';
 import { ChannelsTokenService } from 'nestjs-channels';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RevokedSessions } from './revoked-sessions.service.js';
@@ -33,8 +34,10 @@ export class SessionService {
   async end(token: string): Promise<SessionUser | null> {
     const result = await this.tokens.verify(SESSION_TOKEN_SALT, token);
     if (!result.ok || !this.isActive(result.data)) return null;
-    // The token was signed before now, so it expires before this anyway.
-    this.revoked.add(result.data.session, Date.now() + this.config.tokenMaxAgeS * 1000);
+    // Kept until the token would be refused anyway: verify() accepts it through the whole second
+    // its age reaches the maximum, so until the start of the next one.
+    const { iat } = decodeJwt(token);
+    this.revoked.add(result.data.session, ((iat ?? 0) + this.config.tokenMaxAgeS + 1) * 1000);
     return result.data;
   }
 }
