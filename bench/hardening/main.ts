@@ -1,5 +1,6 @@
 import { CLIENT_CPU } from '../harness/client-pool.js';
 import { pinThisProcess } from './pin-process.js';
+import { soakLongPollStorm } from './soak-longpoll-storm.js';
 import { soakMalformed } from './soak-malformed.js';
 import { SoakReport } from './soak-report.js';
 import { soakResets } from './soak-resets.js';
@@ -7,7 +8,7 @@ import { soakSlowConsumer } from './soak-slow-consumer.js';
 
 /**
  * `npm run bench:hardening [malformed|resets|slow-consumer ...] [--runs=K]`: the bounded soak
- * variants of the hardening cases (issue 10, items 7, 12 and 14), each a few minutes at most,
+ * variants of the hardening cases (issue 10, items 7, 12 and 14; issue 22, item 1), each a few minutes at most,
  * servers in child processes pinned to one core, clients (this process) to the other. `--runs=K`
  * repeats the malformed soak K times and judges its p99 on all their rounds (see soakMalformed).
  * Exits 1 if a target is not met.
@@ -16,6 +17,7 @@ const SOAKS: Record<string, (report: SoakReport, runs: number) => Promise<void>>
   malformed: soakMalformed,
   resets: soakResets,
   'slow-consumer': soakSlowConsumer,
+  'longpoll-storm': soakLongPollStorm,
 };
 
 async function main(): Promise<void> {

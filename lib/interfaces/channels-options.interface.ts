@@ -24,6 +24,11 @@ export interface LongPollOptions {
   maxBodyBytes?: number;
   /** Bytes of undelivered messages a session may hold while its client does not poll; past it the session ends. Default 4 MiB. */
   maxBufferedBytes?: number;
+  /**
+   * Bytes of undelivered messages all long-poll sessions of this node may hold together; past it,
+   * the sessions holding the most end (their clients reconnect and rejoin). Default 128 MiB.
+   */
+  maxTotalBufferedBytes?: number;
 }
 
 /** How `app.close()` / SIGTERM closes sockets: in batches, so clients do not all reconnect at once. @publicApi */

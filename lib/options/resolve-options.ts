@@ -14,7 +14,7 @@ const DEFAULTS: Omit<ResolvedChannelsOptions, 'socketHandler' | 'pubsub' | 'pres
   maxFrameSize: 1024 * 1024,
   checkOrigin: true,
   maxChannelsPerSocket: 100,
-  longpoll: { windowMs: 10_000, maxBodyBytes: 1024 * 1024, maxBufferedBytes: 4 * 1024 * 1024 },
+  longpoll: { windowMs: 10_000, maxBodyBytes: 1024 * 1024, maxBufferedBytes: 4 * 1024 * 1024, maxTotalBufferedBytes: 128 * 1024 * 1024 },
   rateLimit: { messagesPerSecond: 200, burst: 500 },
   joinRateLimit: { messagesPerSecond: 5, burst: 100 },
   malformedFrameAllowance: { messagesPerSecond: 10, burst: 100 },
@@ -87,7 +87,7 @@ export function resolveOptions(options: ChannelsModuleOptions = {}): ResolvedCha
       check.at('byteRateLimit').fail('burstBytes', `must be at least maxFrameSize (${resolved.maxFrameSize}): a frame that large could never pass`, burst);
     }
   }
-  for (const name of ['windowMs', 'maxBodyBytes', 'maxBufferedBytes'] as const) {
+  for (const name of ['windowMs', 'maxBodyBytes', 'maxBufferedBytes', 'maxTotalBufferedBytes'] as const) {
     check.at('longpoll').check(name, resolved.longpoll[name], positiveInteger, orDefault(DEFAULTS.longpoll[name]));
   }
   const secretFix = 'Give every node the same random secret, e.g. randomBytes(32).toString("base64url").';

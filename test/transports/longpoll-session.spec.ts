@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { SharedFrame } from '../../lib/fanout/shared-frame.js';
 import type { InboundConnection } from '../../lib/interfaces/transport.interface.js';
 import type { Frame } from '../../lib/protocol/messages.js';
+import { LongPollBudget } from '../../lib/transports/longpoll/longpoll-budget.js';
 import { LongPollSession, type LongPollLimits } from '../../lib/transports/longpoll/longpoll-session.js';
 import type { LongPollBody, PollResponder } from '../../lib/transports/longpoll/poll-responder.js';
 
@@ -71,14 +72,15 @@ afterEach(() => {
   jest.restoreAllMocks();
 });
 
-function openSession(limits: Partial<LongPollLimits> = {}) {
+function openSession(limits: Partial<LongPollLimits> = {}, budget = new LongPollBudget(1 << 30, () => []), id = 'session-1') {
   const inbound = new FakeInbound();
   const opened: LongPollSession[] = [];
   const ended: LongPollSession[] = [];
   const session = new LongPollSession(
-    'session-1',
+    id,
     'token-1',
     { windowMs: WINDOW_MS, maxBufferedBytes: 1 << 20, ...limits },
+    budget,
     (opening) => {
       opened.push(opening);
       return inbound;
@@ -249,6 +251,62 @@ describe('LongPollSession: the end', () => {
     expect(poll(session).answers).toHaveLength(1);
     session.send(text('7890ab'));
     expect(session.isEnded).toBe(false);
+  });
+
+  test('counts bytes as UTF-8, not string length', () => {
+    const { session } = openSession({ maxBufferedBytes: 10 });
+    session.send(text('ééé'));
+    expect(session.heldBytes).toBe(6);
+    // 6 characters in all, 12 bytes.
+    session.send(text('ééé'));
+    expect(session.isEnded).toBe(true);
+  });
+});
+
+describe('LongPollSession: the node budget', () => {
+  function openMany(budgetBytes: number, count: number) {
+    const sessions: LongPollSession[] = [];
+    const budget = new LongPollBudget(budgetBytes, () => sessions);
+    for (let i = 0; i < count; i++) {
+      sessions.push(openSession({}, budget, `session-${i}`).session);
+    }
+    return { sessions, budget };
+  }
+
+  test('each session within its own limit, together over the budget: those holding the most end, to 3/4 of it', () => {
+    const { sessions, budget } = openMany(100, 4);
+    const [a, b, c, d] = sessions as [LongPollSession, LongPollSession, LongPollSession, LongPollSession];
+    a.send(text('x'.repeat(40)));
+    b.send(text('x'.repeat(30)));
+    c.send(text('x'.repeat(20)));
+    expect(budget.heldBytes).toBe(90);
+    d.send(text('x'.repeat(11)));
+    // 101 > 100: a (40) goes, leaving 61 <= 75.
+    expect(sessions.map((session) => session.isEnded)).toEqual([true, false, false, false]);
+    expect(budget.heldBytes).toBe(61);
+    expect(warnings).toEqual([expect.stringContaining('ended the 1 holding the most')]);
+    expect(poll(b).answers).toEqual([{ status: 200, token: 'token-1', messages: ['x'.repeat(30)] }]);
+  });
+
+  test('the session whose message went over the budget may be the one that ends; its message is not delivered', () => {
+    const { sessions, budget } = openMany(50, 2);
+    const [a, b] = sessions as [LongPollSession, LongPollSession];
+    b.send(text('x'.repeat(10)));
+    a.send(text('x'.repeat(45)));
+    expect([a.isEnded, b.isEnded]).toEqual([true, false]);
+    expect(budget.heldBytes).toBe(10);
+    expect(poll(a).answers).toEqual([{ status: 410 }]);
+  });
+
+  test('what polls collect and what ended sessions held is given back', () => {
+    const { sessions, budget } = openMany(1000, 2);
+    const [a, b] = sessions as [LongPollSession, LongPollSession];
+    a.send(text('x'.repeat(100)));
+    b.send(text('x'.repeat(200)));
+    poll(a);
+    expect(budget.heldBytes).toBe(200);
+    b.end();
+    expect(budget.heldBytes).toBe(0);
   });
 });
 

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { SharedFrame } from '../../fanout/shared-frame.js';
 import type { InboundConnection, TransportConnection } from '../../interfaces/transport.interface.js';
 import type { Frame } from '../../protocol/messages.js';
+import type { LongPollBudget } from './longpoll-budget.js';
 import type { InboundFrame } from './ndjson-batch.js';
 import type { PollResponder } from './poll-responder.js';
 
@@ -40,6 +41,7 @@ export class LongPollSession implements TransportConnection {
     readonly id: string,
     readonly token: string,
     private readonly limits: LongPollLimits,
+    private readonly budget: LongPollBudget,
     open: (session: LongPollSession) => InboundConnection,
     private readonly onEnded: (session: LongPollSession) => void,
   ) {
@@ -49,6 +51,11 @@ export class LongPollSession implements TransportConnection {
   /** When the client last polled or posted (ms since epoch); the inactivity sweep reads it. */
   get lastActiveAt(): number {
     return this.activeAt;
+  }
+
+  /** Bytes (UTF-8) of the messages waiting for the next poll. */
+  get heldBytes(): number {
+    return this.bufferedBytes;
   }
 
   get isEnded(): boolean {
@@ -68,20 +75,23 @@ export class LongPollSession implements TransportConnection {
       this.warnedBinary = true;
       return;
     }
+    const bytes = typeof frame.data === 'string' ? Buffer.byteLength(frame.data) : frame.data.length;
+    if (this.bufferedBytes + bytes > this.limits.maxBufferedBytes) {
+      logger.warn(`Long-poll session ${this.id} holds over ${this.limits.maxBufferedBytes} bytes undelivered; closing it`);
+      this.end();
+      return;
+    }
     const text =
       typeof frame.data === 'string'
         ? frame.data
         : frame.shared
           ? (frame as SharedFrame).prepared(LONGPOLL_TEXT, decodeText)
           : frame.data.toString('utf8');
-    this.bufferedBytes += text.length;
-    if (this.bufferedBytes > this.limits.maxBufferedBytes) {
-      logger.warn(`Long-poll session ${this.id} holds over ${this.limits.maxBufferedBytes} bytes undelivered; closing it`);
-      this.end();
-      return;
-    }
     this.buffer.push(text);
-    if (this.waiting) this.flush();
+    this.bufferedBytes += bytes;
+    // Past the node's budget this may end this very session.
+    this.budget.hold(bytes);
+    if (this.waiting && !this.ended) this.flush();
   }
 
   close(): void {
@@ -124,7 +134,7 @@ export class LongPollSession implements TransportConnection {
     if (this.ended) return;
     this.ended = true;
     if (this.waiting) this.answerWaiting(410);
-    this.buffer = [];
+    this.dropBuffer();
     this.connection.transportClosed();
     this.onEnded(this);
   }
@@ -147,10 +157,15 @@ export class LongPollSession implements TransportConnection {
       return;
     }
     const messages = this.buffer;
-    this.buffer = [];
-    this.bufferedBytes = 0;
+    this.dropBuffer();
     this.activeAt = Date.now();
     responder.answer({ status: 200, token: this.token, messages });
+  }
+
+  private dropBuffer(): void {
+    this.buffer = [];
+    this.budget.release(this.bufferedBytes);
+    this.bufferedBytes = 0;
   }
 
   private answerWaiting(status: 204 | 410): void {

@@ -13,6 +13,7 @@ import { createOriginCheck } from '../origin-check.js';
 import { requestPath, ServerListenerRouter } from '../server-listener-router.js';
 import { TRANSPORT_HOST, type TransportHost } from '../transport-host.interface.js';
 import { BodyTooLargeError, readBody, sendPreflight, sendStatusJson, sendStatusJsonAndClose } from './http-io.js';
+import { LongPollBudget } from './longpoll-budget.js';
 import { LongPollSession } from './longpoll-session.js';
 import { parseBatch } from './ndjson-batch.js';
 import { HttpPollResponder } from './poll-responder.js';
@@ -38,6 +39,8 @@ export class LongPollTransport implements OnApplicationBootstrap, OnApplicationS
   private readonly tokens: SessionTokens;
   /** This node's sessions; one whose client stopped polling (Phoenix: 1.5 x the window) ends. */
   private readonly sessions: SweptRegistry<string, LongPollSession>;
+  /** What all of them may hold undelivered together. */
+  private readonly budget: LongPollBudget;
   /** Only in a cluster (a shared `longpoll.secret`): other nodes' tokens verify here and are forwarded. */
   private readonly forwarding: LongPollForwarding | undefined;
   private router: ServerListenerRouter | undefined;
@@ -60,6 +63,7 @@ export class LongPollTransport implements OnApplicationBootstrap, OnApplicationS
       (session, now) => !session.isPolling && now - session.lastActiveAt > inactiveAfterMs,
       (session) => session.end(),
     );
+    this.budget = new LongPollBudget(longpoll.maxTotalBufferedBytes, () => this.sessions.values());
     this.forwarding = longpoll.secret ? new LongPollForwarding(pubsub, longpoll.windowMs, FORWARD_ACK_TIMEOUT_MS, nodeId) : undefined;
   }
 
@@ -164,6 +168,7 @@ export class LongPollTransport implements OnApplicationBootstrap, OnApplicationS
       sessionId,
       token,
       this.options.longpoll,
+      this.budget,
       (transport) => this.host.open(transport, decision.serializer, decision.accepted),
       (ended) => this.sessionEnded(ended),
     );
