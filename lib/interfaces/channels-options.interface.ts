@@ -91,6 +91,12 @@ export interface ChannelsModuleOptions {
   malformedFrameAllowance?: RateLimitOptions | false;
   /** A WebSocket whose unsent outbound data passes this many bytes (a slow consumer) is dropped. Default 1 MiB. */
   maxOutboundBufferBytes?: number;
+  /**
+   * Bytes of messages received in part (a frame, or fragments of a message, not yet whole) that all
+   * WebSocket connections of this node may hold together; past it, the connections holding the most
+   * are cut. Each one holds at most `maxFrameSize`; this bounds many of them. Default 64 MiB.
+   */
+  maxTotalUnfinishedBytes?: number;
   /** Batches of the shutdown drain. */
   drain?: DrainOptions;
   /**

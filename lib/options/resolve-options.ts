@@ -21,6 +21,7 @@ const DEFAULTS: Omit<ResolvedChannelsOptions, 'socketHandler' | 'pubsub' | 'pres
   byteRateLimit: { bytesPerSecond: 1024 * 1024, burstBytes: 8 * 1024 * 1024 },
   maxPayloadDepth: 32,
   maxOutboundBufferBytes: 1024 * 1024,
+  maxTotalUnfinishedBytes: 64 * 1024 * 1024,
   drain: { batchSize: 1000, batchIntervalMs: 50 },
 };
 
@@ -66,8 +67,11 @@ export function resolveOptions(options: ChannelsModuleOptions = {}): ResolvedCha
   resolved.path = path.length > 1 ? path.replace(/\/+$/, '') : path;
   check.check('transports', resolved.transports, transports, orDefault(DEFAULTS.transports));
   check.check('serializers', resolved.serializers, serializers, orDefault(DEFAULTS.serializers));
-  for (const name of ['idleTimeoutMs', 'maxFrameSize', 'maxChannelsPerSocket', 'maxOutboundBufferBytes', 'maxPayloadDepth'] as const) {
+  for (const name of ['idleTimeoutMs', 'maxFrameSize', 'maxChannelsPerSocket', 'maxOutboundBufferBytes', 'maxPayloadDepth', 'maxTotalUnfinishedBytes'] as const) {
     check.check(name, resolved[name], positiveInteger, orDefault(DEFAULTS[name]));
+  }
+  if (resolved.maxTotalUnfinishedBytes < resolved.maxFrameSize) {
+    check.fail('maxTotalUnfinishedBytes', `must be at least maxFrameSize (${resolved.maxFrameSize}): a frame that large could never arrive`, resolved.maxTotalUnfinishedBytes);
   }
   for (const name of ['batchSize', 'batchIntervalMs'] as const) {
     check.at('drain').check(name, resolved.drain[name], positiveInteger, orDefault(DEFAULTS.drain[name]));

@@ -111,6 +111,8 @@ describe('resolveOptions: invalid options throw a TypeError naming the option', 
     ['longpoll.windowMs', 0],
     ['longpoll.maxBodyBytes', -1],
     ['longpoll.maxBufferedBytes', 0.5],
+    ['longpoll.maxTotalBufferedBytes', 0],
+    ['maxTotalUnfinishedBytes', 0],
     ['longpoll.secret', 'too short'],
     ['longpoll.secret', 12345678901234567890],
     ['longpoll', 5],
@@ -133,6 +135,7 @@ describe('resolveOptions: invalid options throw a TypeError naming the option', 
     [{ checkOrigin: 'yes' }, 'ChannelsModule option "checkOrigin" must be a boolean, a list of origins or a function (origin, request) => boolean, got "yes". For example ["https://example.com", "https://*.example.com"].'],
     [{ socketHandler: { connect: true } }, 'ChannelsModule option "socketHandler" must be a class or an object with a connect() method, got { connect: true }. Give a class that implements SocketHandler (an @Injectable() provider), or an instance.'],
     [{ rateLimit: true }, 'ChannelsModule option "rateLimit" must be false or { messagesPerSecond, burst }, got true. Leave it out for the default, { messagesPerSecond: 200, burst: 500 }. false turns it off.'],
+    [{ maxFrameSize: 2048, maxTotalUnfinishedBytes: 1024 }, 'ChannelsModule option "maxTotalUnfinishedBytes" must be at least maxFrameSize (2048): a frame that large could never arrive, got 1024.'],
   ])('the message names the option, shows the value received and says what to do: %j', (options, message) => {
     expect(expectOptionError(() => resolveOptions(options as ChannelsModuleOptions), message).message).toBe(message);
   });

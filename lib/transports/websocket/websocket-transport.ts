@@ -17,6 +17,7 @@ import { createOriginCheck } from '../origin-check.js';
 import { requestPath, ServerListenerRouter } from '../server-listener-router.js';
 import { TRANSPORT_HOST, type TransportHost } from '../transport-host.interface.js';
 import { SocketCorker } from './socket-corker.js';
+import { UnfinishedMessageBudget } from './unfinished-message-budget.js';
 import { WsTransportConnection } from './ws-transport-connection.js';
 
 /**
@@ -30,6 +31,7 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
   private readonly endpoint: string;
   private readonly checkOrigin: (request: IncomingMessage) => boolean;
   private readonly corker = new SocketCorker();
+  private readonly unfinished: UnfinishedMessageBudget;
   private wss: WebSocketServer | undefined;
   private router: ServerListenerRouter | undefined;
 
@@ -41,6 +43,7 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
   ) {
     this.endpoint = endpointPath(options.path, 'websocket');
     this.checkOrigin = createOriginCheck(options.checkOrigin);
+    this.unfinished = new UnfinishedMessageBudget(options.maxTotalUnfinishedBytes);
   }
 
   onApplicationBootstrap(): void {
@@ -100,6 +103,7 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
     const transport = new WsTransportConnection(ws, socket, this.corker, this.options.maxOutboundBufferBytes);
     (ws as ServedWebSocket)[CONNECTION] = this.host.open(transport, serializer, accepted);
     this.shutdownHooks.clientServed();
+    this.unfinished.track(ws, socket);
     ws.on('message', relayFrame);
     ws.on('ping', relayPing);
     ws.on('close', relayClose);
@@ -115,6 +119,8 @@ const CONNECTION = Symbol('nestjs-channels connection');
 type ServedWebSocket = WebSocket & { [CONNECTION]: InboundConnection };
 
 function relayFrame(this: WebSocket, data: Buffer, isBinary: boolean): void {
+  // Not on pings: they may come between the fragments of a message, which ws still holds.
+  UnfinishedMessageBudget.finished(this);
   (this as ServedWebSocket)[CONNECTION].handleFrame(data, isBinary);
 }
 
@@ -123,6 +129,7 @@ function relayPing(this: WebSocket, data: Buffer): void {
 }
 
 function relayClose(this: WebSocket): void {
+  UnfinishedMessageBudget.finished(this);
   (this as ServedWebSocket)[CONNECTION].transportClosed();
 }
 
