@@ -5,10 +5,11 @@ import { soakMalformed } from './soak-malformed.js';
 import { SoakReport } from './soak-report.js';
 import { soakResets } from './soak-resets.js';
 import { soakSlowConsumer } from './soak-slow-consumer.js';
+import { soakUnfinished } from './soak-unfinished.js';
 
 /**
  * `npm run bench:hardening [malformed|resets|slow-consumer ...] [--runs=K]`: the bounded soak
- * variants of the hardening cases (issue 10, items 7, 12 and 14; issue 22, item 1), each a few minutes at most,
+ * variants of the hardening cases (issue 10, items 7, 12 and 14; issue 22, items 1 and 8), each a few minutes at most,
  * servers in child processes pinned to one core, clients (this process) to the other. `--runs=K`
  * repeats the malformed soak K times and judges its p99 on all their rounds (see soakMalformed).
  * Exits 1 if a target is not met.
@@ -18,6 +19,7 @@ const SOAKS: Record<string, (report: SoakReport, runs: number) => Promise<void>>
   resets: soakResets,
   'slow-consumer': soakSlowConsumer,
   'longpoll-storm': soakLongPollStorm,
+  unfinished: soakUnfinished,
 };
 
 async function main(): Promise<void> {
