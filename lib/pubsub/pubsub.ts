@@ -43,7 +43,8 @@ export class PubSub implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(PUBSUB_ADAPTER) private readonly adapter: PubSubAdapter,
     @Optional() @Inject(NODE_ID) private readonly nodeId: string = randomNodeId(),
-    @Optional() private readonly policies: HistoryPolicies = new HistoryPolicies(),
+    // Tokens named explicitly: with the overloads above, the emitted design:paramtypes list the first one's only.
+    @Optional() @Inject(HistoryPolicies) private readonly policies: HistoryPolicies = new HistoryPolicies(),
   ) {
     this.sharedHistory = adapter.history;
     this.localHistory = this.sharedHistory ? undefined : new MemoryHistory();
