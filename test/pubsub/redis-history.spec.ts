@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { formatPosition, type BroadcastMessage, type RedisPubSubOptions } from '../../lib/index.js';
+import { formatPosition, type BroadcastMessage, type Position, type Recovery, type RedisPubSubOptions } from '../../lib/index.js';
 import { historyPolicy } from '../../lib/history/history-options.js';
 import { positionedEnvelope } from '../../lib/pubsub/redis/redis-envelope.js';
 import { describeWhen, OwnRedisServer, REDIS_URL, redisAnswers, redisServerInstalled, testRedis, uniquePrefix, waitForSubscribers } from '../fixtures/nodes/redis.js';
@@ -8,7 +8,7 @@ import { eventually } from '../support/phoenix-client.js';
 import { record, useInProcessNodes, type InProcessNode } from './in-process-nodes.js';
 
 const { startNode } = useInProcessNodes();
-const HISTORY = { 'chat:*': { size: 5, ttlMs: 60_000, ephemeral: ['typing'] } };
+const HISTORY = { 'chat:*': { size: 5, ttlMs: 60_000, ephemeral: ['typing'] }, 'long:*': { size: 10_000, ttlMs: 60_000 } };
 const policy = historyPolicy(HISTORY['chat:*']);
 const positions = (messages: BroadcastMessage[]) => messages.map((message) => message.position && formatPosition(message.position));
 const offsets = (messages: BroadcastMessage[]) => messages.map((message) => message.position?.offset);
@@ -142,31 +142,38 @@ describeRedis('the shared history on Redis (in-process nodes)', () => {
     }
   });
 
-  test('a node subscribing while another broadcasts without pause: from the join\'s position on, every broadcast once, in order', async () => {
+  test('joins while another node broadcasts without pause: what they recover, then what arrives live after their position, is every broadcast once, in order', async () => {
     const [one, two] = await Promise.all([node(), node()]);
-    const onOne = record(one, 'chat:race');
-    await waitForSubscribers(redis, `${prefix}chat:race`, 1);
+    const onOne = record(one, 'long:race');
+    await waitForSubscribers(redis, `${prefix}long:race`, 1);
     let sending = true;
     let sent = 0;
     const sender = (async () => {
       while (sending) {
-        one.pubsub.broadcast('chat:race', 'said', { n: sent++ });
+        one.pubsub.broadcast('long:race', 'said', { n: sent++ });
         await new Promise((resolve) => setImmediate(resolve));
       }
     })();
     await eventually(() => onOne.length >= 20, 'node one is broadcasting');
-    const onTwo = record(two, 'chat:race');
-    const { position } = await two.pubsub.recover('chat:race', null, policy);
-    const afterJoin = onTwo.length;
-    await eventually(() => onTwo.length >= afterJoin + 20, 'node two hears the live stream');
+    // The first join subscribes node two; the second finds it subscribed and receiving.
+    const joins: Array<{ since: Position; live: BroadcastMessage[]; recovery: Recovery }> = [];
+    for (let join = 0; join < 2; join++) {
+      const since = onOne.at(-5)!.position!;
+      const live = record(two, 'long:race');
+      const recovery = await two.pubsub.recover('long:race', since, historyPolicy(HISTORY['long:*']));
+      joins.push({ since, live, recovery });
+      await eventually(() => live.length >= 20, 'the join hears the live stream');
+    }
     sending = false;
     await sender;
-    await eventually(() => onOne.length === sent, 'node one got all of its own');
-    await eventually(() => onTwo.at(-1)?.position?.offset === onOne.at(-1)!.position!.offset, 'node two got the last one');
-    // What the node delivered up to the position came before the join's answer; the live stream follows right after it.
-    const live = onTwo.filter((message) => message.position!.offset > position.offset);
-    expect(offsets(live)).toEqual(upFrom(position.offset + 1, onOne.at(-1)!.position!.offset - position.offset));
-    expect(new Set(offsets(onTwo)).size).toBe(onTwo.length);
+    await eventually(() => onOne.length === sent, 'node one got all of its own back');
+    const last = onOne.at(-1)!.position!.offset;
+    await eventually(() => joins.every(({ live }) => live.at(-1)?.position?.offset === last), 'node two got the last one');
+    for (const { since, live, recovery } of joins) {
+      expect(recovery.recovered).toBe(true);
+      const seen = [...recovery.messages, ...live.filter((message) => message.position!.offset > recovery.position.offset)];
+      expect(offsets(seen)).toEqual(upFrom(since.offset + 1, last - since.offset));
+    }
     expect(two.adapter.stats.historyMissed).toBe(0);
   });
 });

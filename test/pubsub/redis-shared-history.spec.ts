@@ -20,6 +20,8 @@ class FakeRedis {
   readonly calls: string[] = [];
   /** Set to make the next publish fail with it. */
   publishError: Error | undefined;
+  /** Top reads answer once this settles. */
+  topGate: Promise<void> = Promise.resolve();
 
   append(count: number, at = this.now): void {
     for (let n = 0; n < count; n++) {
@@ -28,9 +30,10 @@ class FakeRedis {
     }
   }
 
-  [HistoryScript.top](): Promise<unknown> {
+  async [HistoryScript.top](): Promise<unknown> {
     this.calls.push('top');
-    return Promise.resolve([this.epoch, this.offset]);
+    await this.topGate;
+    return [this.epoch, this.offset];
   }
 
   [HistoryScript.range](_meta: string, _stream: string, from: string, to: string): Promise<unknown> {
@@ -98,6 +101,23 @@ describe('RedisSharedHistory', () => {
       state.publisherUp = true;
       state.subscriberUp = false;
       await expect(history.recover(TOPIC, null, policy)).rejects.toThrow('subscriber connection is down');
+    });
+
+    test('a topic this node is not subscribed to, or left while its join reads: the join fails, and no state is kept', async () => {
+      const { redis, state, subscriptions, history } = setup();
+      state.subscribed.delete(TOPIC);
+      await expect(history.recover(TOPIC, null, policy)).rejects.toThrow('not subscribed');
+      state.subscribed.add(TOPIC);
+      let open!: () => void;
+      redis.topGate = new Promise((resolve) => (open = resolve));
+      subscriptions.confirm(TOPIC);
+      const recovery = history.recover(TOPIC, null, policy);
+      await settle();
+      state.subscribed.delete(TOPIC);
+      history.forget(TOPIC);
+      open();
+      await expect(recovery).rejects.toThrow('unsubscribed');
+      expect(history.sequencer.trackedTopics()).toEqual([]);
     });
 
     test('a subscriber lost while the join waits fails it', async () => {

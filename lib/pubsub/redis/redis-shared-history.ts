@@ -123,7 +123,7 @@ export class RedisSharedHistory implements SharedHistory {
   resubscribed(): void {
     for (const topic of this.sequencer.trackedTopics()) {
       void this.readTop(topic, metaTtlMs(0))
-        .then((top) => this.sequencer.catchUp(topic, top))
+        .then((top) => this.catchUp(topic, top))
         .catch(() => undefined);
     }
   }
@@ -143,12 +143,12 @@ export class RedisSharedHistory implements SharedHistory {
 
   private async recoverNow(topic: string, since: Position | null, policy: HistoryPolicy): Promise<Recovery> {
     if (this.link.publisher() === undefined) throw new Error('Redis is unreachable');
+    if (!this.link.isSubscribed(topic)) throw new Error(`this node is not subscribed to "${topic}"`);
     // Read after the subscription is in place: every broadcast numbered after the read reaches this node.
     await this.link.subscriptions.whenConfirmed(topic, this.link.subscriberUp());
     const top = await this.readTop(topic, metaTtlMs(policy.ttlMs));
     // The live stream continues right after what this node delivered, which catchUp brings to the top.
-    const position = await this.sequencer.catchUp(topic, top);
-    if (position === undefined) throw new Error(`this node unsubscribed from "${topic}" meanwhile`);
+    const position = await this.catchUp(topic, top);
     if (since === null) return { position, messages: [] };
     const lost: Recovery = { position, recovered: false, messages: [] };
     if (since.epoch !== position.epoch || since.offset > position.offset) return lost;
@@ -162,10 +162,18 @@ export class RedisSharedHistory implements SharedHistory {
     return complete ? { position, recovered: true, messages: range.entries.map((entry) => entry.message) } : lost;
   }
 
-  /** The topic's epoch and last offset; joins asking at once share one read per subscription. */
+  /** Where this node stands once it delivered up to `top` (which it reads from the store). */
+  private async catchUp(topic: string, top: Position): Promise<Position> {
+    // A topic left meanwhile must not get its state back.
+    const position = this.link.isSubscribed(topic) ? await this.sequencer.catchUp(topic, top) : undefined;
+    if (position === undefined) throw new Error(`this node unsubscribed from "${topic}" meanwhile`);
+    return position;
+  }
+
+  /** The topic's epoch and last offset; joins asking at once share one read per confirmed subscription. */
   private readTop(topic: string, metaTtl: number): Promise<Position> {
     const known = this.sequencer.position(topic);
-    return this.reads.read(`top\0${this.link.subscriptions.generation}\0${topic}`, async () => {
+    return this.reads.read(`top\0${this.link.subscriptions.stamp(topic)}\0${topic}`, async () => {
       const connection = this.connection();
       this.link.counters.historyReads++;
       const { meta, stream } = historyKeys(this.link.prefix, topic);

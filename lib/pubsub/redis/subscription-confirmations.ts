@@ -6,20 +6,25 @@ interface Waiter {
 /**
  * Which topics Redis has confirmed this node's SUBSCRIBE for, on the current subscriber
  * connection: a join on a history topic reads the topic's position only once the broadcasts
- * after it are sure to reach this node. Each (re)connection of the subscriber is a new
- * `generation`, on which nothing is confirmed until its SUBSCRIBE is answered.
+ * after it are sure to reach this node. After the subscriber reconnects nothing is confirmed
+ * until its SUBSCRIBEs are answered again.
  */
 export class SubscriptionConfirmations {
-  private readonly confirmed = new Set<string>();
+  /** Confirmed topics, each with the number of its confirmation (unique over this node's life). */
+  private readonly confirmed = new Map<string, number>();
   private readonly waiting = new Map<string, Waiter[]>();
-  private gen = 0;
-
-  get generation(): number {
-    return this.gen;
-  }
+  private confirmations = 0;
 
   isConfirmed(topic: string): boolean {
     return this.confirmed.has(topic);
+  }
+
+  /**
+   * Which confirmation of `topic` is current (0: none): reads made after the same one may be
+   * shared, since each of them started after the subscription was in place.
+   */
+  stamp(topic: string): number {
+    return this.confirmed.get(topic) ?? 0;
   }
 
   /** Resolves once `topic` is confirmed; rejects at once when the subscriber is not `up`, or if it goes away first. */
@@ -33,9 +38,8 @@ export class SubscriptionConfirmations {
     });
   }
 
-  /** The subscriber connection is ready again: a new generation, nothing confirmed on it yet. */
+  /** The subscriber connection is ready (again): nothing is confirmed on it yet. */
   connected(): void {
-    this.gen++;
     this.confirmed.clear();
   }
 
@@ -47,7 +51,7 @@ export class SubscriptionConfirmations {
 
   /** Redis answered the SUBSCRIBE of `topic`. */
   confirm(topic: string): void {
-    this.confirmed.add(topic);
+    this.confirmed.set(topic, ++this.confirmations);
     const waiters = this.waiting.get(topic);
     if (!waiters) return;
     this.waiting.delete(topic);
