@@ -147,16 +147,22 @@ describe('RedisSharedHistory', () => {
     });
 
     test.each([
-      ['another epoch', { epoch: 'OLD', offset: 2 }, () => undefined],
-      ['a future offset', { epoch: 'E', offset: 9 }, () => undefined],
-      ['older than the stream holds (size)', { epoch: 'E', offset: 1 }, (redis: FakeRedis) => redis.stream.delete(2)],
-      ['older than the ttl', { epoch: 'E', offset: 1 }, (redis: FakeRedis) => redis.stream.set(2, [redis.stream.get(2)![0], redis.now - 60_001])],
-    ])('since %s: recovered false, nothing replayed', async (_, since, change) => {
+      ['another epoch', { epoch: 'OLD', offset: 2 }, () => undefined, ['top']],
+      ['a future offset', { epoch: 'E', offset: 9 }, () => undefined, ['top']],
+      ['older than the stream holds (size)', { epoch: 'E', offset: 1 }, (redis: FakeRedis) => redis.stream.delete(2), ['top', 'range 2..5']],
+      [
+        'older than the ttl',
+        { epoch: 'E', offset: 1 },
+        (redis: FakeRedis) => redis.stream.set(2, [redis.stream.get(2)![0], redis.now - 60_001]),
+        ['top', 'range 2..5'],
+      ],
+    ])('since %s: recovered false, nothing replayed', async (_, since, change, reads) => {
       const { redis, subscriptions, history } = setup();
       redis.append(5);
       change(redis);
       subscriptions.confirm(TOPIC);
       expect(await history.recover(TOPIC, since, policy)).toEqual({ position: { epoch: 'E', offset: 5 }, recovered: false, messages: [] });
+      expect(redis.calls).toEqual(reads);
     });
 
     test('a reconnect storm: 1,000 joins asking at once from one position cost one position read and one range read', async () => {
