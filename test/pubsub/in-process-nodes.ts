@@ -1,5 +1,8 @@
 import { Logger } from '@nestjs/common';
-import { PubSub, RedisPubSubAdapter, type BroadcastMessage, type RedisPubSubOptions } from '../../lib/index.js';
+import { PubSub, RedisPubSubAdapter, type BroadcastMessage, type HistoryOptions, type RedisPubSubOptions } from '../../lib/index.js';
+import { historyPolicy } from '../../lib/history/history-options.js';
+import { HistoryPolicies } from '../../lib/history/history-policies.js';
+import { randomNodeId } from '../../lib/node-identity.js';
 import { CapturedLogger } from '../support/captured-logger.js';
 import { eventually } from '../support/phoenix-client.js';
 
@@ -13,7 +16,11 @@ export interface InProcessNode {
  * Nodes for adapter-level specs: each test's nodes are shut down after it, and each test gets a
  * fresh captured Nest logger (`logs()`) so that what the adapter logs can be asserted.
  */
-export function useInProcessNodes(): { startNode(options: RedisPubSubOptions): Promise<InProcessNode>; logs(): CapturedLogger } {
+export function useInProcessNodes(): {
+  /** A node; `history` lists the topic patterns that keep history, as `@Channel(pattern, { history })` would. */
+  startNode(options: RedisPubSubOptions, history?: Record<string, HistoryOptions>): Promise<InProcessNode>;
+  logs(): CapturedLogger;
+} {
   const running: InProcessNode[] = [];
   let logger = new CapturedLogger();
   beforeEach(() => {
@@ -24,9 +31,13 @@ export function useInProcessNodes(): { startNode(options: RedisPubSubOptions): P
     await Promise.all(running.splice(0).map((node) => node.pubsub.onApplicationShutdown()));
   });
   return {
-    async startNode(options) {
+    async startNode(options, history = {}) {
       const adapter = new RedisPubSubAdapter(options);
+      const policies = new HistoryPolicies();
+      for (const [pattern, historyOptions] of Object.entries(history)) policies.add(pattern, historyPolicy(historyOptions));
       const pubsub = new PubSub(adapter);
+      // What Nest injects into these properties in an app.
+      Object.assign(pubsub, { nodeId: randomNodeId(), policies });
       await pubsub.onModuleInit();
       const node = { adapter, pubsub };
       running.push(node);

@@ -1,10 +1,10 @@
 import type { PendingPublish } from '../../lib/pubsub/redis/pending-publishes.js';
-import { PublishBatch } from '../../lib/pubsub/redis/publish-batch.js';
+import { PublishBatch, type OutgoingPublish } from '../../lib/pubsub/redis/publish-batch.js';
 
 const item = (n: number): PendingPublish => ({ channel: `c${n}`, data: `d${n}` });
 
 test('publishes of one run of code are handed over together, in order, at its end', async () => {
-  const sent: PendingPublish[][] = [];
+  const sent: OutgoingPublish[][] = [];
   const batch = new PublishBatch((items) => sent.push(items));
   batch.add(item(1));
   batch.add(item(2));
@@ -15,7 +15,7 @@ test('publishes of one run of code are handed over together, in order, at its en
 });
 
 test('a later run of code starts a new batch', async () => {
-  const sent: PendingPublish[][] = [];
+  const sent: OutgoingPublish[][] = [];
   const batch = new PublishBatch((items) => sent.push(items));
   batch.add(item(1));
   await new Promise((resolve) => setImmediate(resolve));

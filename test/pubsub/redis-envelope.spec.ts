@@ -1,4 +1,4 @@
-import { decodeEnvelope, encodeEnvelope } from '../../lib/pubsub/redis/redis-envelope.js';
+import { decodeEnvelope, encodeEnvelope, positionedEnvelope } from '../../lib/pubsub/redis/redis-envelope.js';
 
 describe('Redis envelope', () => {
   test('a JSON payload, its event and the sending node survive the trip', () => {
@@ -42,6 +42,30 @@ describe('Redis envelope', () => {
     expect(decoded).not.toHaveProperty('seq');
   });
 
+  test('a history broadcast: Redis puts its position in front of the envelope the node sent, and it decodes with it', () => {
+    const sent = encodeEnvelope('n', { topic: 't', event: 'said', payload: { a: 1 }, from: 'channel:x:1' });
+    const published = positionedEnvelope(sent, { epoch: 'Ab_c-9.z', offset: 42 });
+    expect(published).toBe(`{"h":"Ab_c-9.z:42",${sent.slice(1)}`);
+    expect(decodeEnvelope(published)).toEqual({
+      nodeId: 'n',
+      event: 'said',
+      payload: { a: 1 },
+      from: 'channel:x:1',
+      position: { epoch: 'Ab_c-9.z', offset: 42 },
+    });
+    // The stream keeps the envelope as sent: it decodes too, without a position (the entry id is the offset).
+    expect(decodeEnvelope(sent)).not.toHaveProperty('position');
+  });
+
+  test('a history envelope stays version 1 with every earlier field as it was: an older node reads it as a plain broadcast', () => {
+    const bytes = Buffer.from([1, 2, 3]);
+    const sent = encodeEnvelope('n', { topic: 't', event: 'bin', payload: bytes });
+    const { h, ...rest } = JSON.parse(positionedEnvelope(sent, { epoch: 'E', offset: 1 }));
+    expect(h).toBe('E:1');
+    expect(rest).toEqual(JSON.parse(sent));
+    expect(rest.v).toBe(1);
+  });
+
   test.each([
     ['not JSON', 'hello'],
     ['a JSON array', '[1,2]'],
@@ -56,6 +80,9 @@ describe('Redis envelope', () => {
     ['a stream without a sequence', JSON.stringify({ v: 1, n: 'x', e: 'e', s: 1 })],
     ['a sequence that is not a positive integer', JSON.stringify({ v: 1, n: 'x', e: 'e', s: 1, q: 0 })],
     ['a stream that is not an integer', JSON.stringify({ v: 1, n: 'x', e: 'e', s: '1', q: 1 })],
+    ['a position without an offset', JSON.stringify({ h: 'E', v: 1, n: 'x', e: 'e' })],
+    ['a position that is a number', JSON.stringify({ h: 7, v: 1, n: 'x', e: 'e' })],
+    ['a position with a negative offset', JSON.stringify({ h: 'E:-1', v: 1, n: 'x', e: 'e' })],
   ])('%s is not an envelope', (_, raw) => {
     expect(decodeEnvelope(raw)).toBeNull();
   });

@@ -15,6 +15,8 @@ export interface RedisClient {
   quit(): Promise<unknown>;
   /** With `reconnect`, ioredis reconnects under its retry strategy, as after a lost connection. */
   disconnect(reconnect?: boolean): void;
+  /** Adds a Lua script as a command (ioredis sends EVALSHA, or EVAL on a connection that does not know it yet). */
+  defineCommand(name: string, definition: { numberOfKeys: number; lua: string }): void;
 }
 
 /**
@@ -55,4 +57,17 @@ export function describeRedisTarget(connection: RedisConnection): string {
 
 export function isClusterConnection(connection: RedisConnection): connection is RedisClusterConnection {
   return typeof connection === 'object' && 'cluster' in connection;
+}
+
+/** QUITs `client` when it is connected, else just drops it. */
+export async function closeQuietly(client: RedisClient): Promise<void> {
+  if (client.status === 'ready') {
+    try {
+      await client.quit();
+      return;
+    } catch {
+      // Fall through: the connection went away while quitting.
+    }
+  }
+  client.disconnect();
 }

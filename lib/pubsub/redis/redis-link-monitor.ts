@@ -1,4 +1,5 @@
 import type { Logger } from '@nestjs/common';
+import type { RedisClient } from './redis-client.js';
 
 type LinkState = 'connecting' | 'up' | 'down' | 'ended';
 
@@ -23,6 +24,27 @@ export class RedisLinkMonitor {
 
   get isUp(): boolean {
     return this.state === 'up';
+  }
+
+  /** Follows `client` as connection `name`; `onReady` runs at each (re)connection. Silent once `closed()`. */
+  watch(client: RedisClient, name: string, closed: () => boolean, onReady: () => void): void {
+    client.on('ready', () => {
+      if (closed()) return;
+      onReady();
+      this.connectionReady(name);
+    });
+    // Listening to 'error' also keeps ioredis from printing every failed retry.
+    client.on('error', (error: Error) => {
+      if (closed()) return;
+      this.connectionError(error);
+      if (client.status !== 'ready') this.connectionLost(name);
+    });
+    client.on('close', () => {
+      if (!closed()) this.connectionLost(name);
+    });
+    client.on('end', () => {
+      if (!closed()) this.connectionEnded(name);
+    });
   }
 
   connectionReady(name: string): void {

@@ -66,7 +66,23 @@ export interface RedisPubSubStats {
    * too. Found from gaps in each sender's per-topic numbering, so a gap is counted only once that
    * sender's next broadcast on that topic arrives; losses on a topic that stays silent afterwards,
    * or from a node older than this counter, are not counted. With Redis Cluster, a broadcast that
-   * arrives out of order is counted while it is late, and taken back when it comes.
+   * arrives out of order is counted while it is late, and taken back when it comes. History
+   * broadcasts are not counted here (see `historyRecovered` and `historyMissed`).
    */
   missed: number;
+  /**
+   * History broadcasts (on topics whose channel keeps history) that Redis pub/sub did not bring
+   * this node, which it read back from the topic's stream and delivered in order after all.
+   */
+  historyRecovered: number;
+  /**
+   * History broadcasts that did not reach this node and that the stream no longer held (beyond its
+   * `size` or `ttlMs`), or could not give within the wait: this node's subscribers never got them.
+   */
+  historyMissed: number;
+  /**
+   * Reads of the shared history sent to Redis: a topic's position for joins, ranges for joins with
+   * `since` and for gaps. Identical reads made while one is under way share it and count once.
+   */
+  historyReads: number;
 }

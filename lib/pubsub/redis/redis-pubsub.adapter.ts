@@ -1,19 +1,23 @@
 import { Logger } from '@nestjs/common';
+import type { SharedHistory } from '../../history/shared-history.interface.js';
 import { OptionValidator } from '../../options/option-validator.js';
 import type { BroadcastMessage } from '../broadcast-message.js';
 import type { AdapterNode, PubSubAdapter } from '../pubsub-adapter.interface.js';
 import { ClusterSubscriberWatch } from './cluster-subscriber-watch.js';
+import { defineHistoryScripts } from './history-scripts.js';
 import { loadIoredis } from './load-ioredis.js';
-import { PendingPublishes, type PendingPublish } from './pending-publishes.js';
+import { PendingPublishes } from './pending-publishes.js';
 import { PublishBatch } from './publish-batch.js';
+import { PublishSender } from './publish-sender.js';
 import { ReconnectFlushGate } from './reconnect-flush-gate.js';
-import { routeClusterPublishes } from './publish-routes.js';
-import { createRedisClient, describeRedisTarget, isClusterConnection, type RedisClient } from './redis-client.js';
+import { closeQuietly, createRedisClient, describeRedisTarget, isClusterConnection, type RedisClient } from './redis-client.js';
 import { decodeEnvelope, encodeEnvelope, type ReceivedBroadcast } from './redis-envelope.js';
 import { RedisLinkMonitor } from './redis-link-monitor.js';
 import type { RedisPubSubOptions, RedisPubSubStats } from './redis-pubsub-options.interface.js';
+import { RedisSharedHistory } from './redis-shared-history.js';
 import { SequenceGaps } from './sequence-gaps.js';
 import { SequenceTable } from './sequence-table.js';
+import { SubscriptionConfirmations } from './subscription-confirmations.js';
 import { validateRedisPubSubOptions } from './validate-redis-options.js';
 
 /** Channel names of one app on a shared Redis start with this unless `prefix` says otherwise. */
@@ -34,6 +38,7 @@ const FLUSH_MAX_WAIT_MS = 2000;
  * milliseconds to a few round trips.
  */
 const DEFAULT_CLUSTER_SUBSCRIBER_STALL_MS = 500;
+const NO_HISTORY_COUNTS = { historyRecovered: 0, historyMissed: 0, historyReads: 0 };
 
 /**
  * Carries broadcasts between nodes over Redis pub/sub (ioredis). Each topic is a Redis channel
@@ -43,6 +48,10 @@ const DEFAULT_CLUSTER_SUBSCRIBER_STALL_MS = 500;
  * then dropped. Each node numbers its broadcasts per topic, so that the others count the ones
  * Redis never brought them (`stats.missed`). Uses two connections, since a subscribed Redis
  * connection cannot publish.
+ *
+ * On topics whose channel keeps history, broadcasts go through the `history` it shares with the
+ * other nodes (Redis streams, redis-shared-history.ts): numbered in Redis, delivered in order on
+ * every node, gaps filled from the stream, so at least once and without duplicates within it.
  * @publicApi
  */
 export class RedisPubSubAdapter implements PubSubAdapter {
@@ -55,7 +64,8 @@ export class RedisPubSubAdapter implements PubSubAdapter {
   /** A Redis Cluster client: each channel's publishes are routed to one master (publish-routes.ts). */
   private readonly cluster: boolean;
   /** This turn's publishes, sent together at its end. */
-  private readonly batch = new PublishBatch((batch) => this.sendBatch(batch));
+  private readonly batch = new PublishBatch((batch) => this.closed || this.sender.send(this.publisher, batch));
+  private readonly sender: PublishSender;
   /** Holds the publishes queued during an outage until the other nodes have likely resubscribed. */
   private readonly flushGate = new ReconnectFlushGate(() => this.flushPending(), FLUSH_SETTLE_MS, FLUSH_MAX_WAIT_MS);
   /** This node's subscriptions are in place in Redis (false from the subscriber's loss until restored). */
@@ -65,7 +75,10 @@ export class RedisPubSubAdapter implements PubSubAdapter {
    * topic's first and `unsubscribe` after its last, so one SUBSCRIBE per topic and node.
    */
   private readonly topics = new Set<string>();
-  private readonly counters: RedisPubSubStats = { published: 0, received: 0, invalid: 0, dropped: 0, missed: 0 };
+  private readonly counters: RedisPubSubStats = { published: 0, received: 0, invalid: 0, dropped: 0, missed: 0, ...NO_HISTORY_COUNTS };
+  /** Topics whose SUBSCRIBE Redis answered on the current subscriber connection. */
+  private readonly subscriptions = new SubscriptionConfirmations();
+  private readonly sharedHistory: RedisSharedHistory;
   /** Numbers our broadcasts per topic, so that other nodes can count the ones they miss. */
   private readonly sequences = new SequenceTable(NUMBERED_TOPICS);
   /** The other nodes' numbering on our topics, to count what Redis lost on the way here. */
@@ -87,6 +100,13 @@ export class RedisPubSubAdapter implements PubSubAdapter {
     this.prefix = this.options.prefix ?? DEFAULT_REDIS_PREFIX;
     this.cluster = isClusterConnection(this.options.redis);
     this.pending = new PendingPublishes(this.options.maxQueuedPublishes ?? DEFAULT_MAX_QUEUED_PUBLISHES);
+    this.sender = new PublishSender(this.counters, this.pending, this.cluster);
+    this.sharedHistory = this.createHistory();
+  }
+
+  /** The history every node shares in Redis: PubSub sends the broadcasts of history topics through it. */
+  get history(): SharedHistory {
+    return this.sharedHistory;
   }
 
   /** This node's id, as `init` received it; its messages carry it. */
@@ -117,12 +137,18 @@ export class RedisPubSubAdapter implements PubSubAdapter {
     this.monitor = new RedisLinkMonitor(this.logger, describeRedisTarget(redis), ['publisher', 'subscriber']);
     this.publisher = createRedisClient(classes, redis, 'nestjs-channels:pub');
     this.subscriber = createRedisClient(classes, redis, 'nestjs-channels:sub');
-    this.watch(this.publisher, 'publisher', () => this.flushGate.publisherReady(this.pending.size, this.subscriptionsBack));
-    this.watch(this.subscriber, 'subscriber', () => {
+    defineHistoryScripts(this.publisher);
+    const closed = () => this.closed;
+    this.monitor.watch(this.publisher, 'publisher', closed, () => this.flushGate.publisherReady(this.pending.size, this.subscriptionsBack));
+    this.monitor.watch(this.subscriber, 'subscriber', closed, () => {
       this.missedLogArmed = true;
+      this.subscriptions.connected();
       this.restoreSubscriptions();
     });
-    this.subscriber.on('close', () => (this.subscriptionsBack = false));
+    this.subscriber.on('close', () => {
+      this.subscriptionsBack = false;
+      this.subscriptions.lost(new Error('the Redis subscriber connection closed'));
+    });
     this.subscriber.on('message', (channel: string, data: string) => this.receive(channel, data));
     if (this.cluster) {
       const stallMs = this.options.clusterSubscriberStallMs ?? DEFAULT_CLUSTER_SUBSCRIBER_STALL_MS;
@@ -151,14 +177,14 @@ export class RedisPubSubAdapter implements PubSubAdapter {
   subscribe(topic: string): void {
     if (this.topics.has(topic)) return;
     this.topics.add(topic);
-    if (this.subscriber?.status === 'ready') {
-      this.subscriber.subscribe(this.prefix + topic).catch((error) => this.commandFailed('SUBSCRIBE', topic, error));
-    }
+    if (this.subscriber?.status === 'ready') void this.subscribeNow([topic], topic);
   }
 
   unsubscribe(topic: string): void {
     if (!this.topics.delete(topic)) return;
     this.gaps.forget(topic);
+    this.subscriptions.fail(topic, new Error(`this node unsubscribed from "${topic}"`));
+    this.sharedHistory.forget(topic);
     // A connection that is down has no subscriptions on the server; restore skips this topic.
     if (this.subscriber?.status === 'ready') {
       this.subscriber.unsubscribe(this.prefix + topic).catch((error) => this.commandFailed('UNSUBSCRIBE', topic, error));
@@ -169,82 +195,45 @@ export class RedisPubSubAdapter implements PubSubAdapter {
     if (this.closed) return;
     this.closed = true;
     this.flushGate.close();
+    this.sharedHistory.close();
+    this.subscriptions.lost(new Error('the Redis adapter is closed'));
     this.subscriberWatch?.stop();
     await Promise.all([this.publisher, this.subscriber].map((client) => client && closeQuietly(client)));
   }
 
-  private watch(client: RedisClient, name: string, onReady: () => void): void {
-    const monitor = this.monitor!;
-    client.on('ready', () => {
-      if (this.closed) return;
-      onReady();
-      monitor.connectionReady(name);
-    });
-    // Listening to 'error' also keeps ioredis from printing every failed retry.
-    client.on('error', (error: Error) => {
-      if (this.closed) return;
-      monitor.connectionError(error);
-      if (client.status !== 'ready') monitor.connectionLost(name);
-    });
-    client.on('close', () => {
-      if (!this.closed) monitor.connectionLost(name);
-    });
-    client.on('end', () => {
-      if (!this.closed) monitor.connectionEnded(name);
-    });
-  }
-
-  private sendBatch(batch: PendingPublish[]): void {
-    if (this.closed) return;
-    // Down since these were batched: they wait with the others for the connection to return.
-    if (this.publisher?.status !== 'ready') {
-      for (const item of batch) this.counters.dropped += this.pending.add(item);
-      return;
-    }
-    if (!this.cluster) return this.sendOver(this.publisher, batch);
-    for (const [connection, items] of routeClusterPublishes(this.publisher, batch)) this.sendOver(connection, items);
-  }
-
-  /** One PUBLISH, or a pipeline of them (one TCP write) for several. */
-  private sendOver(connection: RedisClient, items: PendingPublish[]): void {
-    if (items.length === 1) return this.send(items[0]!.channel, items[0]!.data, connection);
-    connection.pipeline(items.map(({ channel, data }) => ['publish', channel, data])).exec().then(
-      (results) => {
-        for (const [error] of results ?? []) {
-          if (error) this.counters.dropped++;
-          else this.counters.published++;
-        }
-      },
-      () => (this.counters.dropped += items.length),
-    );
-  }
-
-  private send(channel: string, data: string, connection: RedisClient): void {
-    connection.publish(channel, data).then(
-      () => this.counters.published++,
-      // The connection dropped under this PUBLISH: the monitor logs the outage, we only count.
-      () => this.counters.dropped++,
-    );
-  }
-
   private flushPending(): void {
     const queued = this.pending.drain();
-    if (queued.length > 0) this.sendBatch(queued);
+    if (queued.length > 0 && !this.closed) this.sender.send(this.publisher, queued);
   }
 
   private restoreSubscriptions(): void {
-    const channels = [...this.topics].map((topic) => this.prefix + topic);
+    const topics = [...this.topics];
     const subscribed: Promise<unknown>[] = [];
-    for (let start = 0; start < channels.length; start += RESUBSCRIBE_BATCH) {
-      const batch = channels.slice(start, start + RESUBSCRIBE_BATCH);
-      subscribed.push(this.subscriber!.subscribe(...batch).catch((error) => this.commandFailed('SUBSCRIBE', `${batch.length} topics`, error)));
+    for (let start = 0; start < topics.length; start += RESUBSCRIBE_BATCH) {
+      const batch = topics.slice(start, start + RESUBSCRIBE_BATCH);
+      subscribed.push(this.subscribeNow(batch, `${batch.length} topics`));
     }
-    if (channels.length > 0) this.logger.debug(`Subscribed to ${channels.length} topic(s) in Redis`);
+    if (topics.length > 0) this.logger.debug(`Subscribed to ${topics.length} topic(s) in Redis`);
     void Promise.all(subscribed).then(() => {
       if (this.closed || this.subscriber?.status !== 'ready') return;
       this.subscriptionsBack = true;
       this.flushGate.subscriptionsRestored();
+      this.sharedHistory.resubscribed();
     });
+  }
+
+  /** One SUBSCRIBE for `topics`; Redis's answer confirms them (a topic left meanwhile stays unconfirmed). */
+  private subscribeNow(topics: string[], what: string): Promise<void> {
+    return this.subscriber!.subscribe(...topics.map((topic) => this.prefix + topic)).then(
+      () => {
+        if (this.subscriber?.status !== 'ready') return;
+        for (const topic of topics) if (this.topics.has(topic)) this.subscriptions.confirm(topic);
+      },
+      (error: Error) => {
+        for (const topic of topics) this.subscriptions.fail(topic, error);
+        this.commandFailed('SUBSCRIBE', what, error);
+      },
+    );
   }
 
   private receive(channel: string, data: string): void {
@@ -258,14 +247,40 @@ export class RedisPubSubAdapter implements PubSubAdapter {
       }
       return;
     }
+    const topic = channel.slice(this.prefix.length);
+    if (received.position !== undefined) return this.receiveHistory(topic, received);
     // This node delivered its own broadcast locally when it published it.
     if (received.nodeId === this.nodeId) return;
     this.counters.received++;
-    const topic = channel.slice(this.prefix.length);
     // A message still in flight after UNSUBSCRIBE must not bring back the topic's forgotten state.
     if (received.seq !== undefined && this.topics.has(topic)) this.countGap(topic, received);
     const { event, payload, from } = received;
     this.deliver(from === undefined ? { topic, event, payload } : { topic, event, payload, from });
+  }
+
+  /** A history broadcast, this node's own included: the sequencer delivers it in order. */
+  private receiveHistory(topic: string, received: ReceivedBroadcast): void {
+    if (!this.topics.has(topic)) return;
+    if (received.nodeId !== this.nodeId) this.counters.received++;
+    const { event, payload, from } = received;
+    const position = received.position!;
+    this.sharedHistory.received(from === undefined ? { topic, event, payload, position } : { topic, event, payload, from, position });
+  }
+
+  private createHistory(): RedisSharedHistory {
+    return new RedisSharedHistory({
+      prefix: this.prefix,
+      cluster: this.cluster,
+      counters: this.counters,
+      subscriptions: this.subscriptions,
+      nodeId: () => this.nodeId,
+      publisher: () => (!this.closed && this.publisher?.status === 'ready' ? this.publisher : undefined),
+      subscriberUp: () => !this.closed && this.subscriber?.status === 'ready',
+      isSubscribed: (topic) => this.topics.has(topic),
+      send: (item) => this.batch.add(item),
+      publishPlain: (message) => this.publish(message),
+      deliver: (message) => this.deliver(message),
+    });
   }
 
   private countGap(topic: string, received: ReceivedBroadcast): void {
@@ -286,16 +301,4 @@ export class RedisPubSubAdapter implements PubSubAdapter {
     if (this.closed || !this.monitor?.isUp) return;
     this.logger.warn(`Redis ${command} for "${what}" failed: ${String(error)}`);
   }
-}
-
-async function closeQuietly(client: RedisClient): Promise<void> {
-  if (client.status === 'ready') {
-    try {
-      await client.quit();
-      return;
-    } catch {
-      // Fall through: the connection went away while quitting.
-    }
-  }
-  client.disconnect();
 }
