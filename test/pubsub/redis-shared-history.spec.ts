@@ -218,19 +218,32 @@ describe('RedisSharedHistory', () => {
       expect(sent[0]!.args.slice(8)).toEqual(['E', '7']);
     });
 
-    test('delivered here when Redis\'s copy comes back; from the script\'s answer while Redis has not confirmed the subscription', async () => {
+    test('delivered here when Redis\'s copy comes back; from the script\'s answer when it was sent before Redis confirmed the subscription', async () => {
       const { redis, subscriptions, sent, delivered, history, said } = setup();
       history.publish({ topic: TOPIC, event: 'said', payload: { n: 1 } }, policy);
       sent[0]!.settle(null, 'E:1');
       expect(delivered).toEqual([{ topic: TOPIC, event: 'said', payload: { n: 1 }, position: { epoch: 'E', offset: 1 } }]);
       // Its copy from Redis, should it come after all, is a duplicate.
       history.received(said(1));
-      subscriptions.confirm(TOPIC);
+      // Sent before the confirmation, answered after it: Redis may have run it before the SUBSCRIBE.
       history.publish({ topic: TOPIC, event: 'said', payload: { n: 2 } }, policy);
+      subscriptions.confirm(TOPIC);
       sent[1]!.settle(null, 'E:2');
-      expect(delivered).toHaveLength(1);
+      expect(delivered).toHaveLength(2);
       history.received(said(2));
-      expect(delivered.map((message) => message.position)).toEqual([{ epoch: 'E', offset: 1 }, { epoch: 'E', offset: 2 }]);
+      // Sent and answered under the confirmed subscription: delivered when Redis's copy comes.
+      history.publish({ topic: TOPIC, event: 'said', payload: { n: 3 } }, policy);
+      sent[2]!.settle(null, 'E:3');
+      expect(delivered).toHaveLength(2);
+      history.received(said(3));
+      // The subscriber reconnected in between: its copy may be lost, the answer delivers it.
+      history.publish({ topic: TOPIC, event: 'said', payload: { n: 4 } }, policy);
+      subscriptions.lost(new Error('the Redis subscriber connection closed'));
+      subscriptions.connected();
+      subscriptions.confirm(TOPIC);
+      sent[3]!.settle(null, 'E:4');
+      history.received(said(4));
+      expect(delivered.map((message) => message.position?.offset)).toEqual([1, 2, 3, 4]);
       expect(redis.calls).toEqual([]);
     });
 

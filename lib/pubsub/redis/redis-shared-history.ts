@@ -95,11 +95,13 @@ export class RedisSharedHistory implements SharedHistory {
       String(known?.offset ?? 0),
     ];
     let retried = false;
+    // Which confirmation of this node's subscription the script runs under (0: none yet).
+    const subscription = this.link.subscriptions.stamp(message.topic);
     const item: HistoryPublish = {
       topic: message.topic,
       args,
       settle: (error, reply) => {
-        if (error === null) return this.published(message, reply);
+        if (error === null) return this.published(message, reply, subscription);
         // A Cluster slot moved under a pipeline: the client follows redirections for a single command.
         if (this.link.cluster && !retried && REDIRECTED.test(error.message) && this.link.publisher()) {
           retried = true;
@@ -200,12 +202,14 @@ export class RedisSharedHistory implements SharedHistory {
     });
   }
 
-  private published(message: BroadcastMessage, reply: unknown): void {
+  private published(message: BroadcastMessage, reply: unknown, subscription: number): void {
     this.link.counters.published++;
     const position = parsePosition(reply);
-    // Until Redis confirms this node's subscription, the copy coming back may never arrive: the
-    // script's answer delivers it here instead (the sequencer drops whichever comes second).
-    if (position === null || !this.link.isSubscribed(message.topic) || this.link.subscriptions.isConfirmed(message.topic)) return;
+    if (position === null || !this.link.isSubscribed(message.topic)) return;
+    // Sent under a subscription Redis had confirmed, still the same: its copy comes back through it.
+    if (subscription !== 0 && this.link.subscriptions.stamp(message.topic) === subscription) return;
+    // Sent before Redis confirmed it (or since lost): the copy may never come back, so the script's
+    // answer delivers it here (the sequencer drops whichever of the two comes second).
     this.sequencer.receive({ ...message, position });
   }
 
