@@ -10,7 +10,9 @@ export interface AdapterNode {
 /**
  * Carries broadcasts between nodes. `PubSub` delivers to this node's subscribers itself and asks
  * the adapter only to reach the others: `publish` once per broadcast, `subscribe` when a topic
- * gets its first local subscriber and `unsubscribe` when it loses its last.
+ * gets its first local subscriber and `unsubscribe` when it loses its last. An adapter with a
+ * shared `history` takes the broadcasts of history topics instead (`history.publish`), and
+ * delivers them on every node, its own included, in the order the history numbered them.
  * @publicApi
  */
 export interface PubSubAdapter {

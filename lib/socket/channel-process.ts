@@ -8,6 +8,7 @@ import type { ChannelFanout } from '../fanout/channel-fanout.js';
 import type { HistoryPolicy } from '../history/history-options.js';
 import { recoveryReply, recoveryRequest, replayOrder, withRecovery, type RecoveryRequest } from '../history/join-recovery.js';
 import { formatPosition } from '../history/position.js';
+import { recoveryFailures } from '../history/recovery-failure-log.js';
 import type { Recovery } from '../history/recovery.js';
 import type { BroadcastMessage } from '../pubsub/broadcast-message.js';
 import type { PubSub } from '../pubsub/pubsub.js';
@@ -182,7 +183,7 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
     try {
       return { request, read: await this.broadcasts.pubsub.recover(this.topic, request.since, policy) };
     } catch (error) {
-      logger.warn(`The history of "${this.topic}" could not be read; the join goes on without recovery: ${summary(error)}`);
+      recoveryFailures.failed(this.topic, summary(error));
       return { request, read: null };
     }
   }
