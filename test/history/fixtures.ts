@@ -13,6 +13,12 @@ export class HistoryRoomChannel {
     socket.broadcast('said', payload);
     return {};
   }
+
+  /** Crashes the channel: the client gets `phx_error` and rejoins by itself. */
+  @HandleIn('crash')
+  crash(): never {
+    throw new Error('crashed on purpose');
+  }
 }
 
 /** A channel whose join answers a non-object: its reply cannot carry `recovery`. */

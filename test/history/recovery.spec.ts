@@ -75,6 +75,36 @@ describeEachTarget('recovery on rejoin', (target) => {
     expect(position).toBe(arrivals[1]!.ref);
   });
 
+  test('a channel that crashed (phx_error) rejoins by itself with since, and gets what it missed', async () => {
+    const socket = await clients.connected();
+    let arrivals: Arrival[] = [];
+    const channel = socket.channel('chat:crash', () => ({ since: arrivals.at(-1)?.ref ?? undefined }));
+    arrivals = record(channel, ['said']);
+    // phoenix.js's overridable hook sees every message of the channel, its join replies too.
+    const replies: unknown[] = [];
+    channel.onMessage = (event, payload) => {
+      if (event === 'phx_reply' && (payload as { response?: { recovery?: unknown } }).response?.recovery) replies.push(payload);
+      return payload;
+    };
+    await join(channel);
+    server().broadcast('chat:crash', 'said', { n: 1 });
+    await eventually(() => arrivals.length === 1, 'a first broadcast');
+    let crashed = false;
+    channel.onError(() => {
+      if (crashed) return;
+      crashed = true;
+      // Made while the channel is down, before the client's rejoin (a second later).
+      server().broadcast('chat:crash', 'said', { n: 2 });
+      server().broadcast('chat:crash', 'said', { n: 3 });
+    });
+    channel.push('crash', {});
+    await eventually(() => arrivals.length === 3, 'the two missed broadcasts after the rejoin', 5000);
+    expect(arrivals.map((arrival) => arrival.payload)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    expect(arrivals.map((arrival) => offsetOf(arrival.ref!) - offsetOf(arrivals[0]!.ref!))).toEqual([0, 1, 2]);
+    expect(replies.at(-1)).toEqual({ status: 'ok', response: { welcome: true, recovery: { position: arrivals[2]!.ref, recovered: true } } });
+    expect(replies).toHaveLength(2);
+  });
+
   test('a gap older than the history, another epoch, a future or malformed since: recovered false, nothing replayed', async () => {
     const socket = await clients.connected();
     const watcher = socket.channel('chat:lost');
