@@ -16,7 +16,7 @@ import type { ConnectInfo, SocketHandler } from './interfaces/socket-handler.int
 import type { TransportConnection } from './interfaces/transport.interface.js';
 import { PubSub } from './pubsub/pubsub.js';
 import type { TopicRouter } from './router/topic-router.js';
-import type { Serializer, SerializerVersion } from './serializers/serializer.interface.js';
+import type { Serializer } from './serializers/serializer.interface.js';
 import { CloseCode } from './protocol/close-codes.js';
 import type { ByteRateLimitOptions, RateLimitOptions } from './socket/inbound-rate-limit.js';
 import type { ConnectionContext } from './socket/connection-context.interface.js';
@@ -95,7 +95,7 @@ export class ChannelsRuntime
   }
 
   /** Asks the socket handler whether a client may connect. */
-  async authorize(params: Record<string, string>, info: ConnectInfo, vsn: SerializerVersion): Promise<AcceptedConnection | null> {
+  async authorize(params: Record<string, string>, info: ConnectInfo, vsn: string): Promise<AcceptedConnection | null> {
     if (this.draining) return null;
     return authorizeConnection(this.socketHandler, params, info, vsn);
   }

@@ -22,7 +22,7 @@ export { ChannelsOptionError } from './errors/channels-option.error.js';
 export { ChannelsTypeError } from './errors/channels-type.error.js';
 export { CHANNELS_ERROR_CODES, type ChannelsErrorCode } from './errors/error-codes.js';
 export { isChannelsError } from './errors/is-channels-error.js';
-export { ProtocolError } from './errors/protocol.error.js';
+export { ProtocolError, type MalformedFrameFields } from './errors/protocol.error.js';
 
 export type {
   ChannelsModuleOptions,
@@ -56,8 +56,10 @@ export { Presence, type PresenceMetaInput } from './presence/presence.js';
 export { PRESENCE_OPTIONS, type PresenceOptions } from './presence/presence-options.js';
 export type { PresenceDiff, PresenceEntry, PresenceFetch, PresenceMeta, Presences } from './presence/presence.types.js';
 
-export type { ReplyStatus } from './protocol/messages.js';
-export type { SerializerVersion } from './serializers/serializer.interface.js';
+export type { Frame, InboundMessage, OutboundMessage, ReplyMessage, ReplyStatus } from './protocol/messages.js';
+export type { Serializer, SerializerVersion } from './serializers/serializer.interface.js';
+export { V1JsonSerializer } from './serializers/v1-json.serializer.js';
+export { V2JsonSerializer } from './serializers/v2-json.serializer.js';
 export { CloseCode } from './protocol/close-codes.js';
 export type { TerminateReason } from './socket/channel-process.js';
 export { Socket } from './socket/socket.js';

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Type } from '@nestjs/common';
 import type { HistoryOptions } from '../history/history-options.js';
 import type { PubSubOption } from '../pubsub/pubsub-option.js';
-import type { SerializerVersion } from '../serializers/serializer.interface.js';
+import type { Serializer, SerializerVersion } from '../serializers/serializer.interface.js';
 import type { PresenceOptions } from '../presence/presence-options.js';
 import type { ByteRateLimitOptions, RateLimitOptions } from '../socket/inbound-rate-limit.js';
 import type { SocketHandler } from './socket-handler.interface.js';
@@ -51,8 +51,12 @@ export interface ChannelsModuleOptions {
   socketHandler?: Type<SocketHandler> | SocketHandler;
   /** A socket that sends nothing (not even a heartbeat) for this long is closed. Default 60 000 ms. */
   idleTimeoutMs?: number;
-  /** Serializer versions accepted from clients. Default `['1.0.0', '2.0.0']`. */
-  serializers?: SerializerVersion[];
+  /**
+   * Wire formats accepted from clients, selected by their `vsn`: the built-in `'1.0.0'` and
+   * `'2.0.0'` by name, and any {@link Serializer} of the app's (one per major.minor version; a
+   * custom `2.0.x` one replaces the built-in). Default `['1.0.0', '2.0.0']`. See docs/serializers.md.
+   */
+  serializers?: Array<SerializerVersion | Serializer>;
   /** Largest inbound frame in bytes; a larger one closes the socket with 1009. Default 1 MiB. */
   maxFrameSize?: number;
   /** Browser origins allowed to connect (Phoenix's `check_origin`). Default `true` (same host). */
@@ -115,8 +119,10 @@ export interface ChannelsModuleOptions {
 }
 
 /** Options with every default applied. */
-export type ResolvedChannelsOptions = Required<Omit<ChannelsModuleOptions, 'socketHandler' | 'longpoll' | 'pubsub' | 'drain' | 'presence' | 'history'>> &
+export type ResolvedChannelsOptions = Required<Omit<ChannelsModuleOptions, 'socketHandler' | 'longpoll' | 'pubsub' | 'drain' | 'presence' | 'history' | 'serializers'>> &
   Pick<ChannelsModuleOptions, 'socketHandler' | 'pubsub' | 'presence' | 'history'> & {
+    /** The registered serializers, built-in names resolved to their instances. */
+    serializers: Serializer[];
     longpoll: Required<Omit<LongPollOptions, 'secret'>> & Pick<LongPollOptions, 'secret'>;
     drain: Required<DrainOptions>;
   };

@@ -1,5 +1,4 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { SerializerVersion } from '../serializers/serializer.interface.js';
 import type { TransportName } from './transport.interface.js';
 
 /** What is known about a connecting client besides its params. @publicApi */
@@ -25,7 +24,7 @@ export interface ConnectingSocket<TAssigns extends object = Record<string, unkno
   assign<K extends keyof TAssigns & string>(key: K, value: TAssigns[K]): void;
   assign(values: Partial<TAssigns>): void;
   /** The serializer version the client connected with. */
-  readonly vsn: SerializerVersion;
+  readonly vsn: string;
 }
 
 /**

@@ -1,12 +1,13 @@
 import type { ChannelsModuleOptions, ResolvedChannelsOptions } from '../interfaces/channels-options.interface.js';
+import type { SerializerVersion } from '../serializers/serializer.interface.js';
 import { validatePubSubOption } from '../pubsub/pubsub-option.js';
 import { checkHistoryOptions } from '../history/history-options.js';
 import { resolvePresenceOptions } from '../presence/presence-options.js';
-import { SUPPORTED_SERIALIZER_VERSIONS } from '../serializers/serializer-registry.js';
+import { checkSerializers } from './serializers-option.js';
 import { describeKind, describeValue } from './describe-value.js';
 import { aBoolean, aFunction, anObject, anyOf, listOf, nonEmptyString, oneOf, OptionValidator, positiveInteger, rule } from './option-validator.js';
 
-const DEFAULTS: Omit<ResolvedChannelsOptions, 'socketHandler' | 'pubsub' | 'presence' | 'history'> = {
+const DEFAULTS: Omit<ResolvedChannelsOptions, 'socketHandler' | 'pubsub' | 'presence' | 'history' | 'serializers'> & { serializers: SerializerVersion[] } = {
   path: '/socket',
   transports: ['websocket'],
   idleTimeoutMs: 60_000,
@@ -34,8 +35,6 @@ const socketPath = rule<string>(
 );
 const transport = oneOf(AVAILABLE_TRANSPORTS);
 const transports = listOf(transport, `a non-empty list of ${transport.expected}`, 1);
-const serializer = oneOf(SUPPORTED_SERIALIZER_VERSIONS);
-const serializers = listOf(serializer, `a non-empty list of ${serializer.expected}`, 1);
 const tokenBucket = rule<object | false>('false or { messagesPerSecond, burst }', (value) => value === false || anObject.accepts(value));
 const byteBucket = rule<{ bytesPerSecond: number; burstBytes: number } | false>(
   'false or { bytesPerSecond, burstBytes }',
@@ -66,7 +65,7 @@ export function resolveOptions(options: ChannelsModuleOptions = {}): ResolvedCha
   const path = check.check('path', resolved.path, socketPath, 'For example "/socket", the default.');
   resolved.path = path.length > 1 ? path.replace(/\/+$/, '') : path;
   check.check('transports', resolved.transports, transports, orDefault(DEFAULTS.transports));
-  check.check('serializers', resolved.serializers, serializers, orDefault(DEFAULTS.serializers));
+  resolved.serializers = checkSerializers(check, options.serializers ?? DEFAULTS.serializers, orDefault(DEFAULTS.serializers));
   for (const name of ['idleTimeoutMs', 'maxFrameSize', 'maxChannelsPerSocket', 'maxOutboundBufferBytes', 'maxPayloadDepth', 'maxTotalUnfinishedBytes'] as const) {
     check.check(name, resolved[name], positiveInteger, orDefault(DEFAULTS[name]));
   }

@@ -1,37 +1,40 @@
-/** A payload as it travels: JSON-compatible data, or raw bytes (binary frames, serializer 2.0.0). */
-export type Payload = unknown;
-
-/** A frame from a client, decoded. Binary payloads arrive as `Buffer`. */
+/** A frame from a client, decoded. Binary payloads arrive as `Buffer`. @publicApi */
 export interface InboundMessage {
   joinRef: string | null;
   ref: string | null;
   topic: string;
   event: string;
-  payload: Payload;
+  /** JSON-compatible data, or raw bytes (`Buffer` inbound; `Buffer`, `Uint8Array` or `ArrayBuffer` outbound). */
+  payload: unknown;
 }
 
-/** A server push (`ref` null) or a broadcast (`joinRef` and `ref` null). */
+/**
+ * A server push (`ref` null) or a broadcast (`joinRef` null; `ref` null, or the broadcast's
+ * history position). @publicApi
+ */
 export interface OutboundMessage {
   joinRef: string | null;
   ref: string | null;
   topic: string;
   event: string;
-  payload: Payload;
+  /** JSON-compatible data, or raw bytes (`Buffer` inbound; `Buffer`, `Uint8Array` or `ArrayBuffer` outbound). */
+  payload: unknown;
 }
 
 export type ReplyStatus = 'ok' | 'error';
 
-/** A `phx_reply` to the client's message `ref`. */
+/** A `phx_reply` to the client's message `ref`. @publicApi */
 export interface ReplyMessage {
   joinRef: string | null;
   /** Null only in the reply to a malformed frame whose ref could not be read. */
   ref: string | null;
   topic: string;
   status: ReplyStatus;
-  response: Payload;
+  /** As a message's payload. */
+  response: unknown;
 }
 
-/** An encoded frame, ready for a transport: text (`binary` false) or binary. */
+/** An encoded frame, ready for a transport: text (`binary` false) or binary. @publicApi */
 export interface Frame {
   readonly data: string | Buffer;
   readonly binary: boolean;

@@ -9,6 +9,7 @@ import { ChannelsTypeError } from '../errors/channels-type.error.js';
 /**
  * Serializer 1.0.0: every frame is a JSON object `{topic, event, payload, ref}`.
  * It has no binary form, so binary payloads cannot be sent to these clients.
+ * @publicApi
  */
 export class V1JsonSerializer implements Serializer {
   readonly vsn = '1.0.0' as const;

@@ -8,14 +8,17 @@ import {
   type OutboundMessage,
   type ReplyMessage,
 } from '../protocol/messages.js';
-import { toInboundMessage } from '../protocol/validate-message.js';
+import { readableFields, toInboundMessage } from '../protocol/validate-message.js';
 import { NOT_JSON, parseFrame } from './parse-frame.js';
 import type { Serializer } from './serializer.interface.js';
 import { BinaryKind, decodeBinaryPush, encodeBinaryFrame } from './v2-binary-frame.js';
 
 /**
  * Serializer 2.0.0 (the phoenix client's default): JSON arrays
- * `[join_ref, ref, topic, event, payload]`, and binary frames for byte payloads.
+ * `[join_ref, ref, topic, event, payload]`, and binary frames for byte payloads. Extend it to
+ * serve a dialect of 2.0.0 (see docs/serializers.md): override `decode` for extra binary kinds
+ * and `encodeMessage` for frames of your own, calling `super` for the rest.
+ * @publicApi
  */
 export class V2JsonSerializer implements Serializer {
   readonly vsn = '2.0.0' as const;
@@ -25,7 +28,8 @@ export class V2JsonSerializer implements Serializer {
     const parsed = parseFrame(data);
     if (parsed === NOT_JSON) throw protocolError('frame is not valid JSON');
     if (!Array.isArray(parsed) || parsed.length !== 5) {
-      throw protocolError('a 2.0.0 frame must be a JSON array [join_ref, ref, topic, event, payload]');
+      const fields = Array.isArray(parsed) ? readableFields(parsed[0], parsed[1], parsed[2]) : undefined;
+      throw protocolError('a 2.0.0 frame must be a JSON array [join_ref, ref, topic, event, payload]', fields);
     }
     return toInboundMessage(parsed[0], parsed[1], parsed[2], parsed[3], parsed[4]);
   }

@@ -2,7 +2,6 @@ import { Logger } from '@nestjs/common';
 import { ChannelsTypeError } from '../errors/channels-type.error.js';
 import type { ConnectInfo, SocketHandler } from '../interfaces/socket-handler.interface.js';
 import { describeValue } from '../options/describe-value.js';
-import type { SerializerVersion } from '../serializers/serializer.interface.js';
 import { PendingSocket } from './connecting-socket.js';
 
 /** A connection the socket handler accepted. */
@@ -21,7 +20,7 @@ export async function authorizeConnection(
   handler: SocketHandler,
   params: Record<string, string>,
   info: ConnectInfo,
-  vsn: SerializerVersion,
+  vsn: string,
 ): Promise<AcceptedConnection | null> {
   const socket = new PendingSocket(vsn);
   try {

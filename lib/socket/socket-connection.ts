@@ -15,11 +15,14 @@ import type { ConnectionContext } from './connection-context.interface.js';
 import { InboundRateLimit } from './inbound-rate-limit.js';
 import { TokenBucket } from './token-bucket.js';
 import { nextSubscriberId } from '../node-identity.js';
+import { ThrottledWarning } from '../logging/throttled-warning.js';
 
 /** Shared by every connection until it closes, instead of a resolved Promise each. */
 const NOTHING_TO_WAIT_FOR = Promise.resolve();
 
 const logger = new Logger('Socket');
+/** A client that sends bad frames is a bug to fix, but a flood of such clients must not flood the log. */
+const malformedFrames = new ThrottledWarning('Socket', 'socket');
 
 /** Topics longer than this cannot be framed by the 2.0.0 binary protocol (one length byte). */
 export const MAX_TOPIC_BYTES = 255;
@@ -81,7 +84,7 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
     try {
       message = this.serializer.decode(data, isBinary);
       if (nestsDeeperThan(message.payload, this.context.maxPayloadDepth)) {
-        throw protocolError(`the payload nests deeper than ${this.context.maxPayloadDepth} levels`, message.ref);
+        throw protocolError(`the payload nests deeper than ${this.context.maxPayloadDepth} levels`, message);
       }
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
@@ -215,6 +218,7 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
    */
   private malformedFrame(error: ProtocolError, now: number): void {
     const allowance = this.context.malformedFrameAllowance;
+    if (this.malformedAllowance === undefined) this.warnMalformed(error);
     if (allowance !== false) this.malformedAllowance ??= new TokenBucket(allowance, now);
     if (this.malformedAllowance?.takeToken(now) !== true) {
       logger.debug(`Closing a socket that sent too many malformed frames: ${error.message}`);
@@ -222,7 +226,19 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
       return;
     }
     const response = { reason: 'malformed frame', detail: error.message };
-    this.send(this.serializer.encodeReply({ joinRef: null, ref: error.ref, topic: HEARTBEAT_TOPIC, status: 'error', response }));
+    // On the frame's own topic when it could be read: phoenix.js fires that push's error callback.
+    const { ref, topic } = error;
+    const reply = topic === null ? { joinRef: null, ref, topic: HEARTBEAT_TOPIC } : { joinRef: error.joinRef, ref, topic };
+    this.send(this.serializer.encodeReply({ ...reply, status: 'error', response }));
+  }
+
+  /** The first malformed frame of a socket is logged: a client that speaks another dialect is otherwise silent. */
+  private warnMalformed(error: ProtocolError): void {
+    const where = error.topic === null ? '' : ` on "${error.topic}"`;
+    malformedFrames.warn(
+      `Socket ${this.socketId ?? this.subscriberId} (${this.transport.name}, serializer ${this.serializer.vsn}) sent a malformed frame${where}: ` +
+        `${error.message}. It got an error reply; its later malformed frames are not logged`,
+    );
   }
 
   private reply(message: InboundMessage, status: ReplyStatus, response: unknown): void {

@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
 import type { TransportName } from '../interfaces/transport.interface.js';
-import type { SerializerVersion } from '../serializers/serializer.interface.js';
 import { assignInto } from './assigns.js';
 import type { SocketRef } from './socket-ref.js';
 
@@ -43,7 +42,7 @@ export class Socket<TAssigns extends object = Record<string, unknown>> {
     /** How the client is connected. */
     readonly transport: TransportName,
     /** The client's serializer version. */
-    readonly vsn: SerializerVersion,
+    readonly vsn: string,
   ) {
     this.assigns = { ...assigns } as TAssigns;
   }

@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { ConnectInfo, Presences } from 'nestjs-channels';
 import { ChannelsRuntime } from '../channels-runtime.js';
 import { Presence } from '../presence/presence.js';
-import { SERIALIZERS } from '../serializers/serializer-registry.js';
+import { selectSerializer } from '../serializers/serializer-registry.js';
 import { endpointPath } from '../transports/endpoint-path.js';
 import { CallSite, ChannelAssertionError, ConnectionRefusedError } from './errors.js';
 import { InProcessTransport } from './in-process-transport.js';
@@ -77,7 +77,8 @@ export class ChannelsTestHarness {
    */
   async connect(params: ConnectParams = {}, connectInfo: Partial<ConnectInfo> = {}): Promise<TestSocket> {
     const site = new CallSite(this.connect);
-    if (!this.runtime.options.serializers.includes(VSN)) {
+    const serializer = selectSerializer(VSN, this.runtime.options.serializers);
+    if (!serializer) {
       throw new ChannelsError(
         'CHANNELS_ERR_HARNESS_SERIALIZER',
         `ChannelsTestHarness speaks serializer ${VSN}, which the ChannelsModule "serializers" option leaves out: add "${VSN}" to it in the test module`,
@@ -97,7 +98,7 @@ export class ChannelsTestHarness {
     const accepted = await this.runtime.authorize(query, info, VSN);
     if (!accepted) throw site.fail(new ConnectionRefusedError(query));
     const transport = new InProcessTransport(info.transport);
-    const connection = this.runtime.open(transport, SERIALIZERS[VSN], accepted);
+    const connection = this.runtime.open(transport, serializer, accepted);
     const socket = new TestSocket(connection, transport, (topic) => this.subscribe(topic), this.timeouts);
     this.sockets.add(socket);
     return socket;

@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import type { SerializerVersion } from '../serializers/serializer.interface.js';
 import { selectSerializer } from '../serializers/serializer-registry.js';
 import type { Serializer } from '../serializers/serializer.interface.js';
 import type { AcceptedConnection } from '../socket/socket-acceptor.js';
@@ -25,7 +24,7 @@ export interface ConnectRequest {
  */
 export async function decideConnect(
   host: TransportHost,
-  serializers: readonly SerializerVersion[],
+  serializers: readonly Serializer[],
   checkOrigin: (request: IncomingMessage) => boolean,
   { request, params, search, transport, authToken }: ConnectRequest,
 ): Promise<ConnectDecision> {

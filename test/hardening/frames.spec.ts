@@ -57,32 +57,38 @@ function listen(ws: WebSocket): { frames: unknown[]; closed: Promise<number> } {
   return { frames, closed: closeCode(ws) };
 }
 
-function malformedReply(ref: string | null): unknown {
-  return [null, ref, 'phoenix', 'phx_reply', { status: 'error', response: { reason: 'malformed frame', detail: expect.any(String) } }];
+/** The error reply to a malformed frame, on its refs and topic where they could be read. */
+function malformedReply([joinRef, ref, topic]: ReplyHead): unknown {
+  return [joinRef, ref, topic, 'phx_reply', { status: 'error', response: { reason: 'malformed frame', detail: expect.any(String) } }];
 }
 
+/** join_ref, ref and topic of a reply. */
+type ReplyHead = [string | null, string | null, string];
+const UNREADABLE: ReplyHead = [null, null, 'phoenix'];
+
 describe('a malformed frame gets an error reply, the socket stays up, and nobody else notices', () => {
-  // [label, frame, sent as binary, the ref the reply carries]
-  const garbage: Array<[string, string | Buffer, boolean, string | null]> = [
-    ['not JSON', 'hello', false, null],
-    ['a JSON object on 2.0.0', '{"topic":"h:1"}', false, null],
-    ['wrong arity', '["1","1","h:1","phx_join"]', false, null],
-    ['a number as topic', '["1","7",42,"phx_join",{}]', false, '7'],
-    ['null event', '["1","8","h:1",null,{}]', false, '8'],
-    ['numeric refs', '[1,2,"h:1","phx_join",{}]', false, null],
-    ['binary lengths past the frame', Buffer.from([0, 200, 200, 200, 200, 1, 2, 3]), true, null],
-    ['a server-only binary kind', Buffer.from([2, 1, 1, 0x61, 0x62]), true, null],
-    ['an empty binary frame', Buffer.alloc(0), true, null],
+  // [label, frame, sent as binary, the join_ref, ref and topic the reply carries]
+  const garbage: Array<[string, string | Buffer, boolean, ReplyHead]> = [
+    ['not JSON', 'hello', false, UNREADABLE],
+    ['a JSON object on 2.0.0', '{"topic":"h:1"}', false, UNREADABLE],
+    ['wrong arity', '["1","1","h:1","phx_join"]', false, ['1', '1', 'h:1']],
+    ['a number as topic', '["1","7",42,"phx_join",{}]', false, [null, '7', 'phoenix']],
+    ['null event', '["1","8","h:1",null,{}]', false, ['1', '8', 'h:1']],
+    ['numeric refs', '[1,2,"h:1","phx_join",{}]', false, [null, null, 'h:1']],
+    ['an empty binary event', Buffer.from([0, 1, 1, 3, 0, 0x35, 0x36, 0x68, 0x3a, 0x31]), true, ['5', '6', 'h:1']],
+    ['binary lengths past the frame', Buffer.from([0, 200, 200, 200, 200, 1, 2, 3]), true, UNREADABLE],
+    ['a server-only binary kind', Buffer.from([2, 1, 1, 0x61, 0x62]), true, UNREADABLE],
+    ['an empty binary frame', Buffer.alloc(0), true, UNREADABLE],
   ];
 
-  test.each(garbage)('%s', async (_label, data, binary, ref) => {
+  test.each(garbage)('%s', async (_label, data, binary, head) => {
     const healthy = await RawSocket.open(server.socketUrl);
     const ws = await openWs();
     const { frames } = listen(ws);
     ws.send(data, { binary });
     ws.send(JSON.stringify([null, 'hb', 'phoenix', 'heartbeat', {}]));
     await eventually(() => frames.length === 2, 'the error reply and the heartbeat reply');
-    expect(frames).toEqual([malformedReply(ref), [null, 'hb', 'phoenix', 'phx_reply', { status: 'ok', response: {} }]]);
+    expect(frames).toEqual([malformedReply(head), [null, 'hb', 'phoenix', 'phx_reply', { status: 'ok', response: {} }]]);
     healthy.send([null, '1', 'phoenix', 'heartbeat', {}]);
     await healthy.reply('1');
     healthy.close();
@@ -118,7 +124,7 @@ describe('a malformed frame gets an error reply, the socket stays up, and nobody
     const { frames, closed } = listen(ws);
     for (let i = 0; i < 11; i++) ws.send(`garbage ${i}`);
     expect(await closed).toBe(1007);
-    expect(frames).toEqual(Array.from({ length: 10 }, () => malformedReply(null)));
+    expect(frames).toEqual(Array.from({ length: 10 }, () => malformedReply(UNREADABLE)));
   });
 
   test('a 10 KB event name and __proto__ / constructor as topic or event are plain strings', async () => {

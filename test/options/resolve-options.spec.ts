@@ -1,4 +1,6 @@
 import { resolveOptions } from '../../lib/options/resolve-options.js';
+import { BUILT_IN_SERIALIZERS } from '../../lib/serializers/serializer-registry.js';
+import { V2JsonSerializer } from '../../lib/serializers/v2-json.serializer.js';
 import type { ChannelsModuleOptions } from '../../lib/interfaces/channels-options.interface.js';
 import { expectOptionError } from '../support/thrown.js';
 
@@ -7,7 +9,7 @@ describe('resolveOptions: defaults', () => {
     path: '/socket',
     transports: ['websocket'],
     idleTimeoutMs: 60_000,
-    serializers: ['1.0.0', '2.0.0'],
+    serializers: [BUILT_IN_SERIALIZERS['1.0.0'], BUILT_IN_SERIALIZERS['2.0.0']],
     maxFrameSize: 1024 * 1024,
     checkOrigin: true,
     maxChannelsPerSocket: 100,
@@ -36,8 +38,16 @@ describe('resolveOptions: defaults', () => {
   test('user options win over defaults and the input is not changed', () => {
     const options: ChannelsModuleOptions = { path: '/live/', maxChannelsPerSocket: 5, checkOrigin: false, serializers: ['2.0.0'] };
     const before = structuredClone(options);
-    expect(resolveOptions(options)).toMatchObject({ path: '/live', maxChannelsPerSocket: 5, checkOrigin: false, serializers: ['2.0.0'] });
+    expect(resolveOptions(options)).toMatchObject({ path: '/live', maxChannelsPerSocket: 5, checkOrigin: false, serializers: [BUILT_IN_SERIALIZERS['2.0.0']] });
     expect(options).toEqual(before);
+  });
+
+  test("serializers: an app's Serializer beside a built-in name, or in place of one", () => {
+    class RealtimeSerializer extends V2JsonSerializer {}
+    const custom = new RealtimeSerializer();
+    expect(resolveOptions({ serializers: ['1.0.0', custom] }).serializers).toEqual([BUILT_IN_SERIALIZERS['1.0.0'], custom]);
+    const twice = expectOptionError(() => resolveOptions({ serializers: ['2.0.0', custom] }), 'ChannelsModule option "serializers[1]" serves 2.0.x, as serializers[0] does');
+    expect(twice.message).toContain('a custom 2.0.0 one replaces "2.0.0"');
   });
 
   test.each([
@@ -80,6 +90,8 @@ describe('resolveOptions: invalid options throw a TypeError naming the option', 
     ['serializers', ['3.0.0']],
     ['serializers', ['2.0.1']],
     ['serializers', '2.0.0'],
+    ['serializers', [{ vsn: '2.0.0' }]],
+    ['serializers', [{ ...new V2JsonSerializer(), vsn: '2.x', decode: () => null, encodeReply: () => null, encodeMessage: () => null }]],
     ['idleTimeoutMs', 0],
     ['idleTimeoutMs', -1],
     ['idleTimeoutMs', 1.5],

@@ -1,14 +1,20 @@
-import type { SerializerVersion } from '../../lib/serializers/serializer.interface.js';
-import { selectSerializer, SERIALIZERS, SUPPORTED_SERIALIZER_VERSIONS } from '../../lib/serializers/serializer-registry.js';
+import type { Serializer, SerializerVersion } from '../../lib/serializers/serializer.interface.js';
+import {
+  BUILT_IN_SERIALIZER_VERSIONS,
+  BUILT_IN_SERIALIZERS as SERIALIZERS,
+  resolveSerializers,
+  selectSerializer,
+} from '../../lib/serializers/serializer-registry.js';
 import { V1JsonSerializer } from '../../lib/serializers/v1-json.serializer.js';
 import { V2JsonSerializer } from '../../lib/serializers/v2-json.serializer.js';
 
-const ALL: SerializerVersion[] = ['1.0.0', '2.0.0'];
+const VERSIONS: SerializerVersion[] = ['1.0.0', '2.0.0'];
+const ALL = resolveSerializers(VERSIONS);
 
 describe('selectSerializer', () => {
   test('supports 1.0.0 and 2.0.0, each registered under its own vsn', () => {
-    expect([...SUPPORTED_SERIALIZER_VERSIONS].sort()).toEqual(ALL);
-    for (const vsn of ALL) expect(SERIALIZERS[vsn].vsn).toBe(vsn);
+    expect([...BUILT_IN_SERIALIZER_VERSIONS].sort()).toEqual(VERSIONS);
+    for (const vsn of VERSIONS) expect(SERIALIZERS[vsn].vsn).toBe(vsn);
   });
 
   test('a missing vsn means 1.0.0', () => {
@@ -42,9 +48,21 @@ describe('selectSerializer', () => {
   });
 
   test('refuses a version the app switched off', () => {
-    expect(selectSerializer('2.0.0', ['1.0.0'])).toBeNull();
-    expect(selectSerializer('1.0.0', ['2.0.0'])).toBeNull();
-    expect(selectSerializer(undefined, ['2.0.0'])).toBeNull();
-    expect(selectSerializer('2.0.0', ['2.0.0'])).toBeInstanceOf(V2JsonSerializer);
+    expect(selectSerializer('2.0.0', resolveSerializers(['1.0.0']))).toBeNull();
+    expect(selectSerializer('1.0.0', resolveSerializers(['2.0.0']))).toBeNull();
+    expect(selectSerializer(undefined, resolveSerializers(['2.0.0']))).toBeNull();
+    expect(selectSerializer('2.0.0', resolveSerializers(['2.0.0']))).toBeInstanceOf(V2JsonSerializer);
+  });
+
+  test("an app's serializer serves its own major.minor version, beside or in place of a built-in one", () => {
+    const custom = (vsn: string): Serializer => ({ ...SERIALIZERS['2.0.0'], vsn, decode: () => ({}) as never });
+    const realtime = custom('2.0.0');
+    const next = custom('3.1.0');
+    const registered = [SERIALIZERS['1.0.0'], realtime, next];
+    expect(selectSerializer('2.0.0', registered)).toBe(realtime);
+    expect(selectSerializer('2.0.4', registered)).toBe(realtime);
+    expect(selectSerializer('3.1.2', registered)).toBe(next);
+    expect(selectSerializer('3.0.0', registered)).toBeNull();
+    expect(selectSerializer(undefined, registered)).toBe(SERIALIZERS['1.0.0']);
   });
 });

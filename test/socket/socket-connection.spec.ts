@@ -403,7 +403,7 @@ describe('SocketConnection: rate limit', () => {
     ]);
   });
 
-  test('a payload nested deeper than maxPayloadDepth is malformed: an error reply with its ref, no handler runs', async () => {
+  test('a payload nested deeper than maxPayloadDepth is malformed: an error reply on its refs and topic, no handler runs', async () => {
     const { transport, send, join } = connect({ maxPayloadDepth: 4 });
     join('room:1', '1');
     await settle();
@@ -414,7 +414,7 @@ describe('SocketConnection: rate limit', () => {
     send('1', '3', 'room:1', 'echo', nest(4));
     await settle();
     expect(transport.take()).toEqual([
-      error(null, '2', 'phoenix', { reason: 'malformed frame', detail: 'the payload nests deeper than 4 levels' }),
+      error('1', '2', 'room:1', { reason: 'malformed frame', detail: 'the payload nests deeper than 4 levels' }),
       ok('1', '3', 'room:1', nest(4)),
     ]);
     expect(seen).toEqual([`echo room:1 ${JSON.stringify(nest(4))}`]);
