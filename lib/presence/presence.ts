@@ -99,6 +99,7 @@ export class Presence implements OnModuleInit, OnApplicationBootstrap, BeforeApp
    */
   track(socket: Socket<object>, key: string | number, meta: PresenceMetaInput = {}): string | null {
     const tracker = this.started();
+    checkKey('track', key);
     checkMeta('track', meta);
     if (socket.ended) return null;
     const ref = this.refs.next();
@@ -115,6 +116,7 @@ export class Presence implements OnModuleInit, OnApplicationBootstrap, BeforeApp
    */
   update(socket: Socket<object>, key: string | number, meta: PresenceMetaInput | ((current: PresenceMetaInput) => PresenceMetaInput)): string | null {
     const tracker = this.started();
+    checkKey('update', key);
     if (socket.ended) return null;
     const current = tracker.state.get(socket.subscriberId, socket.topic, String(key));
     if (!current) {
@@ -129,6 +131,18 @@ export class Presence implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     const replacement = { ...withoutRefs(next), phx_ref: ref, phx_ref_prev: current.meta.phx_ref };
     tracker.update(socket.subscriberId, { topic: socket.topic, key: String(key), meta: replacement });
     return ref;
+  }
+
+  /**
+   * Tracks the channel's presence under `key` with `meta`, or replaces its meta when the channel
+   * already tracks `key` (as {@link update} does): for clients that send "track" again to change
+   * what they show, as Supabase's realtime-js does. Returns the `phx_ref`, or null when the
+   * channel has ended.
+   */
+  upsert(socket: Socket<object>, key: string | number, meta: PresenceMetaInput = {}): string | null {
+    checkKey('upsert', key);
+    const tracked = this.started().state.get(socket.subscriberId, socket.topic, String(key)) !== undefined;
+    return tracked && !socket.ended ? this.update(socket, key, meta) : this.track(socket, key, meta);
   }
 
   /** Stops tracking the channel's presence under `key`; nothing happens when there is none. */
@@ -207,6 +221,14 @@ export class Presence implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     } catch {
       return {};
     }
+  }
+}
+
+/** Keys reach clients as strings: a number reads the same back, anything else would not. */
+function checkKey(method: string, key: unknown): void {
+  const valid = (typeof key === 'string' && key.length > 0) || (typeof key === 'number' && Number.isFinite(key));
+  if (!valid) {
+    throw new ChannelsTypeError('CHANNELS_ERR_INVALID_ARGUMENT', `Presence.${method}(): the key must be a non-empty string or a finite number, got ${describeValue(key)}. For example the user's id.`);
   }
 }
 

@@ -82,6 +82,30 @@ describe.each(SERIALIZER_VERSIONS)('the phoenix client Presence, vsn %s', (vsn) 
     expect(ann.watcher.state().ann).toHaveLength(1);
   });
 
+  it('upsert tracks a key the channel does not track, and replaces the meta of one it does', async () => {
+    const topic = freshTopic();
+    const bob = await enter(topic, 'bob');
+    const ann = await enter(topic, 'ann');
+    const first = await push(ann.channel, 'upsert', { key: 'ann-cursor', meta: { x: 1 } });
+    expect(first).toEqual({ status: 'ok', response: { ref: expect.any(String) } });
+    await eventually(() => bob.watcher.state()['ann-cursor']?.[0].x === 1, 'bob sees the new key');
+    const second = await push(ann.channel, 'upsert', { key: 'ann-cursor', meta: { x: 2 } });
+    await eventually(() => bob.watcher.state()['ann-cursor']?.[0].x === 2, 'bob sees the meta replaced');
+    expect(bob.watcher.state()['ann-cursor']).toEqual([{ x: 2, phx_ref: second.response.ref, phx_ref_prev: first.response.ref }]);
+    await push(ann.channel, 'upsert', { meta: { device: 'tablet' } });
+    await eventually(() => bob.watcher.state().ann?.[0].device === 'tablet', 'the joined key replaced too');
+    expect(bob.watcher.state().ann).toHaveLength(1);
+  });
+
+  it.each([[''], [{ id: 1 }], [true]])('refuses the presence key %p: the handler crashes with a clear error', async (key) => {
+    const topic = freshTopic();
+    const ann = await enter(topic, 'ann');
+    const crashed = new Promise((resolve) => ann.channel.onError(resolve));
+    ann.channel.push('upsert', { key, meta: {} });
+    await crashed;
+    await eventually(() => logger.entries.some((entry) => entry.message.includes('the key must be a non-empty string or a finite number')), 'the crash is logged');
+  });
+
   const endings: Array<[string, (client: { socket: PhoenixSocket; channel: any }) => Promise<unknown>]> = [
     ['the client leaves', ({ channel }) => new Promise((resolve) => channel.leave().receive('ok', resolve))],
     ['the socket disconnects', ({ socket }) => disconnect(socket)],

@@ -58,6 +58,13 @@ export class PresenceRoomChannel {
     return { ref };
   }
 
+  /** Tracks `key` (default the user) with `meta`, or replaces its meta: Presence.upsert. */
+  @HandleIn('upsert')
+  upsert(@Payload() payload: { key?: unknown; meta: Record<string, unknown> }, @ChannelSocket() socket: Socket) {
+    const ref = this.presence.upsert(socket, (payload.key ?? socket.assigns.user) as string, payload.meta);
+    return { ref };
+  }
+
   @HandleIn('untrack')
   untrack(@ChannelSocket() socket: Socket) {
     this.presence.untrack(socket, socket.assigns.user as string);
