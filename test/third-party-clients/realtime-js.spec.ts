@@ -26,7 +26,11 @@ const clients: RealtimeClient[] = [];
 afterEach(() => {
   // RealtimeClient.disconnect() leaves a 10 s timer behind (its adapter never clears it), which
   // would hold jest open; its phoenix Socket's disconnect is what it calls, without that timer.
-  for (const client of clients.splice(0)) phoenixSocketOf(client).disconnect();
+  // The same for the disconnect it schedules once a client has no channels left.
+  for (const client of clients.splice(0)) {
+    phoenixSocketOf(client).disconnect();
+    (client as unknown as { _cancelPendingDisconnect(): void })._cancelPendingDisconnect();
+  }
 });
 
 function connectClient(socketUrl: string): RealtimeClient {
