@@ -1,0 +1,137 @@
+import WebSocket from 'ws';
+import { conformanceApp } from '../fixtures/conformance.app.js';
+import { useTestApp } from '../support/app-scope.js';
+import { eventually, sleep } from '../support/phoenix-client.js';
+import { json, STOMP_PROTOCOLS, useStompClients } from '../support/stomp-client.js';
+
+/** A raw WebSocket speaking STOMP by hand: only for frames the real client cannot send. */
+async function rawStomp(url: string): Promise<{ ws: WebSocket; received: string[]; closed: Promise<number> }> {
+  const ws = new WebSocket(url, STOMP_PROTOCOLS);
+  const received: string[] = [];
+  ws.on('message', (data) => received.push(data.toString()));
+  const closed = new Promise<number>((resolve) => ws.on('close', resolve));
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  ws.send('CONNECT\naccept-version:1.2\nhost:h\nuser:raw\n\n\0');
+  await eventually(() => received.some((frame) => frame.startsWith('CONNECTED')), 'CONNECTED');
+  return { ws, received, closed };
+}
+
+describe('STOMP limits and malformed input', () => {
+  const app = useTestApp(() =>
+    conformanceApp(
+      'express',
+      {
+        transports: ['stomp'],
+        maxChannelsPerSocket: 2,
+        maxFrameSize: 4096,
+        byteRateLimit: false,
+        rateLimit: { messagesPerSecond: 1, burst: 20 },
+        stomp: { maxHeaders: 10, maxHeaderBytes: 256 },
+      },
+      { logger: ['error'] },
+    ),
+  );
+  const url = () => `${app.current.socketUrl}/stomp`;
+  const stomp = useStompClients(url);
+
+  test.each([
+    ['a bad escape', 'SEND\ndestination:/topic/room:a\nevent:echo\nx:\\t\n\n{}\0', /undefined escape/],
+    ['a lying content-length', 'SEND\ndestination:/topic/room:a\nevent:echo\ncontent-length:1\n\n{}\0', /does not end with NUL/],
+    ['a negative content-length', 'SEND\ndestination:/topic/room:a\ncontent-length:-5\n\n\0', /not a byte count/],
+    ['a huge header', `SEND\nx:${'a'.repeat(300)}\n\n\0`, /longer than 256/],
+    ['too many headers', `SEND\n${Array.from({ length: 11 }, (_, i) => `h${i}:v`).join('\n')}\n\n\0`, /at most 10 headers/],
+    ['an unknown command', 'FLY\n\n\0', /unknown command/],
+    ['a body that is not JSON', 'SEND\ndestination:/topic/room:a\nevent:echo\n\n{nope\0', /malformed frame/],
+  ])('%s: ERROR, close; other clients are served on', async (_name, frame, reason) => {
+    const bystander = await stomp.connected({ user: 'bystander' });
+    await bystander.subscribe('room:bystand');
+    const raw = await rawStomp(url());
+    raw.ws.send(frame);
+    expect(await raw.closed).toBeGreaterThanOrEqual(1000);
+    const error = raw.received.find((received) => received.startsWith('ERROR'));
+    expect(error).toMatch(reason);
+    bystander.send('room:bystand', 'echo', {}, { receipt: 'still' });
+    await bystander.receipt('still');
+  });
+
+  test('a frame spread over messages past maxFrameSize is an ERROR; a missing NUL never completes it', async () => {
+    const raw = await rawStomp(url());
+    raw.ws.send('SEND\ndestination:/topic/room:a\nevent:echo\n\n');
+    for (let i = 0; i < 3; i++) raw.ws.send('x'.repeat(2000));
+    await raw.closed;
+    expect(raw.received.find((received) => received.startsWith('ERROR'))).toMatch(/larger than 4096/);
+  });
+
+  test('frames split across WebSocket messages and heart-beat EOLs between them are read', async () => {
+    const raw = await rawStomp(url());
+    const frame = 'SUBSCRIBE\nid:s1\ndestination:/topic/room:split\nreceipt:r-split\n\n\0';
+    raw.ws.send('\n\n' + frame.slice(0, 7));
+    raw.ws.send(frame.slice(7, 30));
+    raw.ws.send(frame.slice(30));
+    await eventually(() => raw.received.some((received) => received.includes('receipt-id:r-split')), 'the receipt');
+    raw.ws.close();
+  });
+
+  test('subscriptions are capped by maxChannelsPerSocket', async () => {
+    const client = await stomp.connected({ user: 'ann' });
+    await client.subscribe('room:cap-1');
+    await client.subscribe('room:cap-2');
+    client.client.subscribe('/topic/room:cap-3', () => {});
+    expect((await client.nextError()).headers.message).toBe('too many channels joined');
+    await client.closed();
+  });
+
+  test('past the inbound rate limit a SEND is refused with ERROR', async () => {
+    const client = await stomp.connected({ user: 'ann' });
+    await client.subscribe('room:rate');
+    for (let i = 0; i < 40; i++) client.send('room:rate', 'silent', {});
+    const error = await client.nextError();
+    expect(error.headers.message).toBe('rate limited');
+    expect(json(error)).toEqual({ reason: 'rate limited' });
+    await client.closed();
+  });
+
+  test('a single WebSocket message over maxFrameSize is closed by ws with 1009, as on the Phoenix WebSocket', async () => {
+    const client = await stomp.connected({ user: 'ann' });
+    await client.subscribe('room:big');
+    client.send('room:big', 'echo', { big: 'x'.repeat(5000) });
+    expect(await client.closed()).toBe(1009);
+    await sleep(10);
+  });
+});
+
+describe('STOMP heart-beats', () => {
+  const app = useTestApp(() =>
+    conformanceApp('express', { transports: ['stomp'], stomp: { heartbeat: { sendMs: 200, receiveMs: 500 } } }, { logger: ['error'] }),
+  );
+  const stomp = useStompClients(() => `${app.current.socketUrl}/stomp`);
+
+  test('kept: both sides heart-beat and the connection stays up', async () => {
+    const client = await stomp.connected({ user: 'ann' }, { heartbeatIncoming: 1000, heartbeatOutgoing: 100 });
+    expect(client.connected!.headers['heart-beat']).toBe('200,500');
+    let serverBeats = 0;
+    client.socket!.on('message', (data) => {
+      if (data.toString() === '\n') serverBeats++;
+    });
+    await eventually(() => serverBeats >= 3, 'three server heart-beats', 10_000);
+    await sleep(1500);
+    expect(client.closeCode).toBeUndefined();
+    await client.subscribe('room:beating');
+  });
+
+  test('missed: a client whose heart-beats stop is sent ERROR and closed', async () => {
+    const client = await stomp.connected({ user: 'ann' }, { heartbeatIncoming: 0, heartbeatOutgoing: 100 });
+    // The network drops the client's heart-beats (the client itself is unchanged).
+    const socket = client.socket!;
+    const send = socket.send.bind(socket);
+    socket.send = ((data: unknown, ...rest: unknown[]) => {
+      if (data === '\n') return;
+      return (send as (...args: unknown[]) => void)(data, ...rest);
+    }) as typeof socket.send;
+    expect((await client.nextError()).headers.message).toBe('heart-beat missed');
+    await client.closed(10_000);
+  });
+});
