@@ -1,0 +1,57 @@
+import type { IMessage } from '@stomp/stompjs';
+import { eventually, nextEvent, push } from '../../test/support/phoenix-client.js';
+import { json, useStompClients } from '../../test/support/stomp-client.js';
+import { SampleClients, signIn, startSampleApp, type SampleApp } from './support/sample-app.js';
+
+// The SAMPLE-CONTRACT's STOMP section, with the real @stomp/stompjs client.
+let server: SampleApp;
+const phoenix = new SampleClients(() => server.socketUrl);
+const stomp = useStompClients(() => `${server.socketUrl}/stomp`);
+beforeAll(async () => {
+  server = await startSampleApp();
+});
+afterEach(() => phoenix.disconnectAll());
+afterAll(() => server.close());
+
+const withEvent = (messages: IMessage[], event: string) => messages.filter((message) => message.headers.event === event);
+
+test('a STOMP client with a token chats with a phoenix client in room:lobby and sees presence', async () => {
+  const annToken = await signIn(server.baseUrl, 'ann');
+  const client = await stomp.connected({ token: annToken });
+  const lobby = await client.subscribe('room:lobby');
+  expect(json(lobby.messages[0]!)).toMatchObject({ messages: expect.any(Array) });
+  await eventually(() => withEvent(lobby.messages, 'presence_state').length === 1, 'presence_state');
+
+  const bob = await phoenix.connected(await signIn(server.baseUrl, 'bob'));
+  const { channel } = await phoenix.joined(bob, 'room:lobby');
+  await eventually(() => withEvent(lobby.messages, 'presence_diff').some((message) => 'bob' in json(message).joins), 'bob present');
+
+  const fromStomp = nextEvent(channel, 'new_msg');
+  client.send('room:lobby', 'new_msg', { body: 'hi' }, { receipt: 'hi-1' });
+  await client.receipt('hi-1');
+  expect(await fromStomp).toMatchObject({ user: 'ann', body: 'hi' });
+
+  await push(channel, 'new_msg', { body: 'hello ann' });
+  await eventually(() => withEvent(lobby.messages, 'new_msg').some((message) => json(message).body === 'hello ann'), 'the phoenix message');
+  const message = withEvent(lobby.messages, 'new_msg').find((m) => json(m).body === 'hello ann')!;
+  expect(Object.keys(json(message)).sort()).toEqual(['at', 'body', 'id', 'user']);
+});
+
+test('no token, a bad token: ERROR, then the connection closes', async () => {
+  for (const headers of [{}, { token: 'not-a-token' }]) {
+    const client = stomp.create(headers).activate();
+    expect((await client.nextError()).headers.message).toBe('connection refused');
+    await client.closed();
+  }
+});
+
+test('an invalid body is ERROR with reason invalid; /topic/user:<other> is refused', async () => {
+  const token = await signIn(server.baseUrl, 'ann');
+  const client = await stomp.connected({ token });
+  await client.subscribe('room:lobby');
+  client.send('room:lobby', 'new_msg', { body: '' });
+  expect((await client.nextError()).headers.message).toBe('invalid');
+  const other = await stomp.connected({ token });
+  other.client.subscribe('/topic/user:bob', () => {});
+  expect((await other.nextError()).headers.message).toBe('unauthorized');
+});
