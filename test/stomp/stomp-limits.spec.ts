@@ -135,3 +135,19 @@ describe('STOMP heart-beats', () => {
     await client.closed(10_000);
   });
 });
+
+describe('STOMP on shutdown', () => {
+  test('the drain closes STOMP sockets with 1012, and @Terminate runs with "shutdown"', async () => {
+    const { startTestApp } = await import('../support/test-app.js');
+    const { StompProbe } = await import('../support/stomp-client.js');
+    const { Journal } = await import('../fixtures/room.channel.js');
+    const node = await startTestApp(conformanceApp('express', { transports: ['stomp'] }, { logger: ['error'] }));
+    const journal = node.app.get(Journal, { strict: false });
+    const client = await new StompProbe(`${node.socketUrl}/stomp`, { user: 'ann' }).connect();
+    await client.subscribe('room:drain');
+    await node.close();
+    expect(await client.closed()).toBe(1012);
+    expect(journal.terminationsOf('room:drain')).toEqual(['shutdown']);
+    await client.stop();
+  });
+});
