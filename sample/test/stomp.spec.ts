@@ -1,5 +1,8 @@
 import type { IMessage } from '@stomp/stompjs';
+import { ChannelsTokenService } from 'nestjs-channels';
 import { eventually, nextEvent, push } from '../../test/support/phoenix-client.js';
+import { DEMO_TOKEN_SECRET } from '../src/config/app-config.js';
+import { SESSION_TOKEN_SALT } from '../src/session/session-user.js';
 import { json, useStompClients } from '../../test/support/stomp-client.js';
 import { SampleClients, signIn, startSampleApp, type SampleApp } from './support/sample-app.js';
 
@@ -37,8 +40,12 @@ test('a STOMP client with a token chats with a phoenix client in room:lobby and 
   expect(Object.keys(json(message)).sort()).toEqual(['at', 'body', 'id', 'user']);
 });
 
-test('no token, a bad token: ERROR, then the connection closes', async () => {
-  for (const headers of [{}, { token: 'not-a-token' }]) {
+test('no token, a bad token, an expired token: ERROR, then the connection closes', async () => {
+  const expired = await new ChannelsTokenService({ secrets: DEMO_TOKEN_SECRET, clock: () => Date.now() - 2 * 86_400_000 }).sign(
+    SESSION_TOKEN_SALT,
+    { id: 'ann', session: 'two days old' },
+  );
+  for (const headers of [{}, { token: 'not-a-token' }, { token: expired }] as Array<Record<string, string>>) {
     const client = stomp.create(headers).activate();
     expect((await client.nextError()).headers.message).toBe('connection refused');
     await client.closed();

@@ -1,3 +1,4 @@
+import WebSocket from 'ws';
 import { conformanceApp } from '../fixtures/conformance.app.js';
 import { Journal } from '../fixtures/room.channel.js';
 import { TokenSocketHandler } from '../fixtures/token.socket-handler.js';
@@ -17,6 +18,40 @@ describe('STOMP over WebSocket with @stomp/stompjs', () => {
     expect(client.connected!.headers.server).toBe('nestjs-channels');
     const attempt = app.get(TokenSocketHandler).attempts.at(-1)!;
     expect(attempt).toMatchObject({ params: { user: 'ann', token: 'abc' }, transport: 'stomp' });
+  });
+
+  // The server escapes headers as each version's spec says: 1.0 not at all, 1.1 as 1.2 does.
+  // @stomp/stompjs unescapes only under 1.2, so its 1.1 mode shows the escaped form.
+  test.each([
+    ['1.0', '/topic/room:v10:x'],
+    ['1.1', '/topic/room\\cv11\\cx'],
+  ])('a STOMP %s client connects, subscribes and receives broadcasts', async (version, destination) => {
+    const client = await stomp.connected({ user: 'old' }, { versions: [version] });
+    expect(client.connected!.headers.version).toBe(version);
+    const topic = `room:v${version.replace('.', '')}:x`;
+    const sub = await client.subscribe(topic);
+    client.send(topic, 'shout', { version }, { receipt: 'v' });
+    await client.receipt('v');
+    await eventually(() => sub.messages.some((message) => message.headers.event === 'shout'), 'the shout');
+    const shout = sub.messages.find((message) => message.headers.event === 'shout')!;
+    expect(shout.headers.destination).toBe(destination);
+    expect(json(shout)).toEqual({ version });
+  });
+
+  test('the upgrade checks the origin and the subprotocol (HTTP 403), as on the Phoenix WebSocket', async () => {
+    const status = (protocols: string[], origin?: string) =>
+      new Promise<number>((resolve) => {
+        const ws = new WebSocket(`${app.current.socketUrl}/stomp`, protocols, origin ? { origin } : {});
+        ws.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+        ws.on('open', () => {
+          resolve(101);
+          ws.close();
+        });
+        ws.on('error', () => {});
+      });
+    expect(await status(['v12.stomp'])).toBe(101);
+    expect(await status(['v12.stomp'], 'https://evil.example.com')).toBe(403);
+    expect(await status(['phoenix'])).toBe(403);
   });
 
   test('a refused CONNECT gets ERROR, then the connection closes', async () => {

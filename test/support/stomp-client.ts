@@ -1,8 +1,17 @@
-import { Client, type IFrame, type IMessage, type StompHeaders } from '@stomp/stompjs';
+import { Client, Versions, type IFrame, type IMessage, type StompHeaders } from '@stomp/stompjs';
 import WebSocket from 'ws';
 import { eventually } from './phoenix-client.js';
 
 export const STOMP_PROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
+
+export interface StompProbeOptions {
+  heartbeatIncoming?: number;
+  heartbeatOutgoing?: number;
+  /** WebSocket subprotocols offered; default all three STOMP ones. */
+  protocols?: string[];
+  /** STOMP versions offered in CONNECT; default the client's (1.2, 1.1, 1.0). */
+  versions?: string[];
+}
 
 /** What one `@stomp/stompjs` client saw: frames and the close, for tests to wait on. */
 export class StompProbe {
@@ -15,13 +24,14 @@ export class StompProbe {
   /** The client's WebSocket, for tests that play the network. */
   socket: WebSocket | undefined;
 
-  constructor(url: string, connectHeaders: StompHeaders = {}, options: { heartbeatIncoming?: number; heartbeatOutgoing?: number; protocols?: string[] } = {}) {
+  constructor(url: string, connectHeaders: StompHeaders = {}, options: StompProbeOptions = {}) {
     this.client = new Client({
       webSocketFactory: () => {
         this.socket = new WebSocket(url, options.protocols ?? STOMP_PROTOCOLS);
         return this.socket;
       },
       connectHeaders,
+      ...(options.versions ? { stompVersions: new Versions(options.versions) } : {}),
       // Tests watch one connection: a reconnect would hide what the server did.
       reconnectDelay: 0,
       heartbeatIncoming: options.heartbeatIncoming ?? 0,
@@ -101,14 +111,14 @@ export class StompProbe {
 }
 
 /** STOMP probes that are stopped after every test. */
-export function useStompClients(url: () => string): { create: (headers?: StompHeaders, options?: ConstructorParameters<typeof StompProbe>[2]) => StompProbe; connected: (headers?: StompHeaders, options?: ConstructorParameters<typeof StompProbe>[2]) => Promise<StompProbe> } {
+export function useStompClients(url: () => string): { create: (headers?: StompHeaders, options?: StompProbeOptions) => StompProbe; connected: (headers?: StompHeaders, options?: StompProbeOptions) => Promise<StompProbe> } {
   const probes = new Set<StompProbe>();
   afterEach(async () => {
     const all = [...probes];
     probes.clear();
     await Promise.all(all.map((probe) => probe.stop()));
   });
-  const create = (headers: StompHeaders = {}, options: ConstructorParameters<typeof StompProbe>[2] = {}) => {
+  const create = (headers: StompHeaders = {}, options: StompProbeOptions = {}) => {
     const probe = new StompProbe(url(), headers, options);
     probes.add(probe);
     return probe;
