@@ -15,7 +15,10 @@ const STOMP_TEMPLATE = Symbol('stomp message template');
  * for WebSocket once.
  */
 export class StompMessageTemplate {
-  private readonly bySubscription = new Map<string, Frame>();
+  // Nearly every subscriber of a broadcast has the same id (`sub-0`): it is kept in fields, not a Map.
+  private firstId: string | undefined;
+  private firstFrame: Frame | undefined;
+  private otherIds: Map<string, Frame> | undefined;
 
   private constructor(
     readonly topic: string,
@@ -52,12 +55,18 @@ export class StompMessageTemplate {
 
   /** The whole frame for subscription `id`. */
   forSubscription(id: string): Frame {
-    let frame = this.bySubscription.get(id);
-    if (frame === undefined) {
-      const data = Buffer.concat([this.head, Buffer.from(`subscription:${escapeHeader(id, this.escaping)}\n`, 'utf8'), this.tail]);
-      // Shared, so that the WebSocket framing is done once for every socket with this id too.
-      frame = this.shared ? new SharedFrame(data, this.binary, this.fromOtherNode) : { data, binary: this.binary, fromOtherNode: this.fromOtherNode };
-      if (this.shared) this.bySubscription.set(id, frame);
+    if (id === this.firstId) return this.firstFrame!;
+    let frame = this.otherIds?.get(id);
+    if (frame !== undefined) return frame;
+    const data = Buffer.concat([this.head, Buffer.from(`subscription:${escapeHeader(id, this.escaping)}\n`, 'utf8'), this.tail]);
+    if (!this.shared) return { data, binary: this.binary, fromOtherNode: this.fromOtherNode };
+    // Shared, so that the WebSocket framing is done once for every socket with this id too.
+    frame = new SharedFrame(data, this.binary, this.fromOtherNode);
+    if (this.firstId === undefined) {
+      this.firstId = id;
+      this.firstFrame = frame;
+    } else {
+      (this.otherIds ??= new Map()).set(id, frame);
     }
     return frame;
   }

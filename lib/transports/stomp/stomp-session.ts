@@ -142,6 +142,7 @@ export class StompSession implements HeartbeatingSession {
 
   private connect(frame: StompFrame): void {
     clearTimeout(this.connectTimer);
+    this.connectTimer = undefined;
     this.context.connecting.delete(this);
     const version = negotiateVersion(frame.headers.get('accept-version'));
     if (version === null) {

@@ -102,6 +102,8 @@ export class StompSubscriptions {
     if (ref === null || this.pending === undefined) return undefined;
     const request = this.pending.get(ref);
     this.pending.delete(ref);
+    // Most of the time nothing is pending: an idle connection then holds no Map.
+    if (this.pending.size === 0) this.pending = undefined;
     return request;
   }
 }
