@@ -29,20 +29,21 @@ describe('STOMP: presence, binary bodies, escaping, crashes, ack modes, transact
     await eventually(() => withEvent(sub.messages, 'presence_diff').some((message) => 'bob' in json(message).joins), 'bob joining');
   });
 
-  test('binary bodies travel both ways, NUL bytes included', async () => {
+  test('binary bodies travel both ways, NUL and non-UTF-8 bytes included', async () => {
     const client = await stomp.connected({ user: 'ann' });
     const sub = await client.subscribe('room:binary');
     client.client.publish({
       destination: '/topic/room:binary',
       headers: { event: 'bytes', 'content-type': 'application/octet-stream', receipt: 'b1' },
-      binaryBody: new Uint8Array([1, 0, 2]),
+      binaryBody: new Uint8Array([1, 0, 255]),
     });
     await client.receipt('b1');
     const pushed = withEvent(sub.messages, 'bytes')[0]!;
     expect(pushed.headers['content-type']).toBe('application/octet-stream');
-    expect([...pushed.binaryBody]).toEqual([2, 0, 1]);
+    expect([...pushed.binaryBody]).toEqual([255, 0, 1]);
     const reply = sub.messages.find((message) => message.headers['receipt-id'] === 'b1')!;
-    expect(Buffer.from(reply.binaryBody).toString('latin1')).toBe('ack:\x01\x00\x02');
+    // Not UTF-8: it must travel as a binary WebSocket message.
+    expect(Buffer.from(reply.binaryBody).toString('latin1')).toBe('ack:\x01\x00\xff');
   });
 
   test('header values with colons, backslashes and line breaks round-trip (STOMP 1.2 escaping)', async () => {

@@ -151,3 +151,56 @@ describe('STOMP on shutdown', () => {
     await client.stop();
   });
 });
+
+describe('STOMP slow consumers', () => {
+  test('a STOMP subscriber that reads nothing is dropped past maxOutboundBufferBytes; a stompjs subscriber gets everything', async () => {
+    const { connect: netConnect } = await import('node:net');
+    const { startTestApp } = await import('../support/test-app.js');
+    const { StompProbe } = await import('../support/stomp-client.js');
+    const { HARDENING_PROVIDERS } = await import('../hardening/fixtures.js');
+    const { ChannelsRuntime } = await import('../../lib/channels-runtime.js');
+    const node = await startTestApp({
+      providers: HARDENING_PROVIDERS,
+      channels: { transports: ['stomp'], rateLimit: false, maxOutboundBufferBytes: 256 * 1024 },
+      logger: ['error'],
+    });
+    try {
+      const healthy = await new StompProbe(`${node.socketUrl}/stomp`).connect();
+      const sub = await healthy.subscribe('h:busy');
+
+      // A hand-made STOMP client that subscribes, then never reads again.
+      const stalled = netConnect(node.port, '127.0.0.1');
+      stalled.on('error', () => undefined);
+      await new Promise((resolve) => stalled.once('connect', resolve));
+      stalled.write(
+        'GET /socket/stomp HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+          'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: v12.stomp\r\n\r\n',
+      );
+      await new Promise((resolve) => stalled.once('data', resolve));
+      stalled.write(maskedTextFrame('CONNECT\naccept-version:1.2\nhost:h\n\n\0'));
+      stalled.write(maskedTextFrame('SUBSCRIBE\nid:0\ndestination:/topic/h:busy\n\n\0'));
+      const runtime = node.app.get(ChannelsRuntime);
+      await eventually(() => runtime.connections.size === 2, 'both connected');
+      await sleep(100);
+      stalled.pause();
+
+      const count = 1000;
+      healthy.send('h:busy', 'flood', { count, size: 32 * 1024, perTurn: 4 });
+      await eventually(() => runtime.connections.size === 1, 'the stalled subscriber to be dropped', 15_000);
+      await eventually(() => sub.messages.filter((message) => message.headers.event === 'blob').length === count, 'every broadcast', 15_000);
+      stalled.destroy();
+      await healthy.stop();
+    } finally {
+      await node.close();
+    }
+  });
+});
+
+/** A client-to-server text frame (clients must mask), for a client that is not `ws`. */
+function maskedTextFrame(text: string): Buffer {
+  const payload = Buffer.from(text);
+  const mask = Buffer.from([1, 2, 3, 4]);
+  const header = payload.length < 126 ? Buffer.from([0x81, 0x80 | payload.length]) : Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 255]);
+  const masked = Buffer.from(payload.map((byte, i) => byte ^ mask[i % 4]!));
+  return Buffer.concat([header, mask, masked]);
+}

@@ -6,7 +6,7 @@ import type { HeaderEscaping } from './stomp-escaping.js';
 import { encodeFrame, encodeFrameWithBody } from './stomp-frame-encoder.js';
 import type { StompHeaders } from './stomp-frame.js';
 import { StompMessageTemplate } from './stomp-message-template.js';
-import { StompChannelEnd, StompReply, stompBody, TOPIC_PREFIX } from './stomp-serializer.js';
+import { BINARY_CONTENT_TYPE, StompChannelEnd, StompReply, stompBody, TOPIC_PREFIX } from './stomp-serializer.js';
 import type { StompSubscriptions, StompTopic } from './stomp-subscriptions.js';
 import { nextStompId } from './stomp-ids.js';
 
@@ -57,9 +57,9 @@ export class StompConnection implements TransportConnection {
     this.writer.close(code, reason);
   }
 
-  /** Writes a frame the session built (CONNECTED, RECEIPT). */
-  write(data: Buffer): void {
-    if (!this.closed) this.writer.send({ data, binary: false });
+  /** Writes a frame built here or by the session (CONNECTED, RECEIPT); one with a byte body goes as a binary message (a text one must be UTF-8). */
+  write(data: Buffer, binary = false): void {
+    if (!this.closed) this.writer.send({ data, binary });
   }
 
   heartbeat(): void {
@@ -77,7 +77,7 @@ export class StompConnection implements TransportConnection {
   fail(reason: string, response: unknown, extra: StompHeaders = [], code: number = CloseCode.policyViolation): void {
     if (this.closed) return;
     const { body, contentType } = stompBody(response);
-    this.write(encodeFrameWithBody('ERROR', [['message', reason], ...extra], body, contentType, this.escaping));
+    this.write(encodeFrameWithBody('ERROR', [['message', reason], ...extra], body, contentType, this.escaping), contentType === BINARY_CONTENT_TYPE);
     this.end(code, reason);
   }
 
@@ -119,7 +119,7 @@ export class StompConnection implements TransportConnection {
       ['status', 'ok'],
       ...extra,
     ];
-    this.write(encodeFrameWithBody('MESSAGE', headers, body, contentType, this.escaping));
+    this.write(encodeFrameWithBody('MESSAGE', headers, body, contentType, this.escaping), contentType === BINARY_CONTENT_TYPE);
   }
 
   /** The server ended the channel (`phx_close`) or it crashed (`phx_error`): its subscriptions get that event last and end. */

@@ -8,7 +8,7 @@ export interface HeartbeatingSession {
   heartbeat(): void;
   /** The client missed its heart-beats: end the session. */
   heartbeatMissed(): void;
-  /** No client heart-beats were agreed: a WebSocket ping, whose pong counts as activity. */
+  /** Silent for half the idle timeout: a WebSocket ping, whose pong counts as activity. */
   ping(): void;
 }
 
@@ -17,8 +17,9 @@ export const INCOMING_MARGIN = 2;
 
 /**
  * One sweep for the heart-beats of every STOMP session instead of two timers each: a timer per
- * connection would add to what every idle connection holds. Sessions without client heart-beats
- * are pinged at the WebSocket level, so a live client is never ended by the idle timeout.
+ * connection would add to what every idle connection holds. Silent sessions (no client heart-beats
+ * agreed, or slower ones than the idle timeout) are pinged at the WebSocket level, so a live
+ * client is never ended by the idle timeout.
  */
 export class StompHeartbeats {
   private readonly sessions = new Set<HeartbeatingSession>();
@@ -51,7 +52,8 @@ export class StompHeartbeats {
         session.heartbeatMissed();
         continue;
       }
-      if (incomingMs === 0 && now - session.lastReadAt > this.pingAfterMs) session.ping();
+      // Also with client heart-beats: an agreed interval longer than the idle timeout would not keep it open.
+      if (now - session.lastReadAt > this.pingAfterMs) session.ping();
       // Half a period early: the sweep may run up to a period late.
       if (outgoingMs > 0 && now - session.lastWriteAt >= outgoingMs - this.periodMs / 2) session.heartbeat();
     }

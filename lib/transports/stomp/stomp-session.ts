@@ -89,10 +89,13 @@ export class StompSession implements HeartbeatingSession {
     }
   }
 
-  /** A WebSocket pong (or ping): the client is alive. */
-  pong(): void {
+  /**
+   * A WebSocket ping or pong: the client is alive. It takes a token of the rate limit like a frame;
+   * returns whether a ping is to be answered.
+   */
+  activity(): boolean {
     this.lastReadAt = Date.now();
-    if (this.state === 'connected') this.connection!.handlePing();
+    return this.state === 'connected' ? this.connection!.handlePing() : this.state !== 'closed';
   }
 
   /** The WebSocket closed. */
@@ -196,16 +199,16 @@ export class StompSession implements HeartbeatingSession {
   }
 
   /** Refused before CONNECTED: an ERROR without escaping, then the close. */
-  private refuse(reason: string): void {
+  private refuse(reason: string, code: number = CloseCode.policyViolation): void {
     if (this.state === 'closed') return;
     this.writeRaw(encodeFrameWithBody('ERROR', [['message', reason]], Buffer.from(JSON.stringify({ reason })), 'application/json', 'none'));
-    this.end(CloseCode.policyViolation, reason);
+    this.end(code, reason);
   }
 
   /** An ERROR frame, then the close. */
   private error(reason: string, response: unknown, code: number = CloseCode.policyViolation): void {
     if (this.state === 'closed') return;
-    if (this.stomp === undefined) return this.refuse(reason);
+    if (this.stomp === undefined) return this.refuse(reason, code);
     this.stomp.fail(reason, response, [], code);
   }
 

@@ -80,6 +80,8 @@ export class StompTransport implements OnApplicationBootstrap, BeforeApplication
       clientTracking: false,
       maxPayload: this.options.maxFrameSize,
       perMessageDeflate: false,
+      // Pings count against the socket's rate limit: only the accepted ones are answered.
+      autoPong: false,
       handleProtocols: (protocols) => STOMP_PROTOCOLS.find((protocol) => protocols.has(protocol)) ?? false,
     });
     const endpoint = this.options.stomp.path;
@@ -122,8 +124,8 @@ export class StompTransport implements OnApplicationBootstrap, BeforeApplication
     this.shutdownHooks.clientServed();
     this.unfinished.track(ws, socket);
     ws.on('message', relayMessage);
-    ws.on('ping', relayActivity);
-    ws.on('pong', relayActivity);
+    ws.on('ping', relayPing);
+    ws.on('pong', relayPong);
     ws.on('close', relayClose);
     ws.on('error', logWebSocketError);
   }
@@ -138,8 +140,12 @@ function relayMessage(this: WebSocket, data: Buffer): void {
   (this as ServedWebSocket)[SESSION].receive(data);
 }
 
-function relayActivity(this: WebSocket): void {
-  (this as ServedWebSocket)[SESSION].pong();
+function relayPing(this: WebSocket, data: Buffer): void {
+  if ((this as ServedWebSocket)[SESSION].activity() && this.readyState === this.OPEN) this.pong(data);
+}
+
+function relayPong(this: WebSocket): void {
+  (this as ServedWebSocket)[SESSION].activity();
 }
 
 function relayClose(this: WebSocket): void {
