@@ -71,6 +71,15 @@ describe('STOMP: presence, binary bodies, escaping, crashes, ack modes, transact
     expect(again.messages[0]!.headers['reply-to']).toBe('subscribe');
   });
 
+  test('a SEND without receipt gets no reply MESSAGE; a handler that returns nothing still gets the receipt', async () => {
+    const client = await stomp.connected({ user: 'ann' });
+    const sub = await client.subscribe('room:receipts');
+    client.send('room:receipts', 'echo', { quiet: true });
+    client.send('room:receipts', 'silent', {}, { receipt: 's1' });
+    await client.receipt('s1');
+    expect(sub.messages.map((message) => message.headers.event)).toEqual(['phx_reply']);
+  });
+
   test('two subscriptions to one topic share one join and both receive broadcasts', async () => {
     const client = await stomp.connected({ user: 'ann' });
     const first = await client.subscribe('room:twice');

@@ -57,6 +57,46 @@ describe('STOMP limits and malformed input', () => {
     await bystander.receipt('still');
   });
 
+  test('CONNECT with no version in common: ERROR naming the supported versions, then close', async () => {
+    const ws = new WebSocket(url(), STOMP_PROTOCOLS);
+    const received: string[] = [];
+    ws.on('message', (data) => received.push(data.toString()));
+    const closed = new Promise<number>((resolve) => ws.on('close', resolve));
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.send('CONNECT\naccept-version:2.0\nhost:h\n\n\0');
+    await closed;
+    expect(received[0]).toMatch(/^ERROR\nversion:1\.0,1\.1,1\.2\nmessage:supported protocol versions are 1\.0,1\.1,1\.2\n/);
+  });
+
+  test('a frame before CONNECT: ERROR, then close', async () => {
+    const ws = new WebSocket(url(), STOMP_PROTOCOLS);
+    const received: string[] = [];
+    ws.on('message', (data) => received.push(data.toString()));
+    const closed = new Promise<number>((resolve) => ws.on('close', resolve));
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.send('SUBSCRIBE\nid:0\ndestination:/topic/room:a\n\n\0');
+    expect(await closed).toBe(1008);
+    expect(received[0]).toMatch(/^ERROR\nmessage:expected CONNECT, got SUBSCRIBE\n/);
+  });
+
+  test('frames sent right behind CONNECT, before CONNECTED, are served in order', async () => {
+    const ws = new WebSocket(url(), STOMP_PROTOCOLS);
+    const received: string[] = [];
+    ws.on('message', (data) => received.push(data.toString()));
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.send(
+      'CONNECT\naccept-version:1.2\nhost:h\nuser:eager\n\n\0' +
+        'SUBSCRIBE\nid:0\ndestination:/topic/room:eager\nreceipt:r0\n\n\0' +
+        'SEND\ndestination:/topic/room:eager\nevent:echo\nreceipt:r1\ncontent-type:application/json\n\n{"a":1}\0',
+    );
+    await eventually(() => received.some((frame) => frame.includes('receipt-id:r1\n\n')), 'the SEND receipt');
+    const commands = received.map((frame) => frame.slice(0, frame.indexOf('\n')));
+    expect(commands).toEqual(['CONNECTED', 'MESSAGE', 'RECEIPT', 'MESSAGE', 'RECEIPT']);
+    expect(received[3]).toContain('reply-to:send\n');
+    expect(received[3]).toMatch(/\n\n\{"a":1\}\0$/);
+    ws.close();
+  });
+
   test('a frame spread over messages past maxFrameSize is an ERROR; a missing NUL never completes it', async () => {
     const raw = await rawStomp(url());
     raw.ws.send('SEND\ndestination:/topic/room:a\nevent:echo\n\n');
