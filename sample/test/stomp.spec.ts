@@ -62,3 +62,24 @@ test('an invalid body is ERROR with reason invalid; /topic/user:<other> is refus
   other.client.subscribe('/topic/user:bob', () => {});
   expect((await other.nextError()).headers.message).toBe('unauthorized');
 });
+
+test('a STOMP subscriber that comes back with since gets the messages it missed, each with its position', async () => {
+  const token = await signIn(server.baseUrl, 'ann');
+  const client = await stomp.connected({ token });
+  const first = await client.subscribe('room:since');
+  const { position } = json(first.messages[0]!).recovery as { position: string };
+  expect(position).toMatch(/:/);
+  first.unsubscribe({ receipt: 'left' });
+  await client.receipt('left');
+
+  const bob = await phoenix.connected(await signIn(server.baseUrl, 'bob'));
+  const { channel } = await phoenix.joined(bob, 'room:since');
+  for (const body of ['one', 'two']) await push(channel, 'new_msg', { body });
+
+  const again = await client.subscribe('room:since', { since: position });
+  expect(json(again.messages[0]!).recovery).toMatchObject({ recovered: true });
+  await eventually(() => withEvent(again.messages, 'new_msg').length === 2, 'the missed messages');
+  const missed = withEvent(again.messages, 'new_msg');
+  expect(missed.map((message) => json(message).body)).toEqual(['one', 'two']);
+  expect(missed.every((message) => /:/.test(message.headers.position ?? ''))).toBe(true);
+});
