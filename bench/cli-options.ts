@@ -12,7 +12,7 @@ import {
 } from './config.js';
 import type { ServerKind } from './servers/bench-server.interface.js';
 
-export type Command = 'compare' | 'profile' | 'soak' | 'cluster' | 'report' | 'paired' | 'history';
+export type Command = 'compare' | 'profile' | 'soak' | 'cluster' | 'report' | 'paired' | 'history' | 'stomp';
 
 export interface CliOptions {
   command: Command;
@@ -29,7 +29,7 @@ export interface CliOptions {
   history: HistoryConfig;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [--sizes=1000,5000] [--profile | --soak | --cluster | --paired | --history | --report=F]
+const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [--sizes=1000,5000] [--profile | --soak | --cluster | --paired | --history | --stomp | --report=F]
   --quick      N = 1000,2000 and lighter measurements: about a minute and a half
   --servers    any of ${ALL_SERVERS.join(', ')}
   --passes     repetitions (fresh processes each), default 3
@@ -51,6 +51,9 @@ const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [-
                a recovery storm with since against without, memory per history topic -> bench/results/history.md
     --storm=N         clients in the recovery storm, default 10000 (--quick 2000)
     --history-topics=K topics of the memory figure, default 10000 (--quick 1000)
+  --stomp      nestjs-channels over STOMP (/socket/stomp) against raw ws writing one pre-built STOMP MESSAGE frame per
+               socket: fan-out and memory per idle connection at each N (--sizes, --passes, --quick apply)
+               -> bench/results/stomp.md (stomp-custom.md once narrowed)
   --report=F   render the tables of a saved run (bench/results/*.json) again, without measuring`;
 
 function list(value: string): string[] {
@@ -94,6 +97,7 @@ export function parseCli(argv: string[]): CliOptions {
       if (value) historyPairs = positiveInteger(flag, value);
     } else if (flag === '--storm') stormClients = positiveInteger(flag, value);
     else if (flag === '--history-topics') historyTopics = positiveInteger(flag, value);
+    else if (flag === '--stomp') command = 'stomp';
     else if (flag === '--paired') {
       command = 'paired';
       if (value) pairs = positiveInteger(flag, value);

@@ -13,6 +13,8 @@ import { runPaired } from './scenarios/paired.js';
 import { runSoak } from './scenarios/soak.js';
 import { runRedisPass, type RedisPassResult } from './scenarios/redis-pass.js';
 import { runServerPass, type ServerPassResult } from './scenarios/server-pass.js';
+import { runStomp } from './scenarios/stomp.js';
+import { renderStomp, writeStompReport } from './report/stomp-report.js';
 
 const log = (line: string) => console.log(line);
 
@@ -69,6 +71,17 @@ async function history(config: BenchConfig, historyConfig: HistoryConfig): Promi
   if (historyErrors(outcome).length > 0) process.exitCode = 1;
 }
 
+/** `--stomp`: nestjs-channels over STOMP against raw ws with pre-built STOMP frames; exits 1 if a pass stopped early. */
+async function stomp(config: BenchConfig): Promise<void> {
+  log(`STOMP: nestjs-channels against raw ws pre-built STOMP frames at N = ${config.sizes.join(', ')}, ${config.passes} pass(es)`);
+  const outcome = await runStomp(config, log);
+  const markdown = renderStomp(outcome);
+  log(`\n${markdown}`);
+  const custom = config.mode !== 'full' || config.passes !== 3 || config.sizes.join(',') !== '1000,5000,10000,19000';
+  for (const path of writeStompReport(outcome, markdown, custom)) log(`written: ${path}`);
+  if (outcome.passes.some((pass) => pass.error !== null)) process.exitCode = 1;
+}
+
 async function main(): Promise<void> {
   const { command, config, soakMinutes, cluster, reportFrom, pairs, history: historyConfig } = parseCli(process.argv.slice(2));
   if (command === 'report') {
@@ -77,6 +90,7 @@ async function main(): Promise<void> {
     else report(readResults(reportFrom!));
   } else if (command === 'history') await history(config, historyConfig);
   else if (command === 'paired') await paired(config, pairs);
+  else if (command === 'stomp') await stomp(config);
   else if (command === 'profile') await runProfile(config, log);
   else if (command === 'soak') await runSoak(soakMinutes, log);
   else if (command === 'cluster') await runCluster(cluster, log);

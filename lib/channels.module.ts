@@ -18,6 +18,7 @@ import { ShutdownHooksCheck } from './shutdown-hooks-check.js';
 import { TRANSPORT_HOST } from './transports/transport-host.interface.js';
 import { LongPollTransport } from './transports/longpoll/longpoll-transport.js';
 import { WebSocketTransport } from './transports/websocket/websocket-transport.js';
+import { StompTransport } from './transports/stomp/stomp-transport.js';
 
 /**
  * Phoenix Channels for Nest. Import `ChannelsModule.forRoot({...})` (or `forRootAsync`) once in
@@ -50,6 +51,7 @@ import { WebSocketTransport } from './transports/websocket/websocket-transport.j
     ShutdownHooksCheck,
     WebSocketTransport,
     LongPollTransport,
+    StompTransport,
     Presence,
   ],
   exports: [PubSub, ChannelsServer, PUBSUB_ADAPTER, Presence],

@@ -29,6 +29,8 @@ export type {
   DrainOptions,
   LongPollOptions,
   OriginCheck,
+  StompHeartbeatOptions,
+  StompOptions,
   TransportName,
 } from './interfaces/channels-options.interface.js';
 export type { ByteRateLimitOptions, RateLimitOptions } from './socket/inbound-rate-limit.js';

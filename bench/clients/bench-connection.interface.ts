@@ -1,7 +1,7 @@
 import type { DeliveryCounter } from './delivery-counter.js';
 
 /** The protocols the bench clients speak. */
-export type ClientProtocol = 'phoenix-v2' | 'socketio';
+export type ClientProtocol = 'phoenix-v2' | 'socketio' | 'stomp';
 
 /** What a join's reply said about history (Phoenix clients on a history topic; empty otherwise). */
 export interface JoinRecovery {

@@ -5,6 +5,7 @@ import type { BenchConnection, ClientProtocol, OpenConnection } from './bench-co
 import { DeliveryCounter } from './delivery-counter.js';
 import { PhoenixV2Connection } from './phoenix-v2.connection.js';
 import { SocketIoConnection } from './socketio.connection.js';
+import { StompConnection } from './stomp.connection.js';
 
 /** How a batch of connects or joins went. */
 export interface BatchReport {
@@ -54,6 +55,7 @@ export interface ConnectArgs {
 const OPENERS: Record<ClientProtocol, OpenConnection> = {
   'phoenix-v2': (url, address, counter) => PhoenixV2Connection.open(url, address, counter),
   socketio: (url, address, counter) => SocketIoConnection.open(url, address, counter),
+  stomp: (url, address, counter) => StompConnection.open(url, address, counter),
 };
 
 /** Runs `task(i)` for i in [0, count) with at most `concurrency` in flight. */

@@ -7,6 +7,8 @@ export const CLIENT_PROTOCOL: Record<ServerKind, ClientProtocol> = {
   'ws-prebuilt': 'phoenix-v2',
   'ws-send': 'phoenix-v2',
   socketio: 'socketio',
+  'nestjs-channels-stomp': 'stomp',
+  'ws-prebuilt-stomp': 'stomp',
 };
 
 /** How each server is named in the tables. */
@@ -15,4 +17,6 @@ export const SERVER_LABEL: Record<ServerKind, string> = {
   'ws-prebuilt': 'raw ws, one pre-built frame per socket',
   'ws-send': 'raw ws, `send(string)` per socket',
   socketio: 'Socket.IO 4 rooms (`@nestjs/platform-socket.io`)',
+  'nestjs-channels-stomp': 'nestjs-channels over STOMP (`/socket/stomp`)',
+  'ws-prebuilt-stomp': 'raw ws, one pre-built STOMP MESSAGE frame per socket',
 };

@@ -1,7 +1,7 @@
 import type { BenchPayload } from '../harness/payload.js';
 
 /** The servers compared; each lives in `<kind>.server.ts`. */
-export type ServerKind = 'nestjs-channels' | 'ws-prebuilt' | 'ws-send' | 'socketio';
+export type ServerKind = 'nestjs-channels' | 'ws-prebuilt' | 'ws-send' | 'socketio' | 'nestjs-channels-stomp' | 'ws-prebuilt-stomp';
 
 /** Options the runner passes to a server process (JSON in argv). */
 export interface ServerOptions {
@@ -18,6 +18,8 @@ export interface ServerOptions {
   idleTimeoutMs?: number;
   /** nestjs-channels: `bench:*` keeps history (`BENCH_HISTORY`); broadcasts then carry their position in `ref`. */
   history?: boolean;
+  /** nestjs-channels: serve STOMP at `/socket/stomp` (the `--stomp` comparison) instead of the Phoenix WebSocket. */
+  stomp?: boolean;
 }
 
 /**

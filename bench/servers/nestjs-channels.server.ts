@@ -19,6 +19,10 @@ import { BENCH_HISTORY } from '../config.js';
 import { BROADCAST_EVENT, encodeV2Broadcast, PRESENCE_TOPIC } from '../harness/payload.js';
 import type { BenchServer, ServerOptions } from './bench-server.interface.js';
 import { IDLE_TIMEOUT_MS } from './heartbeats.js';
+import { stompMessage } from './ws-prebuilt-stomp.server.js';
+
+/** The library's message ids (a 12-character node prefix, a dash, a counter) are longer than the baseline's `raw-1`. */
+const STOMP_ID_EXTRA_BYTES = 10;
 
 /** Presence keys unique across the nodes of a run: this process's id and a counter. */
 let presenceKeys = 0;
@@ -59,6 +63,8 @@ export async function startNestjsChannels(options: ServerOptions): Promise<Bench
         checkOrigin: false,
         ...pubsubOption(options),
         ...(options.presence ? { presence: options.presence } : {}),
+        // Heart-beats off while measuring, as for the Phoenix clients (see heartbeats.ts).
+        ...(options.stomp ? { transports: ['stomp' as const], stomp: { heartbeat: { sendMs: 0, receiveMs: 0 } } } : {}),
       }),
     ],
     providers: [benchChannel(options.history ? { history: { ...BENCH_HISTORY } } : {})],
@@ -76,7 +82,9 @@ export async function startNestjsChannels(options: ServerOptions): Promise<Bench
     port: (app.getHttpServer().address() as { port: number }).port,
     broadcast: (topic, payload) => channels.broadcast(topic, BROADCAST_EVENT, payload),
     messageBytes: (topic, payload) =>
-      options.history
+      options.stomp
+        ? Buffer.byteLength(stompMessage(topic, payload, 1)) + STOMP_ID_EXTRA_BYTES
+        : options.history
         ? Buffer.byteLength(JSON.stringify([null, SAMPLE_POSITION, topic, BROADCAST_EVENT, payload]))
         : Buffer.byteLength(encodeV2Broadcast(topic, BROADCAST_EVENT, payload)),
     presenceCount: async (topic) => {

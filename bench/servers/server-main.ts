@@ -6,6 +6,7 @@ import { CpuProfiler } from './cpu-profiler.js';
 import { startNestjsChannels } from './nestjs-channels.server.js';
 import { startSocketIo } from './socketio.server.js';
 import { startWsPrebuilt } from './ws-prebuilt.server.js';
+import { startWsPrebuiltStomp } from './ws-prebuilt-stomp.server.js';
 import { startWsSend } from './ws-send.server.js';
 import { newSpaceBytes, untilYoungGenerationShrunk } from './young-generation.js';
 
@@ -28,6 +29,8 @@ const STARTERS: Record<ServerKind, (options: ServerOptions) => Promise<BenchServ
   'ws-prebuilt': startWsPrebuilt,
   'ws-send': startWsSend,
   socketio: startSocketIo,
+  'nestjs-channels-stomp': (options) => startNestjsChannels({ ...options, stomp: true }),
+  'ws-prebuilt-stomp': startWsPrebuiltStomp,
 };
 
 function sampleMemory(): MemorySample {

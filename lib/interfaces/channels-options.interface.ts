@@ -31,6 +31,28 @@ export interface LongPollOptions {
   maxTotalBufferedBytes?: number;
 }
 
+/** Heart-beats the STOMP server offers in CONNECTED; each direction runs at the slower of both sides' figures. @publicApi */
+export interface StompHeartbeatOptions {
+  /** The server can send a heart-beat (an EOL) this often; `0`: never. Default 10 000 ms. */
+  sendMs?: number;
+  /** The server wants something from the client this often; `0`: it does not ask. Default 10 000 ms. */
+  receiveMs?: number;
+}
+
+/** Options of the STOMP transport (used when `transports` includes `'stomp'`). See docs/stomp.md. @publicApi */
+export interface StompOptions {
+  /** Where STOMP over WebSocket is served. Default `{path}/stomp`, e.g. `/socket/stomp`. */
+  path?: string;
+  /** Heart-beats offered in CONNECTED; a client silent for twice the agreed interval is closed. */
+  heartbeat?: StompHeartbeatOptions;
+  /** A client that sends no CONNECT this long after the upgrade gets `ERROR` and is closed. Default 10 000 ms. */
+  connectTimeoutMs?: number;
+  /** Most headers in one frame; more is an `ERROR`. Default 64. */
+  maxHeaders?: number;
+  /** Longest header line (name and value) in bytes; longer is an `ERROR`. Default 8 KiB. */
+  maxHeaderBytes?: number;
+}
+
 /** How `app.close()` / SIGTERM closes sockets: in batches, so clients do not all reconnect at once. @publicApi */
 export interface DrainOptions {
   /** Sockets closed (code 1012) per batch. Default 1000. */
@@ -43,8 +65,13 @@ export interface DrainOptions {
 export interface ChannelsModuleOptions {
   /** Socket mount path; transports live under it (`/socket/websocket`). Default `'/socket'`. */
   path?: string;
-  /** Transports to serve: `'websocket'` (`{path}/websocket`) and `'longpoll'` (`{path}/longpoll`). Default `['websocket']`. */
+  /**
+   * Transports to serve: `'websocket'` (`{path}/websocket`), `'longpoll'` (`{path}/longpoll`) and
+   * `'stomp'` (STOMP 1.2 over WebSocket at `{path}/stomp`, see docs/stomp.md). Default `['websocket']`.
+   */
   transports?: TransportName[];
+  /** STOMP settings (used when `transports` includes `'stomp'`). */
+  stomp?: StompOptions;
   /** Long-poll settings (used when `transports` includes `'longpoll'`). */
   longpoll?: LongPollOptions;
   /** Accepts or refuses connections; a provider class or an instance. Default: accept everyone. */
@@ -119,10 +146,11 @@ export interface ChannelsModuleOptions {
 }
 
 /** Options with every default applied. */
-export type ResolvedChannelsOptions = Required<Omit<ChannelsModuleOptions, 'socketHandler' | 'longpoll' | 'pubsub' | 'drain' | 'presence' | 'history' | 'serializers'>> &
+export type ResolvedChannelsOptions = Required<Omit<ChannelsModuleOptions, 'socketHandler' | 'longpoll' | 'stomp' | 'pubsub' | 'drain' | 'presence' | 'history' | 'serializers'>> &
   Pick<ChannelsModuleOptions, 'socketHandler' | 'pubsub' | 'presence' | 'history'> & {
     /** The registered serializers, built-in names resolved to their instances. */
     serializers: Serializer[];
     longpoll: Required<Omit<LongPollOptions, 'secret'>> & Pick<LongPollOptions, 'secret'>;
     drain: Required<DrainOptions>;
+    stomp: Required<Omit<StompOptions, 'heartbeat'>> & { heartbeat: Required<StompHeartbeatOptions> };
   };

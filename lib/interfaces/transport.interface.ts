@@ -1,16 +1,18 @@
-import type { Frame } from '../protocol/messages.js';
+import type { Frame, InboundMessage } from '../protocol/messages.js';
 
 /** The transports a client can connect over. @publicApi */
-export type TransportName = 'websocket' | 'longpoll';
+export type TransportName = 'websocket' | 'longpoll' | 'stomp';
 
 /**
  * The channel layer's view of a transport: deliver a frame, close with a code. WebSocket and
- * long-poll implement it; the channel layer never sees anything else.
+ * long-poll and STOMP implement it; the channel layer never sees anything else.
  */
 export interface TransportConnection {
   readonly name: TransportName;
   send(frame: Frame): void;
   close(code: number, reason: string): void;
+  /** A channel handled the client's `message` without replying (STOMP sends the receipt it asked for). */
+  handled?(message: InboundMessage): void;
 }
 
 /** The transport's view of the channel layer: where it feeds the client's frames, and its end. */
@@ -20,4 +22,9 @@ export interface InboundConnection {
   handlePing(): boolean;
   /** The client is gone (socket closed, long-poll session ended): every channel ends. */
   transportClosed(): void;
+}
+
+/** A connection that also takes messages its transport decoded itself (STOMP frames carry more than a serializer's). */
+export interface DecodedInboundConnection extends InboundConnection {
+  handleMessage(message: InboundMessage, size: number): void;
 }

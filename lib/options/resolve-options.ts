@@ -1,5 +1,6 @@
-import type { ChannelsModuleOptions, ResolvedChannelsOptions } from '../interfaces/channels-options.interface.js';
+import type { ChannelsModuleOptions, ResolvedChannelsOptions, StompOptions } from '../interfaces/channels-options.interface.js';
 import type { SerializerVersion } from '../serializers/serializer.interface.js';
+import { endpointPath } from '../transports/endpoint-path.js';
 import { validatePubSubOption } from '../pubsub/pubsub-option.js';
 import { checkHistoryOptions } from '../history/history-options.js';
 import { resolvePresenceOptions } from '../presence/presence-options.js';
@@ -7,7 +8,7 @@ import { checkSerializers } from './serializers-option.js';
 import { describeKind, describeValue } from './describe-value.js';
 import { aBoolean, aFunction, anObject, anyOf, listOf, nonEmptyString, oneOf, OptionValidator, positiveInteger, rule } from './option-validator.js';
 
-const DEFAULTS: Omit<ResolvedChannelsOptions, 'socketHandler' | 'pubsub' | 'presence' | 'history' | 'serializers'> & { serializers: SerializerVersion[] } = {
+const DEFAULTS: Omit<ResolvedChannelsOptions, 'socketHandler' | 'pubsub' | 'presence' | 'history' | 'stomp' | 'serializers'> & { serializers: SerializerVersion[] } = {
   path: '/socket',
   transports: ['websocket'],
   idleTimeoutMs: 60_000,
@@ -26,7 +27,9 @@ const DEFAULTS: Omit<ResolvedChannelsOptions, 'socketHandler' | 'pubsub' | 'pres
   drain: { batchSize: 1000, batchIntervalMs: 50 },
 };
 
-const AVAILABLE_TRANSPORTS = ['websocket', 'longpoll'] as const;
+const AVAILABLE_TRANSPORTS = ['websocket', 'longpoll', 'stomp'] as const;
+const STOMP_DEFAULTS = { connectTimeoutMs: 10_000, maxHeaders: 64, maxHeaderBytes: 8 * 1024 };
+const STOMP_HEARTBEAT_DEFAULTS = { sendMs: 10_000, receiveMs: 10_000 };
 const MIN_LONGPOLL_SECRET = 16;
 
 const socketPath = rule<string>(
@@ -58,13 +61,14 @@ function orDefault(value: unknown): string {
 /** Applies defaults and rejects impossible options at boot, naming the option at fault. */
 export function resolveOptions(options: ChannelsModuleOptions = {}): ResolvedChannelsOptions {
   const check = new OptionValidator('ChannelsModule');
-  for (const group of ['longpoll', 'drain', 'presence'] as const) check.optional(group, options[group], anObject);
+  for (const group of ['longpoll', 'drain', 'presence', 'stomp'] as const) check.optional(group, options[group], anObject);
   const resolved = { ...DEFAULTS, ...stripUndefined(options) } as ResolvedChannelsOptions;
   resolved.longpoll = { ...DEFAULTS.longpoll, ...stripUndefined(options.longpoll ?? {}) };
   resolved.drain = { ...DEFAULTS.drain, ...stripUndefined(options.drain ?? {}) };
   const path = check.check('path', resolved.path, socketPath, 'For example "/socket", the default.');
   resolved.path = path.length > 1 ? path.replace(/\/+$/, '') : path;
   check.check('transports', resolved.transports, transports, orDefault(DEFAULTS.transports));
+  resolved.stomp = resolveStompOptions(options.stomp ?? {}, resolved.path, check.at('stomp'));
   resolved.serializers = checkSerializers(check, options.serializers ?? DEFAULTS.serializers, orDefault(DEFAULTS.serializers));
   for (const name of ['idleTimeoutMs', 'maxFrameSize', 'maxChannelsPerSocket', 'maxOutboundBufferBytes', 'maxPayloadDepth', 'maxTotalUnfinishedBytes'] as const) {
     check.check(name, resolved[name], positiveInteger, orDefault(DEFAULTS[name]));
@@ -103,6 +107,22 @@ export function resolveOptions(options: ChannelsModuleOptions = {}): ResolvedCha
   validatePubSubOption(resolved.pubsub, check.at('pubsub'));
   return resolved;
 }
+
+function resolveStompOptions(stomp: StompOptions, path: string, check: OptionValidator): ResolvedChannelsOptions['stomp'] {
+  check.optional('heartbeat', stomp.heartbeat, anObject);
+  const heartbeat = { ...STOMP_HEARTBEAT_DEFAULTS, ...stripUndefined(stomp.heartbeat ?? {}) };
+  const resolved = { ...STOMP_DEFAULTS, path: endpointPath(path, 'stomp'), ...stripUndefined(stomp), heartbeat };
+  check.check('path', resolved.path, socketPath, 'For example "/socket/stomp", the default.');
+  for (const name of ['connectTimeoutMs', 'maxHeaders', 'maxHeaderBytes'] as const) {
+    check.check(name, resolved[name], positiveInteger, orDefault(STOMP_DEFAULTS[name]));
+  }
+  for (const name of ['sendMs', 'receiveMs'] as const) {
+    check.at('heartbeat').check(name, heartbeat[name], nonNegativeInteger, `${orDefault(STOMP_HEARTBEAT_DEFAULTS[name])} 0 turns it off.`);
+  }
+  return resolved;
+}
+
+const nonNegativeInteger = rule<number>('an integer of at least 0', (value) => Number.isInteger(value) && (value as number) >= 0);
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;

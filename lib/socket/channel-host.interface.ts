@@ -1,5 +1,6 @@
 import type { FanoutTarget } from '../fanout/fanout-member.interface.js';
 import type { TransportName } from '../interfaces/transport.interface.js';
+import type { InboundMessage } from '../protocol/messages.js';
 
 /** The connection a channel process lives on, as the process sees it. */
 export interface ChannelHost extends FanoutTarget {
@@ -8,4 +9,6 @@ export interface ChannelHost extends FanoutTarget {
   readonly transportName: TransportName;
   /** The process ended; forget it if it is still the one registered for its topic. */
   channelEnded(channel: { readonly topic: string }): void;
+  /** A `@HandleIn` returned without a reply to `message`. */
+  handled?(message: InboundMessage): void;
 }

@@ -229,6 +229,8 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
       const result = await handler(this.socket, message.payload, ref, message.event);
       if (result !== undefined && message.ref !== null && this.state === 'joined') {
         this.sendReply(message.joinRef, message.ref, 'ok', result);
+      } else {
+        this.host.handled?.(message);
       }
     } catch (error) {
       const reply = toErrorReply(error);

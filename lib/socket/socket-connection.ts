@@ -99,6 +99,33 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
   }
 
   /**
+   * A message a transport decoded itself (STOMP, whose frames carry more than a serializer's):
+   * the rate limit and the routing of {@link handleFrame}, without its decoding. Over the rate
+   * limit it is refused with an error reply (the transport answers it; nothing is dropped unanswered).
+   */
+  handleMessage(message: InboundMessage, size: number): void {
+    if (this.closed) return;
+    const now = Date.now();
+    this.lastSeenAt = now;
+    const verdict = this.rateLimit?.take(now, size) ?? 'accept';
+    if (verdict === 'close') {
+      logger.warn(`Closing socket ${this.socketId ?? this.subscriberId}: it kept sending past its rate limit`);
+      this.close(CloseCode.policyViolation, 'rate limit exceeded');
+      return;
+    }
+    if (verdict !== 'accept') {
+      this.reply(message, 'error', { reason: 'rate limited' });
+      return;
+    }
+    this.route(message);
+  }
+
+  /** A channel handled `message` without replying: transports whose clients expect an answer (STOMP receipts) learn of it. */
+  handled(message: InboundMessage): void {
+    if (!this.closed) this.transport.handled?.(message);
+  }
+
+  /**
    * A WebSocket ping: it takes a token of the rate limit like any frame (answering pings costs as
    * much as answering frames). Returns whether to answer it with a pong.
    */

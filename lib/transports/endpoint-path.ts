@@ -1,4 +1,4 @@
 /** Where a transport is served under the socket `path`: `/socket` + `websocket` is `/socket/websocket`. */
-export function endpointPath(path: string, transport: 'websocket' | 'longpoll'): string {
+export function endpointPath(path: string, transport: 'websocket' | 'longpoll' | 'stomp'): string {
   return `${path === '/' ? '' : path}/${transport}`;
 }

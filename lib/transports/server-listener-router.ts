@@ -2,6 +2,9 @@ import type { IncomingMessage, Server } from 'node:http';
 
 type Listener = (request: IncomingMessage, ...rest: any[]) => void;
 
+/** Every router's dispatcher: a router added later wraps the earlier ones; none adopts another's. */
+const dispatchers = new WeakSet<Listener>();
+
 /**
  * Claims some requests of one HTTP server event (`'upgrade'` or `'request'`) and passes every
  * other request to the listeners that were there before or are added later (Express, Fastify,
@@ -23,7 +26,7 @@ export class ServerListenerRouter {
     for (const listener of this.others) listener.call(this.server, request, ...rest);
   };
   private readonly adopt = (event: string | symbol, listener: Listener) => {
-    if (event !== this.event || listener === this.dispatch) return;
+    if (event !== this.event || dispatchers.has(listener)) return;
     // 'newListener' fires before the listener is added; move it once it is in place.
     queueMicrotask(() => {
       if (!this.server.listeners(this.event).includes(listener)) return;
@@ -41,6 +44,7 @@ export class ServerListenerRouter {
   ) {}
 
   install(): void {
+    dispatchers.add(this.dispatch);
     for (const listener of this.server.listeners(this.event) as Listener[]) {
       this.server.off(this.event, listener);
       this.others.push(listener);

@@ -1,5 +1,5 @@
 import type { ConnectInfo } from '../interfaces/socket-handler.interface.js';
-import type { InboundConnection, TransportConnection } from '../interfaces/transport.interface.js';
+import type { DecodedInboundConnection, TransportConnection } from '../interfaces/transport.interface.js';
 import type { Serializer } from '../serializers/serializer.interface.js';
 import type { AcceptedConnection } from '../socket/socket-acceptor.js';
 
@@ -11,5 +11,5 @@ export interface TransportHost {
   /** Runs the app's socket handler for a connecting client; null when it refuses (or the node drains). */
   authorize(params: Record<string, string>, info: ConnectInfo, vsn: string): Promise<AcceptedConnection | null>;
   /** Starts serving an accepted client over `transport`; the transport feeds its frames to what this returns. */
-  open(transport: TransportConnection, serializer: Serializer, accepted: AcceptedConnection): InboundConnection;
+  open(transport: TransportConnection, serializer: Serializer, accepted: AcceptedConnection): DecodedInboundConnection;
 }

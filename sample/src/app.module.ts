@@ -27,7 +27,8 @@ import { WebController } from './web/web.controller.js';
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
         socketHandler: UserSocketHandler,
-        transports: ['websocket', 'longpoll'],
+        // STOMP clients (Spring, IoT gateways, @stomp/stompjs) join the same rooms at /socket/stomp.
+        transports: ['websocket', 'longpoll', 'stomp'],
         // Any node may answer a long-poll, so all of them sign its session tokens alike.
         longpoll: { secret: createHmac('sha256', config.tokenSecret).update('long-poll sessions').digest('base64url') },
         // Unset: in memory, one node. A redis:// URL: every node on that Redis forms one cluster.

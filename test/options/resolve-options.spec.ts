@@ -143,7 +143,9 @@ describe('resolveOptions: invalid options throw a TypeError naming the option', 
 
   test.each([
     [{ idleTimeoutMs: 0 }, 'ChannelsModule option "idleTimeoutMs" must be a positive integer, got 0. Leave it out for the default, 60000.'],
-    [{ path: undefined, transports: ['carrier-pigeon'] }, 'ChannelsModule option "transports" must be a non-empty list of "websocket" or "longpoll", got ["carrier-pigeon"]. Leave it out for the default, ["websocket"].'],
+    [{ stomp: { heartbeat: { sendMs: -1 } } }, 'ChannelsModule option "stomp.heartbeat.sendMs" must be an integer of at least 0, got -1. Leave it out for the default, 10000. 0 turns it off.'],
+    [{ stomp: { path: 'stomp' } }, 'ChannelsModule option "stomp.path" must be a path that starts with "/" and holds no query, fragment or space, got "stomp". For example "/socket/stomp", the default.'],
+    [{ path: undefined, transports: ['carrier-pigeon'] }, 'ChannelsModule option "transports" must be a non-empty list of "websocket", "longpoll" or "stomp", got ["carrier-pigeon"]. Leave it out for the default, ["websocket"].'],
     [{ checkOrigin: 'yes' }, 'ChannelsModule option "checkOrigin" must be a boolean, a list of origins or a function (origin, request) => boolean, got "yes". For example ["https://example.com", "https://*.example.com"].'],
     [{ socketHandler: { connect: true } }, 'ChannelsModule option "socketHandler" must be a class or an object with a connect() method, got { connect: true }. Give a class that implements SocketHandler (an @Injectable() provider), or an instance.'],
     [{ rateLimit: true }, 'ChannelsModule option "rateLimit" must be false or { messagesPerSecond, burst }, got true. Leave it out for the default, { messagesPerSecond: 200, burst: 500 }. false turns it off.'],

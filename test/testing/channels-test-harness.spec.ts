@@ -122,3 +122,15 @@ describe('close', () => {
     await moduleRef.close();
   });
 });
+
+describe('ChannelsTestHarness and STOMP', () => {
+  it('connects as a STOMP client would reach the channels: transport "stomp" through the socket handler', async () => {
+    const moduleRef = await compileChannelsModule(providers);
+    const channels = await ChannelsTestHarness.create(moduleRef);
+    const socket = await channels.connect({}, { transport: 'stomp' });
+    const room = await socket.subscribeAndJoin('room:stomp-harness');
+    await room.assertReply(room.push('whoami'), 'ok', { transport: 'stomp' });
+    await channels.close();
+    await moduleRef.close();
+  });
+});

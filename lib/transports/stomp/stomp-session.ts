@@ -1,0 +1,235 @@
+import type { IncomingMessage } from 'node:http';
+import { Logger } from '@nestjs/common';
+import type { WebSocket } from 'ws';
+import type { DecodedInboundConnection } from '../../interfaces/transport.interface.js';
+import { CloseCode } from '../../protocol/close-codes.js';
+import { nextStompId } from './stomp-ids.js';
+import type { TransportHost } from '../transport-host.interface.js';
+import type { WsTransportConnection } from '../websocket/ws-transport-connection.js';
+import { connectParams, negotiateHeartbeats, negotiateVersion, type HeartbeatOffer } from './stomp-connect.js';
+import { StompConnection } from './stomp-connection.js';
+import { escapingOf } from './stomp-escaping.js';
+import { encodeFrame, encodeFrameWithBody } from './stomp-frame-encoder.js';
+import { StompFrameError } from './stomp-frame-error.js';
+import { StompFrameParser, type StompFrameLimits } from './stomp-frame-parser.js';
+import { STOMP_VERSIONS, type StompFrame } from './stomp-frame.js';
+import type { HeartbeatingSession, StompHeartbeats } from './stomp-heartbeats.js';
+import { StompSerializer } from './stomp-serializer.js';
+import { StompCommands } from './stomp-commands.js';
+import { StompSubscriptions } from './stomp-subscriptions.js';
+
+/** Frames a client may send between CONNECT and CONNECTED (while the socket handler decides). */
+const MAX_FRAMES_WHILE_CONNECTING = 32;
+
+const logger = new Logger('StompTransport');
+
+/** What every STOMP session of a node shares. */
+export interface StompSessionContext {
+  readonly host: TransportHost;
+  readonly heartbeats: StompHeartbeats;
+  readonly offer: HeartbeatOffer;
+  readonly limits: StompFrameLimits;
+  readonly maxPayloadDepth: number;
+  readonly maxSubscriptions: number;
+  readonly connectTimeoutMs: number;
+  /** Sessions that have not sent CONNECT yet: the shutdown refuses them. */
+  readonly connecting: Set<StompSession>;
+}
+
+type State = 'awaiting-connect' | 'authorizing' | 'connected' | 'closed';
+
+/**
+ * One STOMP client over one WebSocket: reads its frames, runs CONNECT through the socket handler,
+ * then hands every other frame to {@link StompCommands}, which maps it onto the channel protocol.
+ * Any protocol error is an `ERROR` frame, then the close STOMP requires; nobody else is affected.
+ */
+export class StompSession implements HeartbeatingSession {
+  lastReadAt = Date.now();
+  lastWriteAt = Date.now();
+  outgoingMs = 0;
+  incomingMs = 0;
+  private lastPingAt = 0;
+  private state: State = 'awaiting-connect';
+  private readonly parser: StompFrameParser;
+  /** The upgrade request, until CONNECT has been decided. */
+  private request: IncomingMessage | undefined;
+  private queued: StompFrame[] | undefined;
+  private connectTimer: NodeJS.Timeout | undefined;
+  private connection: DecodedInboundConnection | undefined;
+  private stomp: StompConnection | undefined;
+  private commands: StompCommands | undefined;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly writer: WsTransportConnection,
+    request: IncomingMessage,
+    private readonly context: StompSessionContext,
+  ) {
+    this.request = request;
+    this.parser = new StompFrameParser(context.limits);
+    this.connectTimer = setTimeout(() => this.refuse('no CONNECT frame in time'), context.connectTimeoutMs);
+    this.connectTimer.unref();
+    context.connecting.add(this);
+  }
+
+  /** Refuses a client that has not connected yet (the node shuts down). */
+  refuseConnect(reason: string): void {
+    if (this.state === 'awaiting-connect') this.refuse(reason);
+  }
+
+  /** A WebSocket message: any number of frames, or part of one, or heart-beats. */
+  receive(data: Buffer): void {
+    if (this.state === 'closed') return;
+    this.lastReadAt = Date.now();
+    try {
+      this.parser.push(data, (frame) => this.frame(frame), () => this.clientHeartbeat());
+    } catch (error) {
+      if (!(error instanceof StompFrameError)) throw error;
+      this.error(error.message, { reason: 'malformed frame', detail: error.message }, CloseCode.malformed);
+    }
+  }
+
+  /**
+   * A WebSocket ping or pong: the client is alive. It takes a token of the rate limit like a frame;
+   * returns whether a ping is to be answered.
+   */
+  activity(): boolean {
+    this.lastReadAt = Date.now();
+    return this.state === 'connected' ? this.connection!.handlePing() : this.state !== 'closed';
+  }
+
+  /** The WebSocket closed. */
+  closed(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.cleanUp();
+    this.connection?.transportClosed();
+  }
+
+  heartbeat(): void {
+    this.lastWriteAt = Date.now();
+    this.stomp?.heartbeat();
+  }
+
+  heartbeatMissed(): void {
+    this.error('heart-beat missed', { reason: 'heart-beat missed' }, CloseCode.normal);
+  }
+
+  ping(): void {
+    const now = Date.now();
+    if (now - this.lastPingAt < this.context.heartbeats.pingAfterMs) return;
+    this.lastPingAt = now;
+    if (this.ws.readyState === this.ws.OPEN) this.ws.ping();
+  }
+
+  private frame(frame: StompFrame): boolean {
+    if (this.state === 'closed') return false;
+    if (frame.command === 'CONNECT' || frame.command === 'STOMP') {
+      if (this.state !== 'awaiting-connect') this.error('already connected', { reason: 'already connected' });
+      else this.connect(frame);
+    } else if (this.state === 'awaiting-connect') {
+      this.refuse(`expected CONNECT, got ${frame.command}`);
+    } else if (this.state === 'authorizing') {
+      this.queued!.push(frame);
+      if (this.queued!.length > MAX_FRAMES_WHILE_CONNECTING) this.error('too many frames before CONNECTED', { reason: 'rate limited' });
+    } else {
+      this.commands!.run(frame);
+    }
+    return this.isOpen();
+  }
+
+  /** A method, not a comparison: TypeScript would keep `state` narrowed across the calls above that change it. */
+  private isOpen(): boolean {
+    return this.state !== 'closed';
+  }
+
+  private connect(frame: StompFrame): void {
+    clearTimeout(this.connectTimer);
+    this.connectTimer = undefined;
+    this.context.connecting.delete(this);
+    const version = negotiateVersion(frame.headers.get('accept-version'));
+    if (version === null) {
+      const reason = `supported protocol versions are ${STOMP_VERSIONS.join(',')}`;
+      this.writeRaw(encodeFrameWithBody('ERROR', [['version', STOMP_VERSIONS.join(',')], ['message', reason]], Buffer.from(reason), 'text/plain', 'none'));
+      return this.end(CloseCode.policyViolation, 'unsupported STOMP version');
+    }
+    const heartbeats = negotiateHeartbeats(frame.headers.get('heart-beat'), this.context.offer);
+    this.parser.escaping = escapingOf(version);
+    this.state = 'authorizing';
+    this.queued = [];
+    const { params, authToken } = connectParams(frame.headers);
+    const request = this.request!;
+    this.request = undefined;
+    const info = { transport: 'stomp' as const, headers: request.headers, address: request.socket.remoteAddress, authToken, url: request.url ?? '/' };
+    void this.context.host.authorize(params, info, '2.0.0').then(
+      (accepted) => {
+        if (this.state === 'closed') return;
+        if (accepted === null) return this.refuse('connection refused');
+        const escaping = escapingOf(version);
+        const subscriptions = new StompSubscriptions();
+        const stomp = new StompConnection(this.writer, escaping, subscriptions, (code, reason) => this.end(code, reason));
+        this.stomp = stomp;
+        this.connection = this.context.host.open(stomp, StompSerializer.for(escaping), accepted);
+        this.commands = new StompCommands(stomp, subscriptions, this.connection, this.context, (code, reason) => this.end(code, reason));
+        const headers: Array<[string, string]> = [
+          ['version', version],
+          ['heart-beat', heartbeats.header],
+          ['session', nextStompId()],
+          ['server', 'nestjs-channels'],
+        ];
+        this.writeRaw(encodeFrame('CONNECTED', headers, undefined, 'none'));
+        this.state = 'connected';
+        this.outgoingMs = heartbeats.outgoingMs;
+        this.incomingMs = heartbeats.incomingMs;
+        this.lastReadAt = Date.now();
+        this.context.heartbeats.add(this);
+        const queued = this.queued ?? [];
+        this.queued = undefined;
+        for (const frame of queued) if (this.frame(frame) === false) break;
+      },
+      (error: unknown) => {
+        logger.error(`Authorizing a STOMP client failed: ${String(error)}`);
+        this.refuse('connection refused');
+      },
+    );
+  }
+
+  private clientHeartbeat(): void {
+    if (this.state === 'connected') this.connection!.handlePing();
+  }
+
+  /** Refused before CONNECTED: an ERROR without escaping, then the close. */
+  private refuse(reason: string, code: number = CloseCode.policyViolation): void {
+    if (this.state === 'closed') return;
+    this.writeRaw(encodeFrameWithBody('ERROR', [['message', reason]], Buffer.from(JSON.stringify({ reason })), 'application/json', 'none'));
+    this.end(code, reason);
+  }
+
+  /** An ERROR frame, then the close. */
+  private error(reason: string, response: unknown, code: number = CloseCode.policyViolation): void {
+    if (this.state === 'closed') return;
+    if (this.stomp === undefined) return this.refuse(reason, code);
+    this.stomp.fail(reason, response, [], code);
+  }
+
+  private writeRaw(data: Buffer): void {
+    this.writer.send({ data, binary: false });
+  }
+
+  /** Ends the session from this side: every channel ends, then the WebSocket closes. */
+  private end(code: number, reason: string): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.cleanUp();
+    this.connection?.transportClosed();
+    if (this.stomp !== undefined) this.stomp.close(code, reason);
+    else this.writer.close(code, reason);
+  }
+
+  private cleanUp(): void {
+    clearTimeout(this.connectTimer);
+    this.context.connecting.delete(this);
+    this.queued = undefined;
+    this.context.heartbeats.remove(this);
+  }
+}

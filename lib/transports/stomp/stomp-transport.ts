@@ -1,0 +1,164 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { RESOLVED_OPTIONS } from '../../channels.tokens.js';
+import type { ResolvedChannelsOptions } from '../../interfaces/channels-options.interface.js';
+import { ShutdownHooksCheck } from '../../shutdown-hooks-check.js';
+import { parseProtocols, rejectUpgrade } from '../handshake.js';
+import { createOriginCheck } from '../origin-check.js';
+import { requestPath, ServerListenerRouter } from '../server-listener-router.js';
+import { TRANSPORT_HOST, type TransportHost } from '../transport-host.interface.js';
+import { SocketCorker } from '../websocket/socket-corker.js';
+import { UnfinishedMessageBudget } from '../websocket/unfinished-message-budget.js';
+import { WsTransportConnection } from '../websocket/ws-transport-connection.js';
+import { StompHeartbeats } from './stomp-heartbeats.js';
+import { StompSession, type StompSessionContext } from './stomp-session.js';
+
+/** The STOMP over WebSocket subprotocols, preferred first. */
+export const STOMP_PROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'] as const;
+
+/** The heart-beat sweep runs at least this often, and no more often than this. */
+const MIN_SWEEP_MS = 25;
+const MAX_SWEEP_MS = 1_000;
+
+/**
+ * Serves STOMP 1.0–1.2 over WebSocket at `stomp.path` (`/socket/stomp`) on the application's HTTP
+ * server, beside the Phoenix transports and on the same channels. The upgrade checks origin and
+ * subprotocol (HTTP 403 otherwise); the socket handler runs at the CONNECT frame.
+ */
+@Injectable()
+export class StompTransport implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('StompTransport');
+  private readonly checkOrigin: (request: IncomingMessage) => boolean;
+  private readonly corker = new SocketCorker();
+  private readonly unfinished: UnfinishedMessageBudget;
+  private readonly context: StompSessionContext;
+  private wss: WebSocketServer | undefined;
+  private router: ServerListenerRouter | undefined;
+
+  constructor(
+    @Inject(TRANSPORT_HOST) host: TransportHost,
+    @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedChannelsOptions,
+    private readonly httpAdapterHost: HttpAdapterHost,
+    private readonly shutdownHooks: ShutdownHooksCheck,
+  ) {
+    this.checkOrigin = createOriginCheck(options.checkOrigin);
+    this.unfinished = new UnfinishedMessageBudget(options.maxTotalUnfinishedBytes);
+    const { stomp } = options;
+    const finest = Math.min(...[stomp.heartbeat.sendMs, stomp.heartbeat.receiveMs].filter((ms) => ms > 0), MAX_SWEEP_MS * 2);
+    this.context = {
+      host,
+      heartbeats: new StompHeartbeats(Math.max(MIN_SWEEP_MS, Math.min(MAX_SWEEP_MS, Math.floor(finest / 2))), Math.floor(options.idleTimeoutMs / 2)),
+      offer: stomp.heartbeat,
+      limits: { maxFrameBytes: options.maxFrameSize, maxHeaders: stomp.maxHeaders, maxHeaderBytes: stomp.maxHeaderBytes },
+      maxPayloadDepth: options.maxPayloadDepth,
+      maxSubscriptions: options.maxChannelsPerSocket,
+      connectTimeoutMs: stomp.connectTimeoutMs,
+      connecting: new Set(),
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.options.transports.includes('stomp')) return;
+    const server = this.httpAdapterHost.httpAdapter?.getHttpServer() as Server | undefined;
+    if (!server) {
+      this.logger.log('No HTTP server (an application context?): the STOMP transport is not served');
+      return;
+    }
+    this.wss = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      maxPayload: this.options.maxFrameSize,
+      perMessageDeflate: false,
+      // Pings count against the socket's rate limit: only the accepted ones are answered.
+      autoPong: false,
+      handleProtocols: (protocols) => STOMP_PROTOCOLS.find((protocol) => protocols.has(protocol)) ?? false,
+    });
+    const endpoint = this.options.stomp.path;
+    this.router = new ServerListenerRouter(
+      server,
+      'upgrade',
+      (request) => requestPath(request) === endpoint,
+      (request, socket: Duplex, head: Buffer) => this.upgrade(request, socket, head),
+      (_request, socket: Duplex) => rejectUpgrade(socket, 404, 'no WebSocket endpoint here'),
+    );
+    this.router.install();
+  }
+
+  /** Clients that upgraded but have not sent CONNECT are not connections yet: the runtime's drain cannot see them. */
+  beforeApplicationShutdown(): void {
+    for (const session of [...this.context.connecting]) session.refuseConnect('server shutting down');
+  }
+
+  onApplicationShutdown(): void {
+    this.router?.uninstall();
+    this.context.heartbeats.stop();
+    this.wss?.close();
+  }
+
+  private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', destroyOnError);
+    if (request.method !== 'GET') return rejectUpgrade(socket, 400, 'WebSocket upgrades use GET');
+    const { protocols } = parseProtocols(request.headers['sec-websocket-protocol']);
+    if (protocols.length > 0 && !protocols.some((protocol) => (STOMP_PROTOCOLS as readonly string[]).includes(protocol))) {
+      return rejectUpgrade(socket, 403, 'unsupported subprotocol');
+    }
+    if (!this.checkOrigin(request)) return rejectUpgrade(socket, 403, 'origin not allowed');
+    if (!this.wss) return rejectUpgrade(socket, 404, 'no WebSocket endpoint here');
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.serve(ws, socket as Socket, request));
+  }
+
+  private serve(ws: WebSocket, socket: Socket, request: IncomingMessage): void {
+    const writer = new WsTransportConnection(ws, socket, this.corker, this.options.maxOutboundBufferBytes);
+    (ws as ServedWebSocket)[SESSION] = new StompSession(ws, writer, request, this.context);
+    this.shutdownHooks.clientServed();
+    this.unfinished.track(ws, socket);
+    ws.on('message', relayMessage);
+    ws.on('ping', relayPing);
+    ws.on('pong', relayPong);
+    ws.on('close', relayClose);
+    ws.on('error', logWebSocketError);
+  }
+}
+
+/** Listeners shared by every served socket (called with it as `this`): closures would add to every idle connection. */
+const SESSION = Symbol('nestjs-channels stomp session');
+type ServedWebSocket = WebSocket & { [SESSION]: StompSession };
+
+function relayMessage(this: WebSocket, data: Buffer): void {
+  UnfinishedMessageBudget.finished(this);
+  (this as ServedWebSocket)[SESSION].receive(data);
+}
+
+function relayPing(this: WebSocket, data: Buffer): void {
+  if ((this as ServedWebSocket)[SESSION].activity() && this.readyState === this.OPEN) this.pong(data);
+}
+
+function relayPong(this: WebSocket): void {
+  (this as ServedWebSocket)[SESSION].activity();
+}
+
+function relayClose(this: WebSocket): void {
+  UnfinishedMessageBudget.finished(this);
+  (this as ServedWebSocket)[SESSION].closed();
+}
+
+const wsLogger = new Logger('StompTransport');
+
+function logWebSocketError(error: Error): void {
+  wsLogger.debug(`WebSocket error: ${error.message}`);
+}
+
+function destroyOnError(this: Duplex): void {
+  this.destroy();
+}
