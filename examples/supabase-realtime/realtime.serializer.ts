@@ -1,4 +1,4 @@
-import { ProtocolError, V2JsonSerializer, type Frame, type InboundMessage, type OutboundMessage } from 'nestjs-channels';
+import { ProtocolError, V2JsonSerializer, type Frame, type InboundMessage, type OutboundMessage, type ReplyMessage } from 'nestjs-channels';
 
 /** The binary kinds Supabase's realtime-js adds to Phoenix's 2.0.0 serializer. */
 const USER_BROADCAST_PUSH = 3; // client -> server
@@ -16,6 +16,14 @@ export class RealtimeSerializer extends V2JsonSerializer {
   override decode(data: Buffer, isBinary: boolean): InboundMessage {
     if (isBinary && data[0] === USER_BROADCAST_PUSH) return decodeUserBroadcastPush(data);
     return super.decode(data, isBinary);
+  }
+
+  override encodeReply(reply: ReplyMessage): Frame {
+    // realtime-js reads no binary reply (kind 1): refuse it here rather than break the client.
+    if (reply.response instanceof Uint8Array || reply.response instanceof ArrayBuffer) {
+      throw new TypeError('realtime-js cannot read a binary reply; reply with JSON');
+    }
+    return super.encodeReply(reply);
   }
 
   override encodeMessage(message: OutboundMessage): Frame {
