@@ -65,11 +65,28 @@ function presenceOf(channel: RealtimeJsChannel): Record<string, unknown[]> {
 }
 
 describe('@supabase/realtime-js on its defaults, with RealtimeSerializer', () => {
+  const serializer = new RealtimeSerializer();
   const app = useTestApp(() => ({
     providers: [RealtimeChannel],
-    channels: { serializers: ['1.0.0', new RealtimeSerializer()] },
+    channels: { serializers: ['1.0.0', serializer] },
   }));
   const url = () => app.current.socketUrl;
+
+  test('a broadcast to several subscribers is encoded once by the serializer, for all of them', async () => {
+    const room = `room-${Date.now()}-once`;
+    const ann = await subscribed(connectClient(url()), room, { broadcast: { ack: true } });
+    const others: Array<{ received: Received[] }> = [];
+    for (let i = 0; i < 3; i++) others.push(await subscribed(connectClient(url()), room));
+    const encode = jest.spyOn(serializer, 'encodeMessage');
+    try {
+      const bytes = new Uint8Array([1, 2, 3]);
+      expect(await ann.channel.send({ type: 'broadcast', event: 'blob', payload: bytes.buffer })).toBe('ok');
+      await eventually(() => others.every((other) => other.received.length === 1), 'all three get it');
+      expect(encode.mock.calls.filter(([message]) => message.event === 'blob')).toHaveLength(1);
+    } finally {
+      encode.mockRestore();
+    }
+  });
 
   test('broadcast with self and ack: the sender gets ok and its own message, the others get it', async () => {
     const room = `room-${Date.now()}-self`;
