@@ -26,6 +26,7 @@ export { ProtocolError } from './errors/protocol.error.js';
 
 export type {
   ChannelsModuleOptions,
+  CompressionOptions,
   DrainOptions,
   LongPollOptions,
   OriginCheck,
