@@ -17,7 +17,7 @@ import { createOriginCheck } from '../origin-check.js';
 import { requestPath, ServerListenerRouter } from '../server-listener-router.js';
 import { TRANSPORT_HOST, type TransportHost } from '../transport-host.interface.js';
 import { acceptDeflateOffer } from './deflate-offer.js';
-import { releaseInflater } from './inflater-release.js';
+import { leanDeflateExtension } from './lean-deflate-extension.js';
 import { OutboundCompression } from './outbound-compression.js';
 import { SocketCorker } from './socket-corker.js';
 import { UnfinishedMessageBudget } from './unfinished-message-budget.js';
@@ -61,18 +61,16 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
     this.wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
-      // With compression, ws negotiates from the one offer upgrade() kept, and inflates what
-      // clients send: maxPayload then bounds the decompressed size (1009 past it). Outbound it
-      // compresses nothing: see WsTransportConnection.send.
+      // With compression, ws negotiates from the one offer upgrade() kept and reads compressed
+      // frames, inflated by leanDeflateExtension with maxPayload as the cap on the inflated
+      // size (1009 past it). Outbound it compresses nothing: see WsTransportConnection.send.
       maxPayload: this.options.maxFrameSize,
       perMessageDeflate: this.options.compression !== false && {
         serverNoContextTakeover: true,
-        // Every client message stands alone, so ws's inflate stream can be freed between them.
+        // Every client message stands alone, so none needs an inflate state kept per socket.
         clientNoContextTakeover: true,
         threshold: Number.MAX_SAFE_INTEGER,
       },
-      // Messages are relayed from the inflate callback, so releaseInflater runs between messages.
-      allowSynchronousEvents: true,
       // Pings count against the socket's rate limit: only the accepted ones are answered.
       autoPong: false,
       handleProtocols: (protocols) => (protocols.has(PHOENIX_PROTOCOL) ? PHOENIX_PROTOCOL : false),
@@ -141,7 +139,8 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
     (ws as ServedWebSocket)[CONNECTION] = this.host.open(transport, serializer, accepted);
     this.shutdownHooks.clientServed();
     this.unfinished.track(ws, socket);
-    ws.on('message', compression ? relayInflatedFrame : relayFrame);
+    if (compression) leanDeflateExtension(ws);
+    ws.on('message', relayFrame);
     ws.on('ping', relayPing);
     ws.on('close', relayClose);
     ws.on('error', logWebSocketError);
@@ -159,11 +158,6 @@ function relayFrame(this: WebSocket, data: Buffer, isBinary: boolean): void {
   // Not on pings: they may come between the fragments of a message, which ws still holds.
   UnfinishedMessageBudget.finished(this);
   (this as ServedWebSocket)[CONNECTION].handleFrame(data, isBinary);
-}
-
-function relayInflatedFrame(this: WebSocket, data: Buffer, isBinary: boolean): void {
-  releaseInflater(this);
-  relayFrame.call(this, data, isBinary);
 }
 
 function relayPing(this: WebSocket, data: Buffer): void {
