@@ -7,6 +7,7 @@ export const CLIENT_PROTOCOL: Record<ServerKind, ClientProtocol> = {
   'ws-prebuilt': 'phoenix-v2',
   'ws-send': 'phoenix-v2',
   socketio: 'socketio',
+  'ws-deflate': 'phoenix-v2-deflate',
 };
 
 /** How each server is named in the tables. */
@@ -15,4 +16,5 @@ export const SERVER_LABEL: Record<ServerKind, string> = {
   'ws-prebuilt': 'raw ws, one pre-built frame per socket',
   'ws-send': 'raw ws, `send(string)` per socket',
   socketio: 'Socket.IO 4 rooms (`@nestjs/platform-socket.io`)',
+  'ws-deflate': 'raw ws, `perMessageDeflate` per socket',
 };

@@ -1,7 +1,7 @@
 import type { BenchPayload } from '../harness/payload.js';
 
 /** The servers compared; each lives in `<kind>.server.ts`. */
-export type ServerKind = 'nestjs-channels' | 'ws-prebuilt' | 'ws-send' | 'socketio';
+export type ServerKind = 'nestjs-channels' | 'ws-prebuilt' | 'ws-send' | 'socketio' | 'ws-deflate';
 
 /** Options the runner passes to a server process (JSON in argv). */
 export interface ServerOptions {
@@ -18,6 +18,10 @@ export interface ServerOptions {
   idleTimeoutMs?: number;
   /** nestjs-channels: `bench:*` keeps history (`BENCH_HISTORY`); broadcasts then carry their position in `ref`. */
   history?: boolean;
+  /** nestjs-channels: the `compression` option on (the `--compression` run). */
+  compression?: boolean;
+  /** Bytes of chat-like text in every broadcast's `body` instead of the 46-byte filler (the `--compression` run). */
+  bodyBytes?: number;
 }
 
 /**

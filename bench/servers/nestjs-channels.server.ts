@@ -59,6 +59,7 @@ export async function startNestjsChannels(options: ServerOptions): Promise<Bench
         checkOrigin: false,
         ...pubsubOption(options),
         ...(options.presence ? { presence: options.presence } : {}),
+        ...(options.compression ? { compression: true } : {}),
       }),
     ],
     providers: [benchChannel(options.history ? { history: { ...BENCH_HISTORY } } : {})],
