@@ -9,7 +9,7 @@ import { runProfile } from './profile/run-profile.js';
 import { runCluster } from './scenarios/cluster.js';
 import { readHistoryOutcome, renderHistory, writeHistoryReport } from './report/history-report.js';
 import { historyErrors, runHistory, type HistoryOutcome } from './scenarios/history.js';
-import { renderCompression, writeCompressionReport } from './report/compression-report.js';
+import { readCompressionOutcome, renderCompression, writeCompressionReport } from './report/compression-report.js';
 import { runCompression } from './scenarios/compression.js';
 import { runPaired } from './scenarios/paired.js';
 import { runSoak } from './scenarios/soak.js';
@@ -84,7 +84,9 @@ async function main(): Promise<void> {
   const { command, config, soakMinutes, cluster, reportFrom, pairs, history: historyConfig, compressionRounds } = parseCli(process.argv.slice(2));
   if (command === 'report') {
     const historyRun = readHistoryOutcome(reportFrom);
+    const compressionRun = readCompressionOutcome(reportFrom!);
     if (historyRun) reportHistory(historyRun);
+    else if (compressionRun) log(renderCompression(compressionRun));
     else report(readResults(reportFrom!));
   } else if (command === 'history') await history(config, historyConfig);
   else if (command === 'paired') await paired(config, pairs);
