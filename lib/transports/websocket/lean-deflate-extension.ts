@@ -19,7 +19,7 @@ const FRAGMENTS = Symbol('nestjs-channels compressed fragments');
 /** RFC 7692 7.2.2: the receiver appends the tail the sender stripped. */
 const SYNC_FLUSH_TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
 const EMPTY = Buffer.alloc(0);
-/** zlib's smallest output buffer, and the largest worth having. */
+/** Bounds of the output buffer: a small message needs little, and past 64 KB a few chunks cost nothing. */
 const MIN_CHUNK_BYTES = 1024;
 const MAX_CHUNK_BYTES = 64 * 1024;
 
