@@ -12,7 +12,7 @@ import {
 } from './config.js';
 import type { ServerKind } from './servers/bench-server.interface.js';
 
-export type Command = 'compare' | 'profile' | 'soak' | 'cluster' | 'report' | 'paired' | 'history' | 'stomp';
+export type Command = 'compare' | 'profile' | 'soak' | 'cluster' | 'report' | 'paired' | 'history' | 'stomp' | 'compression';
 
 export interface CliOptions {
   command: Command;
@@ -27,9 +27,11 @@ export interface CliOptions {
   pairs: number;
   /** The `--history` run (defaults unless `--history` and its flags were given). */
   history: HistoryConfig;
+  /** `--compression[=K]`: rounds per N, 6 unless K is given (`--quick` 3). */
+  compressionRounds: number;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [--sizes=1000,5000] [--profile | --soak | --cluster | --paired | --history | --stomp | --report=F]
+const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [--sizes=1000,5000] [--profile | --soak | --cluster | --paired | --history | --stomp | --compression | --report=F]
   --quick      N = 1000,2000 and lighter measurements: about a minute and a half
   --servers    any of ${ALL_SERVERS.join(', ')}
   --passes     repetitions (fresh processes each), default 3
@@ -54,6 +56,9 @@ const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [-
   --stomp      nestjs-channels over STOMP (/socket/stomp) against raw ws writing one pre-built STOMP MESSAGE frame per
                socket: fan-out and memory per idle connection at each N (--sizes, --passes, --quick apply)
                -> bench/results/stomp.md (stomp-custom.md once narrowed)
+  --compression[=K] a ~2 KB broadcast: ours compressed once, ours uncompressed, raw ws perMessageDeflate per socket and
+               raw ws pre-built, all four at once, K rounds per N (default 6, --quick 3; N = 1000,5000 or --sizes):
+               deliveries/s, server CPU, bytes on the wire; memory per idle connection -> bench/results/compression.md
   --report=F   render the tables of a saved run (bench/results/*.json) again, without measuring`;
 
 function list(value: string): string[] {
@@ -76,6 +81,7 @@ export function parseCli(argv: string[]): CliOptions {
   let clusterHoldS: number | undefined;
   let wsBaseline = true;
   let pairs = 10;
+  let compressionRounds: number | undefined;
   let historyPairs: number | undefined;
   let stormClients: number | undefined;
   let historyTopics: number | undefined;
@@ -98,7 +104,10 @@ export function parseCli(argv: string[]): CliOptions {
     } else if (flag === '--storm') stormClients = positiveInteger(flag, value);
     else if (flag === '--history-topics') historyTopics = positiveInteger(flag, value);
     else if (flag === '--stomp') command = 'stomp';
-    else if (flag === '--paired') {
+    else if (flag === '--compression') {
+      command = 'compression';
+      if (value) compressionRounds = positiveInteger(flag, value);
+    } else if (flag === '--paired') {
       command = 'paired';
       if (value) pairs = positiveInteger(flag, value);
     } else if (flag === '--cluster') {
@@ -145,7 +154,9 @@ export function parseCli(argv: string[]): CliOptions {
     topics: historyTopics ?? historyDefaults.topics,
   };
   checkHistoryLayout(history);
-  return { command, config, soakMinutes, cluster, reportFrom, pairs, history };
+  if (command === 'compression' && !sizesGiven) config = { ...config, sizes: config.mode === 'quick' ? [1000] : [1000, 5000] };
+  const rounds = compressionRounds ?? (config.mode === 'quick' ? 3 : 6);
+  return { command, config, soakMinutes, cluster, reportFrom, pairs, history, compressionRounds: rounds };
 }
 
 /** The storm's clients and the memory figure's sockets are all on one server process, under its open-files limit. */

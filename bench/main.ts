@@ -9,6 +9,8 @@ import { runProfile } from './profile/run-profile.js';
 import { runCluster } from './scenarios/cluster.js';
 import { readHistoryOutcome, renderHistory, writeHistoryReport } from './report/history-report.js';
 import { historyErrors, runHistory, type HistoryOutcome } from './scenarios/history.js';
+import { readCompressionOutcome, renderCompression, writeCompressionReport } from './report/compression-report.js';
+import { runCompression } from './scenarios/compression.js';
 import { runPaired } from './scenarios/paired.js';
 import { runSoak } from './scenarios/soak.js';
 import { runRedisPass, type RedisPassResult } from './scenarios/redis-pass.js';
@@ -82,15 +84,27 @@ async function stomp(config: BenchConfig): Promise<void> {
   if (outcome.passes.some((pass) => pass.error !== null)) process.exitCode = 1;
 }
 
+/** `--compression`: the four servers of issue 24 at once; exits 1 if the run stopped early. */
+async function compression(config: BenchConfig, rounds: number): Promise<void> {
+  const outcome = await runCompression(config, rounds, log);
+  const markdown = renderCompression(outcome);
+  log(`\n${markdown}`);
+  for (const path of writeCompressionReport(outcome, markdown)) log(`written: ${path}`);
+  if (outcome.error) process.exitCode = 1;
+}
+
 async function main(): Promise<void> {
-  const { command, config, soakMinutes, cluster, reportFrom, pairs, history: historyConfig } = parseCli(process.argv.slice(2));
+  const { command, config, soakMinutes, cluster, reportFrom, pairs, history: historyConfig, compressionRounds } = parseCli(process.argv.slice(2));
   if (command === 'report') {
     const historyRun = readHistoryOutcome(reportFrom);
+    const compressionRun = readCompressionOutcome(reportFrom!);
     if (historyRun) reportHistory(historyRun);
+    else if (compressionRun) log(renderCompression(compressionRun));
     else report(readResults(reportFrom!));
   } else if (command === 'history') await history(config, historyConfig);
   else if (command === 'paired') await paired(config, pairs);
   else if (command === 'stomp') await stomp(config);
+  else if (command === 'compression') await compression(config, compressionRounds);
   else if (command === 'profile') await runProfile(config, log);
   else if (command === 'soak') await runSoak(soakMinutes, log);
   else if (command === 'cluster') await runCluster(cluster, log);

@@ -26,6 +26,7 @@ export { ProtocolError, type MalformedFrameFields } from './errors/protocol.erro
 
 export type {
   ChannelsModuleOptions,
+  CompressionOptions,
   DrainOptions,
   LongPollOptions,
   OriginCheck,

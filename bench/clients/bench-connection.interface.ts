@@ -1,7 +1,7 @@
 import type { DeliveryCounter } from './delivery-counter.js';
 
 /** The protocols the bench clients speak. */
-export type ClientProtocol = 'phoenix-v2' | 'socketio' | 'stomp';
+export type ClientProtocol = 'phoenix-v2' | 'phoenix-v2-deflate' | 'socketio' | 'stomp';
 
 /** What a join's reply said about history (Phoenix clients on a history topic; empty otherwise). */
 export interface JoinRecovery {
@@ -25,6 +25,8 @@ export interface BenchConnection {
    * topic: the recovery storm joins one topic per socket. Null if none.
    */
   readonly position: string | null;
+  /** Bytes its TCP socket has read (Phoenix clients; the compression run's bytes on the wire). */
+  readonly bytesRead?: number;
   /** False once the server closed the socket. */
   readonly isOpen: boolean;
   close(): void;

@@ -54,6 +54,7 @@ export interface ConnectArgs {
 
 const OPENERS: Record<ClientProtocol, OpenConnection> = {
   'phoenix-v2': (url, address, counter) => PhoenixV2Connection.open(url, address, counter),
+  'phoenix-v2-deflate': (url, address, counter) => PhoenixV2Connection.open(url, address, counter, true),
   socketio: (url, address, counter) => SocketIoConnection.open(url, address, counter),
   stomp: (url, address, counter) => StompConnection.open(url, address, counter),
 };
@@ -142,6 +143,8 @@ function main(): void {
         for (const { connection } of connections) tally[connection.broadcasts] = (tally[connection.broadcasts] ?? 0) + 1;
         return tally;
       },
+      /** Bytes read by every socket of this process since it opened. */
+      bytesRead: () => connections.reduce((sum, { connection }) => sum + (connection.bytesRead ?? 0), 0),
       /** Sockets still open (the server may close idle ones). */
       openCount: () => connections.filter(({ connection }) => connection.isOpen).length,
     },

@@ -138,6 +138,11 @@ export class ClientPool {
     return merged;
   }
 
+  /** Bytes read by every socket since it opened (Phoenix clients). */
+  async bytesRead(): Promise<number> {
+    return sum(await Promise.all(this.peers.map((peer) => peer.request<number>('bytesRead'))));
+  }
+
   /** Sockets the server has not closed. */
   async openCount(): Promise<number> {
     return sum(await Promise.all(this.peers.map((peer) => peer.request<number>('openCount'))));

@@ -22,8 +22,27 @@ export interface BenchPayload {
 
 const FILLER = 'x'.repeat(46);
 
-export function makePayload(seq: number): BenchPayload {
-  return { seq, t: Math.round(nowMicros()), body: FILLER };
+export function makePayload(seq: number, body = FILLER): BenchPayload {
+  return { seq, t: Math.round(nowMicros()), body };
+}
+
+const WORDS = ['the', 'meeting', 'moved', 'to', 'room', 'blue', 'at', 'three', 'bring', 'slides', 'and', 'coffee', 'ok', 'see', 'you', 'there', 'deploy', 'done', 'build', 'green'];
+
+/**
+ * `count` different texts of `bytes` each, chat-like: words of a short list in a pseudo-random
+ * order, so that deflate shrinks one about as much as real chat JSON (3-5x), not as much as a run
+ * of one letter, and a compressor that keeps its context across messages (ws's default) cannot
+ * just point back at the previous one: with 64 texts in turn, a repeat is 64 messages back,
+ * past a 32 KB window.
+ */
+export function chatBodies(bytes: number, count = 64): string[] {
+  let seed = 1;
+  const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
+  return Array.from({ length: count }, () => {
+    let text = '';
+    while (text.length < bytes) text += `${WORDS[next() % WORDS.length]}${next() % 11 === 0 ? '. ' : ' '}`;
+    return text.slice(0, bytes);
+  });
 }
 
 /** The Phoenix V2 broadcast frame text, as nestjs-channels encodes it. */

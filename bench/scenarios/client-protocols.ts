@@ -9,6 +9,7 @@ export const CLIENT_PROTOCOL: Record<ServerKind, ClientProtocol> = {
   socketio: 'socketio',
   'nestjs-channels-stomp': 'stomp',
   'ws-prebuilt-stomp': 'stomp',
+  'ws-deflate': 'phoenix-v2-deflate',
 };
 
 /** How each server is named in the tables. */
@@ -19,4 +20,5 @@ export const SERVER_LABEL: Record<ServerKind, string> = {
   socketio: 'Socket.IO 4 rooms (`@nestjs/platform-socket.io`)',
   'nestjs-channels-stomp': 'nestjs-channels over STOMP (`/socket/stomp`)',
   'ws-prebuilt-stomp': 'raw ws, one pre-built STOMP MESSAGE frame per socket',
+  'ws-deflate': 'raw ws, `perMessageDeflate` per socket',
 };

@@ -1,7 +1,7 @@
 import type { BenchPayload } from '../harness/payload.js';
 
 /** The servers compared; each lives in `<kind>.server.ts`. */
-export type ServerKind = 'nestjs-channels' | 'ws-prebuilt' | 'ws-send' | 'socketio' | 'nestjs-channels-stomp' | 'ws-prebuilt-stomp';
+export type ServerKind = 'nestjs-channels' | 'ws-prebuilt' | 'ws-send' | 'socketio' | 'nestjs-channels-stomp' | 'ws-prebuilt-stomp' | 'ws-deflate';
 
 /** Options the runner passes to a server process (JSON in argv). */
 export interface ServerOptions {
@@ -20,6 +20,10 @@ export interface ServerOptions {
   history?: boolean;
   /** nestjs-channels: serve STOMP at `/socket/stomp` (the `--stomp` comparison) instead of the Phoenix WebSocket. */
   stomp?: boolean;
+  /** nestjs-channels: the `compression` option on (the `--compression` run). */
+  compression?: boolean;
+  /** Bytes of chat-like text in every broadcast's `body` instead of the 46-byte filler (the `--compression` run). */
+  bodyBytes?: number;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { nextTurn, nowMicros, sleep } from '../harness/clock.js';
-import { makePayload } from '../harness/payload.js';
+import { makePayload, type BenchPayload } from '../harness/payload.js';
 import type { BenchServer } from './bench-server.interface.js';
 
 /** When a schedule of broadcasts started and finished sending, on the shared clock (µs). */
@@ -16,13 +16,17 @@ export interface SendWindow {
 export class BroadcastDriver {
   private seq = 0;
 
-  constructor(private readonly server: BenchServer) {}
+  constructor(
+    private readonly server: BenchServer,
+    /** The payloads' `body`, one after the other; default the 46-byte filler. */
+    private readonly bodies?: string[],
+  ) {}
 
   /** `turns` event-loop turns, `perTurn` broadcasts in each (1: one per turn; 10: a burst). */
   async burst(args: { topic: string; turns: number; perTurn: number }): Promise<SendWindow> {
     const t0 = nowMicros();
     for (let turn = 0; turn < args.turns; turn++) {
-      for (let i = 0; i < args.perTurn; i++) this.server.broadcast(args.topic, makePayload(this.seq++));
+      for (let i = 0; i < args.perTurn; i++) this.server.broadcast(args.topic, this.payload());
       await nextTurn();
     }
     return { t0, t1: nowMicros(), sent: args.turns * args.perTurn };
@@ -38,7 +42,7 @@ export class BroadcastDriver {
       const due = t0 + i * args.intervalMs * 1000;
       const wait = (due - nowMicros()) / 1000;
       if (wait > 0) await sleep(wait);
-      this.server.broadcast(args.topic, makePayload(this.seq++));
+      this.server.broadcast(args.topic, this.payload());
     }
     return { t0, t1: nowMicros(), sent: args.count };
   }
@@ -48,9 +52,14 @@ export class BroadcastDriver {
     const topics = Array.from({ length: args.count }, (_, i) => `${args.prefix}${args.first + i}`);
     const t0 = nowMicros();
     for (let round = 0; round < args.rounds; round++) {
-      for (const topic of topics) this.server.broadcast(topic, makePayload(this.seq++));
+      for (const topic of topics) this.server.broadcast(topic, this.payload());
       await nextTurn();
     }
     return { t0, t1: nowMicros(), sent: args.rounds * args.count };
+  }
+
+  private payload(): BenchPayload {
+    const seq = this.seq++;
+    return makePayload(seq, this.bodies?.[seq % this.bodies.length]);
   }
 }

@@ -65,6 +65,7 @@ export async function startNestjsChannels(options: ServerOptions): Promise<Bench
         ...(options.presence ? { presence: options.presence } : {}),
         // Heart-beats off while measuring, as for the Phoenix clients (see heartbeats.ts).
         ...(options.stomp ? { transports: ['stomp' as const], stomp: { heartbeat: { sendMs: 0, receiveMs: 0 } } } : {}),
+        ...(options.compression ? { compression: true } : {}),
       }),
     ],
     providers: [benchChannel(options.history ? { history: { ...BENCH_HISTORY } } : {})],

@@ -1,10 +1,11 @@
-import { makePayload } from '../harness/payload.js';
+import { chatBodies, makePayload } from '../harness/payload.js';
 import { serveCommands } from '../harness/ipc.js';
 import type { BenchServer, ServerKind, ServerOptions } from './bench-server.interface.js';
 import { BroadcastDriver } from './broadcast-driver.js';
 import { CpuProfiler } from './cpu-profiler.js';
 import { startNestjsChannels } from './nestjs-channels.server.js';
 import { startSocketIo } from './socketio.server.js';
+import { startWsDeflate } from './ws-deflate.server.js';
 import { startWsPrebuilt } from './ws-prebuilt.server.js';
 import { startWsPrebuiltStomp } from './ws-prebuilt-stomp.server.js';
 import { startWsSend } from './ws-send.server.js';
@@ -31,6 +32,7 @@ const STARTERS: Record<ServerKind, (options: ServerOptions) => Promise<BenchServ
   socketio: startSocketIo,
   'nestjs-channels-stomp': (options) => startNestjsChannels({ ...options, stomp: true }),
   'ws-prebuilt-stomp': startWsPrebuiltStomp,
+  'ws-deflate': startWsDeflate,
 };
 
 function sampleMemory(): MemorySample {
@@ -53,7 +55,8 @@ async function main(): Promise<void> {
   const start = STARTERS[kind];
   if (!start) throw new Error(`unknown server kind "${kind}"`);
   const server = await start(options);
-  const driver = new BroadcastDriver(server);
+  const bodies = options.bodyBytes ? chatBodies(options.bodyBytes) : undefined;
+  const driver = new BroadcastDriver(server, bodies);
   const profiler = new CpuProfiler();
   serveCommands(
     {
@@ -66,7 +69,7 @@ async function main(): Promise<void> {
       burst: (args) => driver.burst(args),
       paced: (args) => driver.paced(args),
       eachTopic: (args) => driver.eachTopic(args),
-      messageBytes: (args: { topic: string }) => server.messageBytes(args.topic, makePayload(1)),
+      messageBytes: (args: { topic: string }) => server.messageBytes(args.topic, makePayload(1, bodies?.[0])),
       presenceCount: (args: { topic: string }) => {
         if (!server.presenceCount) throw new Error(`${kind} has no presence`);
         return server.presenceCount(args.topic);

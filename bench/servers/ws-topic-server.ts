@@ -12,7 +12,12 @@ export class WsTopicServer {
   readonly topics = new Map<string, Set<WebSocket>>();
   private readonly joined = new Map<WebSocket, string[]>();
   private readonly http = createServer((_request, response) => response.writeHead(404).end());
-  private readonly wss = new WebSocketServer({ noServer: true, clientTracking: false, perMessageDeflate: false });
+  private readonly wss: WebSocketServer;
+
+  /** `perMessageDeflate`: ws's own, per socket, with its defaults (the `ws-deflate` server). */
+  constructor(options: { perMessageDeflate?: boolean } = {}) {
+    this.wss = new WebSocketServer({ noServer: true, clientTracking: false, perMessageDeflate: options.perMessageDeflate ?? false });
+  }
 
   async listen(): Promise<number> {
     this.http.on('upgrade', (request, socket, head) => {

@@ -19,16 +19,21 @@ export class SharedFrame implements Frame {
     readonly fromOtherNode: boolean,
   ) {}
 
-  /** What `build` makes of this frame for the transport that `key` names, built at its first request. */
+  /**
+   * What `build` makes of this frame for the transport that `key` names, built at its first
+   * request. `build` may itself prepare another key of this frame (a compressed frame falling
+   * back on the uncompressed one): the result is stored after it returns.
+   */
   prepared<T>(key: symbol, build: (frame: SharedFrame) => T): T {
     if (key === this.firstKey) return this.firstPrepared as T;
+    if (this.otherPrepared?.has(key)) return this.otherPrepared.get(key) as T;
+    const built = build(this);
     if (this.firstKey === undefined) {
-      this.firstPrepared = build(this);
       this.firstKey = key;
-      return this.firstPrepared as T;
+      this.firstPrepared = built;
+    } else {
+      (this.otherPrepared ??= new Map()).set(key, built);
     }
-    this.otherPrepared ??= new Map();
-    if (!this.otherPrepared.has(key)) this.otherPrepared.set(key, build(this));
-    return this.otherPrepared.get(key) as T;
+    return built;
   }
 }

@@ -61,6 +61,18 @@ export interface DrainOptions {
   batchIntervalMs?: number;
 }
 
+/**
+ * `permessage-deflate` on the WebSocket endpoint (see `docs/compression.md`). The server always
+ * answers `server_no_context_takeover`, so a broadcast is compressed once for all its subscribers.
+ * @publicApi
+ */
+export interface CompressionOptions {
+  /** Messages smaller than this many bytes leave uncompressed (RSV1 clear). Default 1024. */
+  thresholdBytes?: number;
+  /** zlib level, 1 (fastest) to 9 (smallest). Default 6 (zlib's default). */
+  level?: number;
+}
+
 /** Options of `ChannelsModule.forRoot()`; every field has a default. @publicApi */
 export interface ChannelsModuleOptions {
   /** Socket mount path; transports live under it (`/socket/websocket`). Default `'/socket'`. */
@@ -128,6 +140,13 @@ export interface ChannelsModuleOptions {
    * are cut. Each one holds at most `maxFrameSize`; this bounds many of them. Default 64 MiB.
    */
   maxTotalUnfinishedBytes?: number;
+  /**
+   * Negotiates `permessage-deflate` with WebSocket clients that offer it (every browser does):
+   * `true` for the defaults, or {@link CompressionOptions}. Broadcasts are compressed once per
+   * wire format and shared by every subscriber; clients that offer nothing get uncompressed
+   * frames. Default `false` (see `docs/compression.md` for what it costs and when it pays).
+   */
+  compression?: boolean | CompressionOptions;
   /** Batches of the shutdown drain. */
   drain?: DrainOptions;
   /**
@@ -146,11 +165,13 @@ export interface ChannelsModuleOptions {
 }
 
 /** Options with every default applied. */
-export type ResolvedChannelsOptions = Required<Omit<ChannelsModuleOptions, 'socketHandler' | 'longpoll' | 'stomp' | 'pubsub' | 'drain' | 'presence' | 'history' | 'serializers'>> &
+export type ResolvedChannelsOptions = Required<Omit<ChannelsModuleOptions, 'socketHandler' | 'longpoll' | 'stomp' | 'pubsub' | 'drain' | 'presence' | 'history' | 'serializers' | 'compression'>> &
   Pick<ChannelsModuleOptions, 'socketHandler' | 'pubsub' | 'presence' | 'history'> & {
     /** The registered serializers, built-in names resolved to their instances. */
     serializers: Serializer[];
     longpoll: Required<Omit<LongPollOptions, 'secret'>> & Pick<LongPollOptions, 'secret'>;
     drain: Required<DrainOptions>;
     stomp: Required<Omit<StompOptions, 'heartbeat'>> & { heartbeat: Required<StompHeartbeatOptions> };
+    /** `false` when off. */
+    compression: Required<CompressionOptions> | false;
   };

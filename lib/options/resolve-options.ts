@@ -5,10 +5,12 @@ import { validatePubSubOption } from '../pubsub/pubsub-option.js';
 import { checkHistoryOptions } from '../history/history-options.js';
 import { resolvePresenceOptions } from '../presence/presence-options.js';
 import { checkSerializers } from './serializers-option.js';
+import { resolveCompressionOption } from './compression-option.js';
 import { describeKind, describeValue } from './describe-value.js';
 import { aBoolean, aFunction, anObject, anyOf, listOf, nonEmptyString, oneOf, OptionValidator, positiveInteger, rule } from './option-validator.js';
 
 const DEFAULTS: Omit<ResolvedChannelsOptions, 'socketHandler' | 'pubsub' | 'presence' | 'history' | 'stomp' | 'serializers'> & { serializers: SerializerVersion[] } = {
+  compression: false,
   path: '/socket',
   transports: ['websocket'],
   idleTimeoutMs: 60_000,
@@ -100,6 +102,7 @@ export function resolveOptions(options: ChannelsModuleOptions = {}): ResolvedCha
   const secretFix = 'Give every node the same random secret, e.g. randomBytes(32).toString("base64url").';
   check.at('longpoll').optional('secret', resolved.longpoll.secret, longpollSecret, secretFix);
   check.check('checkOrigin', resolved.checkOrigin, originCheck, 'For example ["https://example.com", "https://*.example.com"].');
+  resolved.compression = resolveCompressionOption(resolved.compression, check);
   if (resolved.presence !== undefined) resolvePresenceOptions(resolved.presence, check.at('presence'));
   if (resolved.history !== undefined) checkHistoryOptions(resolved.history, check.at('history'));
   const handlerFix = 'Give a class that implements SocketHandler (an @Injectable() provider), or an instance.';

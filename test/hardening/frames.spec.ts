@@ -44,7 +44,7 @@ test('invalid UTF-8 in a text frame closes with 1007', async () => {
   expect(await closed).toBe(1007);
 });
 
-test('permessage-deflate is never negotiated, so no deflate bomb can reach the server', async () => {
+test('with compression off (the default) permessage-deflate is never negotiated (deflate-bomb.spec.ts has it on)', async () => {
   const ws = await openWs({ perMessageDeflate: true });
   expect(ws.extensions).toBe('');
   ws.close();

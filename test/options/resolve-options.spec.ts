@@ -35,6 +35,13 @@ describe('resolveOptions: defaults', () => {
     expect(resolveOptions({ path: undefined, idleTimeoutMs: undefined, checkOrigin: undefined })).toMatchObject(DEFAULTS);
   });
 
+  test('compression is off unless asked for; true or a partial object fills in the defaults', () => {
+    expect(resolveOptions().compression).toBe(false);
+    expect(resolveOptions({ compression: false }).compression).toBe(false);
+    expect(resolveOptions({ compression: true }).compression).toEqual({ thresholdBytes: 1024, level: 6 });
+    expect(resolveOptions({ compression: { level: 1, thresholdBytes: undefined } }).compression).toEqual({ thresholdBytes: 1024, level: 1 });
+  });
+
   test('user options win over defaults and the input is not changed', () => {
     const options: ChannelsModuleOptions = { path: '/live/', maxChannelsPerSocket: 5, checkOrigin: false, serializers: ['2.0.0'] };
     const before = structuredClone(options);
@@ -132,6 +139,13 @@ describe('resolveOptions: invalid options throw a TypeError naming the option', 
     ['drain.batchSize', 0],
     ['presence', []],
     ['presence.deltaBatchMs', -1],
+    ['compression', 'gzip'],
+    ['compression', 1],
+    ['compression.thresholdBytes', 0],
+    ['compression.level', 0],
+    ['compression.level', 10],
+    ['compression.level', 4.5],
+    ['compression.windowBits', 10],
   ];
 
   test.each(invalid)('%s: %p', (option, value) => {
@@ -150,6 +164,9 @@ describe('resolveOptions: invalid options throw a TypeError naming the option', 
     [{ socketHandler: { connect: true } }, 'ChannelsModule option "socketHandler" must be a class or an object with a connect() method, got { connect: true }. Give a class that implements SocketHandler (an @Injectable() provider), or an instance.'],
     [{ rateLimit: true }, 'ChannelsModule option "rateLimit" must be false or { messagesPerSecond, burst }, got true. Leave it out for the default, { messagesPerSecond: 200, burst: 500 }. false turns it off.'],
     [{ maxFrameSize: 2048, maxTotalUnfinishedBytes: 1024 }, 'ChannelsModule option "maxTotalUnfinishedBytes" must be at least maxFrameSize (2048): a frame that large could never arrive, got 1024.'],
+    [{ compression: 'gzip' }, 'ChannelsModule option "compression" must be a boolean or { thresholdBytes, level }, got "gzip". Leave it out (or false) to turn it off; true for the defaults, { thresholdBytes: 1024, level: 6 }.'],
+    [{ compression: { level: 11 } }, 'ChannelsModule option "compression.level" must be an integer from 1 to 9, got 11. Leave it out for zlib\'s default, 6.'],
+    [{ compression: { threshold: 10 } }, 'ChannelsModule option "compression.threshold" is not an option, got a number. Known: thresholdBytes, level.'],
   ])('the message names the option, shows the value received and says what to do: %j', (options, message) => {
     expect(expectOptionError(() => resolveOptions(options as ChannelsModuleOptions), message).message).toBe(message);
   });

@@ -15,9 +15,17 @@ const { Sender } = ws as unknown as { Sender: { frame(data: Buffer, options: Fra
 /** Names the WebSocket preparation among a shared frame's (`SharedFrame.prepared`). */
 const WEBSOCKET = Symbol('websocket frame');
 
+/**
+ * A complete, unmasked server frame (header and payload), framed by `ws`. `compressed` sets RSV1:
+ * the payload is then a permessage-deflate message (see OutboundCompression).
+ */
+export function webSocketFrame(payload: Buffer, binary: boolean, compressed: boolean): Buffer {
+  const options = { fin: true, rsv1: compressed, opcode: binary ? 2 : 1, mask: false, readOnly: true };
+  return Buffer.concat(Sender.frame(payload, options));
+}
+
 function build(frame: SharedFrame): Buffer {
-  const options = { fin: true, rsv1: false, opcode: frame.binary ? 2 : 1, mask: false, readOnly: true };
-  return Buffer.concat(Sender.frame(frame.data, options));
+  return webSocketFrame(frame.data, frame.binary, false);
 }
 
 /**

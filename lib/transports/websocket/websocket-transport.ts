@@ -16,6 +16,9 @@ import { parseProtocols, PHOENIX_PROTOCOL, rejectUpgrade } from '../handshake.js
 import { createOriginCheck } from '../origin-check.js';
 import { requestPath, ServerListenerRouter } from '../server-listener-router.js';
 import { TRANSPORT_HOST, type TransportHost } from '../transport-host.interface.js';
+import { acceptDeflateOffer } from './deflate-offer.js';
+import { leanDeflateExtension } from './lean-deflate-extension.js';
+import { OutboundCompression } from './outbound-compression.js';
 import { SocketCorker } from './socket-corker.js';
 import { UnfinishedMessageBudget } from './unfinished-message-budget.js';
 import { WsTransportConnection } from './ws-transport-connection.js';
@@ -32,6 +35,8 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
   private readonly checkOrigin: (request: IncomingMessage) => boolean;
   private readonly corker = new SocketCorker();
   private readonly unfinished: UnfinishedMessageBudget;
+  /** Per window size the clients asked for (nearly always 15): shared by their sockets. */
+  private readonly compressions = new Map<number, OutboundCompression>();
   private wss: WebSocketServer | undefined;
   private router: ServerListenerRouter | undefined;
 
@@ -56,8 +61,16 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
     this.wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
+      // With compression, ws negotiates from the one offer upgrade() kept and reads compressed
+      // frames, inflated by leanDeflateExtension with maxPayload as the cap on the inflated
+      // size (1009 past it). Outbound it compresses nothing: see WsTransportConnection.send.
       maxPayload: this.options.maxFrameSize,
-      perMessageDeflate: false,
+      perMessageDeflate: this.options.compression !== false && {
+        serverNoContextTakeover: true,
+        // Every client message stands alone, so none needs an inflate state kept per socket.
+        clientNoContextTakeover: true,
+        threshold: Number.MAX_SAFE_INTEGER,
+      },
       // Pings count against the socket's rate limit: only the accepted ones are answered.
       autoPong: false,
       handleProtocols: (protocols) => (protocols.has(PHOENIX_PROTOCOL) ? PHOENIX_PROTOCOL : false),
@@ -96,14 +109,37 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
     if ('refused' in decision) return rejectUpgrade(socket, 403, decision.refused);
     const { accepted, serializer } = decision;
     if (socket.destroyed || !this.wss) return;
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.serve(ws, socket as Socket, serializer, accepted));
+    const compression = this.negotiateCompression(request);
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.serve(ws, socket as Socket, serializer, accepted, compression));
   }
 
-  private serve(ws: WebSocket, socket: Socket, serializer: Serializer, accepted: AcceptedConnection): void {
-    const transport = new WsTransportConnection(ws, socket, this.corker, this.options.maxOutboundBufferBytes);
+  /**
+   * Leaves ws only the deflate offer the server takes (none: the extension is declined and the
+   * connection goes on uncompressed), and returns what its sockets are written with.
+   */
+  private negotiateCompression(request: IncomingMessage): OutboundCompression | undefined {
+    const options = this.options.compression;
+    if (options === false) return undefined;
+    const offer = acceptDeflateOffer(request.headers['sec-websocket-extensions']);
+    if (offer === undefined) {
+      delete request.headers['sec-websocket-extensions'];
+      return undefined;
+    }
+    request.headers['sec-websocket-extensions'] = offer.header;
+    let compression = this.compressions.get(offer.serverWindowBits);
+    if (!compression) {
+      compression = new OutboundCompression(options, offer.serverWindowBits);
+      this.compressions.set(offer.serverWindowBits, compression);
+    }
+    return compression;
+  }
+
+  private serve(ws: WebSocket, socket: Socket, serializer: Serializer, accepted: AcceptedConnection, compression: OutboundCompression | undefined): void {
+    const transport = new WsTransportConnection(ws, socket, this.corker, this.options.maxOutboundBufferBytes, compression);
     (ws as ServedWebSocket)[CONNECTION] = this.host.open(transport, serializer, accepted);
     this.shutdownHooks.clientServed();
     this.unfinished.track(ws, socket);
+    if (compression) leanDeflateExtension(ws);
     ws.on('message', relayFrame);
     ws.on('ping', relayPing);
     ws.on('close', relayClose);

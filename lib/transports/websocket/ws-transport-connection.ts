@@ -4,6 +4,7 @@ import type { WebSocket } from 'ws';
 import type { SharedFrame } from '../../fanout/shared-frame.js';
 import type { TransportConnection } from '../../interfaces/transport.interface.js';
 import type { Frame } from '../../protocol/messages.js';
+import type { OutboundCompression } from './outbound-compression.js';
 import { prebuiltWebSocketFrame } from './prebuilt-frame.js';
 import type { RunWriter, SocketCorker } from './socket-corker.js';
 
@@ -33,6 +34,8 @@ export class WsTransportConnection implements TransportConnection, RunWriter {
     private readonly socket: Socket,
     private readonly corker: SocketCorker,
     private readonly maxOutboundBufferBytes: number,
+    /** Set when the socket negotiated permessage-deflate: the frames for its window size. */
+    private readonly compression?: OutboundCompression,
   ) {}
 
   send(frame: Frame): void {
@@ -47,18 +50,26 @@ export class WsTransportConnection implements TransportConnection, RunWriter {
       return;
     }
     if (frame.shared && this.deferred === undefined && !this.corked) {
-      this.deferred = prebuiltWebSocketFrame(frame as SharedFrame);
+      this.deferred = this.sharedFrame(frame as SharedFrame);
       this.corker.enlist(this);
       return;
     }
     this.corkForRun();
     if (frame.shared) {
-      // Without permessage-deflate (never negotiated here) ws writes each frame synchronously, so a
-      // whole pre-built frame written between two of its frames cannot interleave with them.
-      this.socket.write(prebuiltWebSocketFrame(frame as SharedFrame));
-    } else {
-      this.ws.send(frame.data, { binary: frame.binary });
+      this.socket.write(this.sharedFrame(frame as SharedFrame));
+      return;
     }
+    const compressed = this.compression?.ownFrame(frame.data, frame.binary);
+    if (compressed !== undefined) {
+      this.socket.write(compressed);
+      return;
+    }
+    // ws writes an uncompressed frame synchronously, so a whole frame written straight to the
+    // socket before or after it cannot interleave with it. `compress: false`: with
+    // permessage-deflate negotiated ws would otherwise deflate it with a zlib stream of its own
+    // per socket, asynchronously (out of order with the frames written here); ours are
+    // compressed by OutboundCompression, with no state per socket.
+    this.ws.send(frame.data, { binary: frame.binary, compress: false });
   }
 
   close(code: number, reason: string): void {
@@ -83,6 +94,10 @@ export class WsTransportConnection implements TransportConnection, RunWriter {
       this.corked = false;
       this.socket.uncork();
     }
+  }
+
+  private sharedFrame(frame: SharedFrame): Buffer {
+    return this.compression ? this.compression.sharedFrame(frame) : prebuiltWebSocketFrame(frame);
   }
 
   private dropSlowConsumer(): void {
