@@ -1,5 +1,4 @@
 import type { IncomingMessage, Server } from 'node:http';
-import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import {
   type BeforeApplicationShutdown,
@@ -10,17 +9,16 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { RESOLVED_OPTIONS } from '../../channels.tokens.js';
 import type { ResolvedChannelsOptions } from '../../interfaces/channels-options.interface.js';
 import { ShutdownHooksCheck } from '../../shutdown-hooks-check.js';
 import { parseProtocols, rejectUpgrade } from '../handshake.js';
 import { createOriginCheck } from '../origin-check.js';
-import { requestPath, ServerListenerRouter } from '../server-listener-router.js';
 import { TRANSPORT_HOST, type TransportHost } from '../transport-host.interface.js';
-import { SocketCorker } from '../websocket/socket-corker.js';
 import { UnfinishedMessageBudget } from '../websocket/unfinished-message-budget.js';
-import { WsTransportConnection } from '../websocket/ws-transport-connection.js';
+import { WebSocketEndpoint } from '../websocket/websocket-endpoint.js';
+import type { WsTransportConnection } from '../websocket/ws-transport-connection.js';
 import { StompHeartbeats } from './stomp-heartbeats.js';
 import { StompSession, type StompSessionContext } from './stomp-session.js';
 
@@ -40,11 +38,8 @@ const MAX_SWEEP_MS = 1_000;
 export class StompTransport implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('StompTransport');
   private readonly checkOrigin: (request: IncomingMessage) => boolean;
-  private readonly corker = new SocketCorker();
-  private readonly unfinished: UnfinishedMessageBudget;
+  private readonly endpoint: WebSocketEndpoint;
   private readonly context: StompSessionContext;
-  private wss: WebSocketServer | undefined;
-  private router: ServerListenerRouter | undefined;
 
   constructor(
     @Inject(TRANSPORT_HOST) host: TransportHost,
@@ -53,7 +48,7 @@ export class StompTransport implements OnApplicationBootstrap, BeforeApplication
     private readonly shutdownHooks: ShutdownHooksCheck,
   ) {
     this.checkOrigin = createOriginCheck(options.checkOrigin);
-    this.unfinished = new UnfinishedMessageBudget(options.maxTotalUnfinishedBytes);
+    this.endpoint = new WebSocketEndpoint(options);
     const { stomp } = options;
     const finest = Math.min(...[stomp.heartbeat.sendMs, stomp.heartbeat.receiveMs].filter((ms) => ms > 0), MAX_SWEEP_MS * 2);
     this.context = {
@@ -75,24 +70,11 @@ export class StompTransport implements OnApplicationBootstrap, BeforeApplication
       this.logger.log('No HTTP server (an application context?): the STOMP transport is not served');
       return;
     }
-    this.wss = new WebSocketServer({
-      noServer: true,
-      clientTracking: false,
-      maxPayload: this.options.maxFrameSize,
-      perMessageDeflate: false,
-      // Pings count against the socket's rate limit: only the accepted ones are answered.
-      autoPong: false,
+    this.endpoint.mount(server, {
+      path: this.options.stomp.path,
       handleProtocols: (protocols) => STOMP_PROTOCOLS.find((protocol) => protocols.has(protocol)) ?? false,
+      upgrade: (request, socket, head) => this.upgrade(request, socket, head),
     });
-    const endpoint = this.options.stomp.path;
-    this.router = new ServerListenerRouter(
-      server,
-      'upgrade',
-      (request) => requestPath(request) === endpoint,
-      (request, socket: Duplex, head: Buffer) => this.upgrade(request, socket, head),
-      (_request, socket: Duplex) => rejectUpgrade(socket, 404, 'no WebSocket endpoint here'),
-    );
-    this.router.install();
   }
 
   /** Clients that upgraded but have not sent CONNECT are not connections yet: the runtime's drain cannot see them. */
@@ -101,9 +83,8 @@ export class StompTransport implements OnApplicationBootstrap, BeforeApplication
   }
 
   onApplicationShutdown(): void {
-    this.router?.uninstall();
+    this.endpoint.close();
     this.context.heartbeats.stop();
-    this.wss?.close();
   }
 
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -114,15 +95,12 @@ export class StompTransport implements OnApplicationBootstrap, BeforeApplication
       return rejectUpgrade(socket, 403, 'unsupported subprotocol');
     }
     if (!this.checkOrigin(request)) return rejectUpgrade(socket, 403, 'origin not allowed');
-    if (!this.wss) return rejectUpgrade(socket, 404, 'no WebSocket endpoint here');
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.serve(ws, socket as Socket, request));
+    this.endpoint.accept(request, socket, head, (ws, writer) => this.serve(ws, writer, request));
   }
 
-  private serve(ws: WebSocket, socket: Socket, request: IncomingMessage): void {
-    const writer = new WsTransportConnection(ws, socket, this.corker, this.options.maxOutboundBufferBytes);
+  private serve(ws: WebSocket, writer: WsTransportConnection, request: IncomingMessage): void {
     (ws as ServedWebSocket)[SESSION] = new StompSession(ws, writer, request, this.context);
     this.shutdownHooks.clientServed();
-    this.unfinished.track(ws, socket);
     ws.on('message', relayMessage);
     ws.on('ping', relayPing);
     ws.on('pong', relayPong);
