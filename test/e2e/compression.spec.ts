@@ -5,6 +5,7 @@ import { useClients } from '../support/client-scope.js';
 import { describeEachTarget, WEBSOCKET_TARGETS } from '../support/matrix.js';
 import { collect, eventually, nextEvent, push } from '../support/phoenix-client.js';
 import { transportOf } from '../support/phoenix-internals.js';
+import { chatText } from '../support/chat-text.js';
 
 // The official phoenix client on `ws` (which offers permessage-deflate, as browsers do) against a
 // server with compression on: everything it sends and receives is intact, and what is worth
@@ -14,14 +15,6 @@ import { transportOf } from '../support/phoenix-internals.js';
 function wireOf(socket: PhoenixSocket): { extensions: string; bytesRead(): number; bytesWritten(): number } {
   const ws = transportOf(socket) as unknown as { extensions: string; _socket: { bytesRead: number; bytesWritten: number } };
   return { extensions: ws.extensions, bytesRead: () => ws._socket.bytesRead, bytesWritten: () => ws._socket.bytesWritten };
-}
-
-/** Chat-like text: compresses about 5x, like real JSON chatter. */
-function chatText(length: number): string {
-  const words = ['hello', 'room', 'message', 'lobby', 'the', 'quick', 'fox', 'presence', 'channel', 'typing'];
-  let text = '';
-  for (let i = 0; text.length < length; i++) text += `${words[(i * 7) % words.length]} `;
-  return text.slice(0, length);
 }
 
 describeEachTarget(

@@ -2,17 +2,11 @@ import { conformanceApp } from '../fixtures/conformance.app.js';
 import { useTestApp } from '../support/app-scope.js';
 import { eventually } from '../support/phoenix-client.js';
 import { json, useStompClients } from '../support/stomp-client.js';
+import { chatText } from '../support/chat-text.js';
 
 // The STOMP endpoint negotiates permessage-deflate as the Phoenix WebSocket does (the same
 // endpoint code): @stomp/stompjs over `ws`, which offers it as browsers do, gets MESSAGE frames
 // worth compressing compressed, each broadcast compressed once for all subscribers.
-
-function chatText(length: number): string {
-  const words = ['hello', 'room', 'message', 'lobby', 'the', 'quick', 'fox', 'presence', 'channel', 'typing'];
-  let text = '';
-  for (let i = 0; text.length < length; i++) text += `${words[(i * 7) % words.length]} `;
-  return text.slice(0, length);
-}
 
 /** What the client's `ws` negotiated, and the bytes its TCP socket read. */
 function wireOf(socket: unknown): { extensions: string; bytesRead: number } {
