@@ -6,6 +6,7 @@ import { NOT_JSON, parseFrame } from '../../serializers/parse-frame.js';
 import type { StompConnection } from './stomp-connection.js';
 import type { StompFrame, StompHeaders } from './stomp-frame.js';
 import { JSON_CONTENT_TYPE, TOPIC_PREFIX } from './stomp-serializer.js';
+import type { EndableSession } from './stomp-connection.js';
 import type { StompSubscriptions } from './stomp-subscriptions.js';
 
 /** SUBSCRIBE headers of the protocol itself; the others are the join params. */
@@ -29,7 +30,7 @@ export class StompCommands {
     private readonly connection: DecodedInboundConnection,
     private readonly limits: StompCommandLimits,
     /** Ends the connection without an ERROR (DISCONNECT). */
-    private readonly end: (code: number, reason: string) => void,
+    private readonly session: EndableSession,
   ) {}
 
   run(frame: StompFrame): void {
@@ -109,7 +110,7 @@ export class StompCommands {
   private disconnect(frame: StompFrame): void {
     const receipt = frame.headers.get('receipt');
     if (receipt !== undefined) this.stomp.receipt(receipt);
-    this.end(CloseCode.normal, 'disconnect');
+    this.session.end(CloseCode.normal, 'disconnect');
   }
 
   /** The topic of a `destination:/topic/<topic>` header; null (and ERROR) for anything else. */

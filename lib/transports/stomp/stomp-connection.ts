@@ -10,6 +10,14 @@ import { BINARY_CONTENT_TYPE, StompChannelEnd, StompReply, stompBody, TOPIC_PREF
 import type { StompSubscriptions, StompTopic } from './stomp-subscriptions.js';
 import { nextStompId } from './stomp-ids.js';
 
+/**
+ * What ends a STOMP connection: every channel ends, then the socket closes. The session itself,
+ * rather than a closure per connection (idle connections hold what they are built with).
+ */
+export interface EndableSession {
+  end(code: number, reason: string): void;
+}
+
 /** Server heart-beat: one EOL. */
 const HEARTBEAT = Buffer.from('\n');
 
@@ -27,8 +35,8 @@ export class StompConnection implements TransportConnection {
     private readonly writer: WsTransportConnection,
     readonly escaping: HeaderEscaping,
     private readonly subscriptions: StompSubscriptions,
-    /** Ends the connection after an ERROR: every channel ends, the socket closes. */
-    private readonly end: (code: number, reason: string) => void,
+    /** Ends the connection after an ERROR. */
+    private readonly session: EndableSession,
   ) {}
 
   get isClosed(): boolean {
@@ -78,7 +86,7 @@ export class StompConnection implements TransportConnection {
     if (this.closed) return;
     const { body, contentType } = stompBody(response);
     this.write(encodeFrameWithBody('ERROR', [['message', reason], ...extra], body, contentType, this.escaping), contentType === BINARY_CONTENT_TYPE);
-    this.end(code, reason);
+    this.session.end(code, reason);
   }
 
   private answer(reply: ReplyMessage): void {

@@ -7,7 +7,7 @@ import { nextStompId } from './stomp-ids.js';
 import type { TransportHost } from '../transport-host.interface.js';
 import type { WsTransportConnection } from '../websocket/ws-transport-connection.js';
 import { connectParams, negotiateHeartbeats, negotiateVersion, type HeartbeatOffer } from './stomp-connect.js';
-import { StompConnection } from './stomp-connection.js';
+import { StompConnection, type EndableSession } from './stomp-connection.js';
 import { escapingOf } from './stomp-escaping.js';
 import { encodeFrame, encodeFrameWithBody } from './stomp-frame-encoder.js';
 import { StompFrameError } from './stomp-frame-error.js';
@@ -43,7 +43,7 @@ type State = 'awaiting-connect' | 'authorizing' | 'connected' | 'closed';
  * then hands every other frame to {@link StompCommands}, which maps it onto the channel protocol.
  * Any protocol error is an `ERROR` frame, then the close STOMP requires; nobody else is affected.
  */
-export class StompSession implements HeartbeatingSession {
+export class StompSession implements HeartbeatingSession, EndableSession {
   lastReadAt = Date.now();
   lastWriteAt = Date.now();
   outgoingMs = 0;
@@ -167,10 +167,10 @@ export class StompSession implements HeartbeatingSession {
         if (accepted === null) return this.refuse('connection refused');
         const escaping = escapingOf(version);
         const subscriptions = new StompSubscriptions();
-        const stomp = new StompConnection(this.writer, escaping, subscriptions, (code, reason) => this.end(code, reason));
+        const stomp = new StompConnection(this.writer, escaping, subscriptions, this);
         this.stomp = stomp;
         this.connection = this.context.host.open(stomp, StompSerializer.for(escaping), accepted);
-        this.commands = new StompCommands(stomp, subscriptions, this.connection, this.context, (code, reason) => this.end(code, reason));
+        this.commands = new StompCommands(stomp, subscriptions, this.connection, this.context, this);
         const headers: Array<[string, string]> = [
           ['version', version],
           ['heart-beat', heartbeats.header],
@@ -217,7 +217,7 @@ export class StompSession implements HeartbeatingSession {
   }
 
   /** Ends the session from this side: every channel ends, then the WebSocket closes. */
-  private end(code: number, reason: string): void {
+  end(code: number, reason: string): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.cleanUp();
