@@ -27,6 +27,14 @@ export interface PresenceOptions {
   /** Changes made within this many ms travel to the other nodes in one delta. Default 20. */
   deltaBatchMs?: number;
   /**
+   * A topic's changes within this many ms (local or from other nodes) reach its clients as one
+   * `presence_diff`, encoded once for all of them, and the clients that join meanwhile share one
+   * `presence_state` at the window's end: a mass join costs one diff per member per window
+   * instead of one per join. 0 sends a diff per change and the state at once (Phoenix's way).
+   * Default 30.
+   */
+  diffWindowMs?: number;
+  /**
    * This node's name among the presence replicas: unique per running node. A node restarted
    * under the same name replaces its previous run at once instead of after `downPeriodMs`.
    * Default: host name, process id and a random suffix.
@@ -55,12 +63,14 @@ export function resolvePresenceOptions(
     broadcastPeriodMs: 1500,
     downPeriodMs: 30_000,
     deltaBatchMs: 20,
+    diffWindowMs: 30,
     nodeName: `${hostname()}/${process.pid}/${nodeId}`,
     ...defined,
   };
   check.check('broadcastPeriodMs', resolved.broadcastPeriodMs, positiveInteger, 'Leave it out for the default, 1500.');
   check.check('downPeriodMs', resolved.downPeriodMs, positiveInteger, 'Leave it out for the default, 30000.');
   check.check('deltaBatchMs', resolved.deltaBatchMs, integerAtLeast(0), 'Leave it out for the default, 20.');
+  check.check('diffWindowMs', resolved.diffWindowMs, integerAtLeast(0), 'Leave it out for the default, 30, or give 0 for a diff per change.');
   if (resolved.downPeriodMs < 2 * resolved.broadcastPeriodMs) {
     check.fail(
       'downPeriodMs',

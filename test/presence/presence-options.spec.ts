@@ -5,7 +5,7 @@ import { expectOptionError } from '../support/thrown.js';
 
 it('defaults to the periods of Phoenix.Tracker and a node name unique to this process', () => {
   const resolved = resolvePresenceOptions();
-  expect(resolved).toMatchObject({ broadcastPeriodMs: 1500, downPeriodMs: 30_000, deltaBatchMs: 20 });
+  expect(resolved).toMatchObject({ broadcastPeriodMs: 1500, downPeriodMs: 30_000, deltaBatchMs: 20, diffWindowMs: 30 });
   expect(resolved.nodeName).toContain(String(process.pid));
   expect(resolvePresenceOptions().nodeName).not.toBe(resolved.nodeName);
 });
@@ -16,6 +16,7 @@ it('keeps what is given and ignores undefined fields', () => {
     broadcastPeriodMs: 100,
     downPeriodMs: 1000,
     deltaBatchMs: 20,
+    diffWindowMs: 30,
     nodeName: 'a',
     fetch,
   });
@@ -26,6 +27,7 @@ it.each([
   [{ broadcastPeriodMs: 0 }, 'Presence option "broadcastPeriodMs" must be a positive integer, got 0. Leave it out for the default, 1500.'],
   [{ downPeriodMs: 1.5 }, 'Presence option "downPeriodMs" must be a positive integer, got 1.5. Leave it out for the default, 30000.'],
   [{ deltaBatchMs: -1 }, 'Presence option "deltaBatchMs" must be an integer >= 0, got -1. Leave it out for the default, 20.'],
+  [{ diffWindowMs: 2.5 }, 'Presence option "diffWindowMs" must be an integer >= 0, got 2.5. Leave it out for the default, 30, or give 0 for a diff per change.'],
   [
     { broadcastPeriodMs: 1000, downPeriodMs: 1999 },
     'Presence option "downPeriodMs" must be at least twice broadcastPeriodMs (2000), got 1999. A node is declared down only after missing a few heartbeats: raise downPeriodMs or lower broadcastPeriodMs.',

@@ -1,0 +1,163 @@
+import { Logger } from '@nestjs/common';
+import type { ChannelFanout } from '../fanout/channel-fanout.js';
+import { SliceBudget } from '../fanout/slice-budget.js';
+import type { PubSub } from '../pubsub/pubsub.js';
+import type { Socket } from '../socket/socket.js';
+import { PendingDiff } from './pending-diff.js';
+import type { PresenceEnricher } from './presence-enricher.js';
+import { PRESENCE_DIFF, PRESENCE_STATE } from './presence-events.js';
+import { groupByKey } from './presence-grouping.js';
+import type { PresenceDiff, Presences } from './presence.types.js';
+import { PreEncodedPayload } from '../serializers/pre-encoded-payload.js';
+import type { PresenceChanges, TrackedPresence } from './tracked-presence.js';
+
+const logger = new Logger('Presence');
+
+/** How long presence fan-out runs before the event loop gets a turn, in ms. */
+const SLICE_MS = 5;
+
+/** One topic's diff window: its changes so far, and who asked for the state during it. */
+interface OpenWindow {
+  readonly pending: PendingDiff;
+  readonly joiners: Map<string, Socket<object>>;
+  readonly timer: NodeJS.Timeout;
+  /** Settles once the window's states were pushed: `pushState`'s promise. */
+  readonly stated: Promise<void>;
+  readonly settle: () => void;
+}
+
+/**
+ * Sends a topic's presence changes as one `presence_diff` per window of `windowMs` (every node
+ * from its own copy of the state, as Phoenix does), encoded once for all of this node's channels
+ * and delivered in slices. The channels that ask for the state during a window get it at the
+ * window's end, one list for all, with the window's changes in it, and so never that window's
+ * diff: from then on they get every diff, relayed while they are still joining. Windows of a topic
+ * are delivered one after the other, so diffs keep their order even through `fetch` and slices.
+ */
+export class WindowDispatcher {
+  private readonly windows = new Map<string, OpenWindow>();
+  /** Per topic, the window being delivered (fetch, slices): the next one waits for it. */
+  private readonly tails = new Map<string, Promise<void>>();
+  /** Per topic, channels that asked for the state and were not sent it: no diff reaches them before it. */
+  private readonly awaiting = new Map<string, Map<string, Socket<object>>>();
+  /** Per topic, channels sent the state but not subscribed yet (still joining): diffs are relayed to them. */
+  private readonly joining = new Map<string, Map<string, Socket<object>>>();
+
+  constructor(
+    private readonly pubsub: PubSub,
+    private readonly fanout: ChannelFanout,
+    private readonly enricher: PresenceEnricher,
+    /** The topic's presences now, oldest first. */
+    private readonly list: (topic: string) => TrackedPresence[],
+    private readonly windowMs: number,
+  ) {}
+
+  /** Adds `changes` of `topic` to its window. */
+  changed(topic: string, changes: PresenceChanges): void {
+    // Nobody here listens: no diff to build, and above all no `fetch` (often a database query).
+    if (this.pubsub.subscriberCount(topic) === 0 && !this.windows.has(topic) && !this.hasJoining(topic)) return;
+    let window = this.open(topic);
+    if (!window.pending.canTake(changes)) {
+      this.flush(topic);
+      window = this.open(topic);
+    }
+    window.pending.take(changes);
+  }
+
+  /** `socket` gets the topic's list at the end of the current window (see the class). */
+  pushState(socket: Socket<object>): Promise<void> {
+    if (socket.ended) return Promise.resolve();
+    const window = this.open(socket.topic);
+    window.joiners.set(socket.subscriberId, socket);
+    slot(this.awaiting, socket.topic).set(socket.subscriberId, socket);
+    return window.stated;
+  }
+
+  private open(topic: string): OpenWindow {
+    const existing = this.windows.get(topic);
+    if (existing) return existing;
+    let settle!: () => void;
+    const stated = new Promise<void>((resolve) => (settle = resolve));
+    const timer = setTimeout(() => this.flush(topic), this.windowMs);
+    timer.unref();
+    const window: OpenWindow = { pending: new PendingDiff(), joiners: new Map(), timer, stated, settle };
+    this.windows.set(topic, window);
+    return window;
+  }
+
+  /** Closes the window of `topic`: its diff and its joiners' state are taken now, sent in turn. */
+  private flush(topic: string): void {
+    const window = this.windows.get(topic);
+    if (!window) return;
+    this.windows.delete(topic);
+    clearTimeout(window.timer);
+    const diff = window.pending.toDiff();
+    const state = window.joiners.size > 0 ? groupByKey(this.list(topic)) : null;
+    const previous = this.tails.get(topic) ?? Promise.resolve();
+    const sent: Promise<void> = previous
+      .then(() => this.deliver(topic, diff, state, window.joiners))
+      .catch((error: unknown) => logger.error(`Presence on "${topic}" could not be sent: ${String(error)}`))
+      .finally(() => {
+        window.settle();
+        if (this.tails.get(topic) === sent) this.tails.delete(topic);
+      });
+    this.tails.set(topic, sent);
+  }
+
+  private async deliver(topic: string, diff: PresenceDiff | null, state: Presences | null, joiners: Map<string, Socket<object>>): Promise<void> {
+    if (this.enricher.active) {
+      [diff, state] = await Promise.all([diff && this.enricher.enrichDiff(topic, diff), state && this.enricher.enrich(topic, state)]);
+    }
+    const budget = new SliceBudget(SLICE_MS);
+    // Channels still joining that had their state in an earlier window: not subscribed yet.
+    if (diff && this.hasJoining(topic) && this.joining.has(topic)) {
+      const relayed = new PreEncodedPayload(diff);
+      for (const socket of this.joining.get(topic)!.values()) socket.push(PRESENCE_DIFF, relayed);
+    }
+    if (state) await this.pushStates(topic, new PreEncodedPayload(state), joiners, budget);
+    if (!diff) return;
+    this.pubsub.localBroadcastBeside(this.fanout, topic, PRESENCE_DIFF, diff);
+    // This window's joiners have its changes in their state, later ones will; relayed ones got it above.
+    const skip = (id: string) => joiners.has(id) || this.awaiting.get(topic)?.has(id) === true || this.joining.get(topic)?.has(id) === true;
+    await this.fanout.deliverInSlices({ topic, event: PRESENCE_DIFF, payload: diff }, skip, budget);
+  }
+
+  private async pushStates(topic: string, state: PreEncodedPayload, joiners: Map<string, Socket<object>>, budget: SliceBudget): Promise<void> {
+    const awaiting = this.awaiting.get(topic);
+    for (const [id, socket] of joiners) {
+      const pause = budget.pause();
+      if (pause) await pause;
+      if (awaiting?.delete(id) && awaiting.size === 0) this.awaiting.delete(topic);
+      if (socket.ended) continue;
+      socket.push(PRESENCE_STATE, state);
+      if (!socket.joined) this.relayWhileJoining(socket);
+    }
+  }
+
+  private relayWhileJoining(socket: Socket<object>): void {
+    const sockets = slot(this.joining, socket.topic);
+    if (sockets.has(socket.subscriberId)) return;
+    sockets.set(socket.subscriberId, socket);
+    socket.onEnd(() => this.stopRelaying(socket));
+  }
+
+  /** Whether channels of `topic` are awaiting their state or still joining; forgets those that joined or ended. */
+  private hasJoining(topic: string): boolean {
+    for (const socket of this.joining.get(topic)?.values() ?? []) {
+      if (socket.joined || socket.ended) this.stopRelaying(socket);
+    }
+    return this.joining.has(topic) || this.awaiting.has(topic);
+  }
+
+  private stopRelaying(socket: Socket<object>): void {
+    const sockets = this.joining.get(socket.topic);
+    if (!sockets?.delete(socket.subscriberId)) return;
+    if (sockets.size === 0) this.joining.delete(socket.topic);
+  }
+}
+
+function slot<V>(map: Map<string, Map<string, V>>, topic: string): Map<string, V> {
+  let inner = map.get(topic);
+  if (!inner) map.set(topic, (inner = new Map()));
+  return inner;
+}
