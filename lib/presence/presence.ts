@@ -23,6 +23,7 @@ import { PresenceRefs } from './presence-ref.js';
 import { PresenceTracker } from './presence-tracker.js';
 import type { Presences } from './presence.types.js';
 import type { PresenceChanges } from './tracked-presence.js';
+import { LargeRooms } from './large-rooms.js';
 import { WindowDispatcher } from './window-dispatcher.js';
 import { ChannelsError } from '../errors/channels.error.js';
 import { ChannelsTypeError } from '../errors/channels-type.error.js';
@@ -80,7 +81,8 @@ export class Presence implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     this.dispatcher = new DiffDispatcher(this.pubsub, this.enricher);
     if (options.diffWindowMs > 0) {
       const list = (topic: string) => this.tracker?.state.list(topic) ?? [];
-      this.windows = new WindowDispatcher(this.pubsub, this.fanout, this.enricher, list, options.diffWindowMs);
+      const largeRooms = options.largeRoom ? new LargeRooms(options.largeRoom) : null;
+      this.windows = new WindowDispatcher(this.pubsub, this.fanout, this.enricher, list, options.diffWindowMs, largeRooms);
     }
     this.tracker = new PresenceTracker(this.pubsub, options, (changes) => this.publish(changes), undefined, this.nodeId);
   }

@@ -5,7 +5,8 @@ import type { PubSub } from '../pubsub/pubsub.js';
 import type { Socket } from '../socket/socket.js';
 import { PendingDiff } from './pending-diff.js';
 import type { PresenceEnricher } from './presence-enricher.js';
-import { PRESENCE_DIFF, PRESENCE_STATE } from './presence-events.js';
+import { PRESENCE_DIFF, PRESENCE_STATE, PRESENCE_SUMMARY } from './presence-events.js';
+import type { LargeRooms } from './large-rooms.js';
 import { groupByKey } from './presence-grouping.js';
 import type { PresenceDiff, Presences } from './presence.types.js';
 import { PreEncodedPayload } from '../serializers/pre-encoded-payload.js';
@@ -15,6 +16,19 @@ const logger = new Logger('Presence');
 
 /** How long presence fan-out runs before the event loop gets a turn, in ms. */
 const SLICE_MS = 5;
+
+/** One event of a window, to members or to joiners. */
+interface OutgoingMessage {
+  event: string;
+  payload: unknown;
+}
+
+interface Outgoing {
+  /** To every channel of the topic but the window's joiners (and those awaiting their state). */
+  toMembers: OutgoingMessage[];
+  /** To the window's joiners, each on its own join. */
+  toJoiners: OutgoingMessage[];
+}
 
 /** One topic's diff window: its changes so far, and who asked for the state during it. */
 interface OpenWindow {
@@ -50,6 +64,8 @@ export class WindowDispatcher {
     /** The topic's presences now, oldest first. */
     private readonly list: (topic: string) => TrackedPresence[],
     private readonly windowMs: number,
+    /** Large-room mode, when configured. */
+    private readonly largeRooms: LargeRooms | null = null,
   ) {}
 
   /** Adds `changes` of `topic` to its window. */
@@ -85,17 +101,16 @@ export class WindowDispatcher {
     return window;
   }
 
-  /** Closes the window of `topic`: its diff and its joiners' state are taken now, sent in turn. */
+  /** Closes the window of `topic`: what it sends is taken now, and sent in turn. */
   private flush(topic: string): void {
     const window = this.windows.get(topic);
     if (!window) return;
     this.windows.delete(topic);
     clearTimeout(window.timer);
-    const diff = window.pending.toDiff();
-    const state = window.joiners.size > 0 ? groupByKey(this.list(topic)) : null;
+    const outgoing = this.outgoing(topic, window);
     const previous = this.tails.get(topic) ?? Promise.resolve();
     const sent: Promise<void> = previous
-      .then(() => this.deliver(topic, diff, state, window.joiners))
+      .then(() => this.deliver(topic, outgoing, window.joiners))
       .catch((error: unknown) => logger.error(`Presence on "${topic}" could not be sent: ${String(error)}`))
       .finally(() => {
         window.settle();
@@ -104,32 +119,66 @@ export class WindowDispatcher {
     this.tails.set(topic, sent);
   }
 
-  private async deliver(topic: string, diff: PresenceDiff | null, state: Presences | null, joiners: Map<string, Socket<object>>): Promise<void> {
-    if (this.enricher.active) {
-      [diff, state] = await Promise.all([diff && this.enricher.enrichDiff(topic, diff), state && this.enricher.enrich(topic, state)]);
+  /** The window's messages to the topic's members and to its joiners. */
+  private outgoing(topic: string, window: OpenWindow): Outgoing {
+    const hasJoiners = window.joiners.size > 0;
+    const large = this.largeRooms?.output(topic, this.list(topic));
+    if (!large) {
+      const diff = window.pending.toDiff();
+      return {
+        toMembers: diff ? [{ event: PRESENCE_DIFF, payload: diff }] : [],
+        toJoiners: hasJoiners ? [{ event: PRESENCE_STATE, payload: groupByKey(this.list(topic)) }] : [],
+      };
     }
-    const budget = new SliceBudget(SLICE_MS);
-    // Channels still joining that had their state in an earlier window: not subscribed yet.
-    if (diff && this.hasJoining(topic) && this.joining.has(topic)) {
-      const relayed = new PreEncodedPayload(diff);
-      for (const socket of this.joining.get(topic)!.values()) socket.push(PRESENCE_DIFF, relayed);
-    }
-    if (state) await this.pushStates(topic, new PreEncodedPayload(state), joiners, budget);
-    if (!diff) return;
-    this.pubsub.localBroadcastBeside(this.fanout, topic, PRESENCE_DIFF, diff);
-    // This window's joiners have its changes in their state, later ones will; relayed ones got it above.
-    const skip = (id: string) => joiners.has(id) || this.awaiting.get(topic)?.has(id) === true || this.joining.get(topic)?.has(id) === true;
-    await this.fanout.deliverInSlices({ topic, event: PRESENCE_DIFF, payload: diff }, skip, budget);
+    const toMembers: OutgoingMessage[] = [];
+    if (large.memberState) toMembers.push({ event: PRESENCE_STATE, payload: large.memberState });
+    else if (large.diff) toMembers.push({ event: PRESENCE_DIFF, payload: large.diff });
+    if (large.summary) toMembers.push({ event: PRESENCE_SUMMARY, payload: large.summary });
+    const toJoiners: OutgoingMessage[] = [];
+    if (hasJoiners) toJoiners.push({ event: PRESENCE_STATE, payload: large.joinerState });
+    if (hasJoiners && large.joinerSummary) toJoiners.push({ event: PRESENCE_SUMMARY, payload: large.joinerSummary });
+    return { toMembers, toJoiners };
   }
 
-  private async pushStates(topic: string, state: PreEncodedPayload, joiners: Map<string, Socket<object>>, budget: SliceBudget): Promise<void> {
+  private async deliver(topic: string, outgoing: Outgoing, joiners: Map<string, Socket<object>>): Promise<void> {
+    const toMembers = await this.enrich(topic, outgoing.toMembers);
+    const toJoiners = await this.enrich(topic, outgoing.toJoiners);
+    const budget = new SliceBudget(SLICE_MS);
+    // Channels still joining that had their state in an earlier window: not subscribed yet.
+    if (toMembers.length > 0 && this.hasJoining(topic) && this.joining.has(topic)) {
+      const relayed = toMembers.map(({ event, payload }) => ({ event, payload: new PreEncodedPayload(payload) }));
+      for (const socket of this.joining.get(topic)!.values()) for (const { event, payload } of relayed) socket.push(event, payload);
+    }
+    if (toJoiners.length > 0) await this.pushToJoiners(topic, toJoiners, joiners, budget);
+    // This window's joiners have its changes in their state, later ones will; relayed ones got it above.
+    const skip = (id: string) => joiners.has(id) || this.awaiting.get(topic)?.has(id) === true || this.joining.get(topic)?.has(id) === true;
+    for (const { event, payload } of toMembers) {
+      this.pubsub.localBroadcastBeside(this.fanout, topic, event, payload);
+      await this.fanout.deliverInSlices({ topic, event, payload }, skip, budget);
+    }
+  }
+
+  /** `messages` with `fetch` applied to the lists and diffs in them (each list once). */
+  private async enrich(topic: string, messages: OutgoingMessage[]): Promise<OutgoingMessage[]> {
+    if (!this.enricher.active || messages.length === 0) return messages;
+    return Promise.all(
+      messages.map(async ({ event, payload }) => {
+        if (event === PRESENCE_DIFF) return { event, payload: await this.enricher.enrichDiff(topic, payload as PresenceDiff) };
+        if (event === PRESENCE_STATE) return { event, payload: await this.enricher.enrich(topic, payload as Presences) };
+        return { event, payload };
+      }),
+    );
+  }
+
+  private async pushToJoiners(topic: string, messages: OutgoingMessage[], joiners: Map<string, Socket<object>>, budget: SliceBudget): Promise<void> {
+    const shared = messages.map(({ event, payload }) => ({ event, payload: new PreEncodedPayload(payload) }));
     const awaiting = this.awaiting.get(topic);
     for (const [id, socket] of joiners) {
       const pause = budget.pause();
       if (pause) await pause;
       if (awaiting?.delete(id) && awaiting.size === 0) this.awaiting.delete(topic);
       if (socket.ended) continue;
-      socket.push(PRESENCE_STATE, state);
+      for (const { event, payload } of shared) socket.push(event, payload);
       if (!socket.joined) this.relayWhileJoining(socket);
     }
   }

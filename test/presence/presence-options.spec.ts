@@ -32,6 +32,12 @@ it.each([
     { broadcastPeriodMs: 1000, downPeriodMs: 1999 },
     'Presence option "downPeriodMs" must be at least twice broadcastPeriodMs (2000), got 1999. A node is declared down only after missing a few heartbeats: raise downPeriodMs or lower broadcastPeriodMs.',
   ],
+  [{ largeRoom: { above: 0 } }, 'Presence option "largeRoom.above" must be a positive integer, got 0. For example 1000.'],
+  [{ largeRoom: { above: 10, listCap: -1 } }, 'Presence option "largeRoom.listCap" must be an integer >= 0, got -1. Leave it out for the default, 100.'],
+  [
+    { largeRoom: { above: 10 }, diffWindowMs: 0 },
+    'Presence option "largeRoom" needs diffWindowMs > 0, got { above: 10 }. Large rooms are summed up once per diff window: leave diffWindowMs out or above 0.',
+  ],
   [{ nodeName: '' }, 'Presence option "nodeName" must be a non-empty string, got "". Leave it out for a name unique to this process.'],
   [{ fetch: 'users' }, 'Presence option "fetch" must be a function (topic, presences) => presences, got "users".'],
 ])('rejects %j at boot, naming the option', (options, message) => {
@@ -44,4 +50,9 @@ it('names the option under ChannelsModule when given there', () => {
     () => resolvePresenceOptions({ deltaBatchMs: -1 }, new OptionValidator('ChannelsModule').at('presence')),
     'ChannelsModule option "presence.deltaBatchMs" must be an integer >= 0, got -1.',
   );
+});
+
+it('gives largeRoom its default list cap', () => {
+  expect(resolvePresenceOptions({ largeRoom: { above: 1000 } }).largeRoom).toEqual({ above: 1000, listCap: 100 });
+  expect(resolvePresenceOptions().largeRoom).toBeUndefined();
 });
