@@ -1,3 +1,4 @@
+import { MASS_JOIN_SIZES } from './scenarios/presence-mass-join.js';
 import {
   ALL_SERVERS,
   clusterConfig,
@@ -12,7 +13,7 @@ import {
 } from './config.js';
 import type { ServerKind } from './servers/bench-server.interface.js';
 
-export type Command = 'compare' | 'profile' | 'soak' | 'cluster' | 'report' | 'paired' | 'history' | 'stomp';
+export type Command = 'compare' | 'profile' | 'soak' | 'cluster' | 'report' | 'paired' | 'history' | 'stomp' | 'presence';
 
 export interface CliOptions {
   command: Command;
@@ -27,9 +28,11 @@ export interface CliOptions {
   pairs: number;
   /** The `--history` run (defaults unless `--history` and its flags were given). */
   history: HistoryConfig;
+  /** `--presence`: the mass-join sizes (`--sizes`, or 1000,2000,5000; `--quick` 1000). */
+  presenceSizes: number[];
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [--sizes=1000,5000] [--profile | --soak | --cluster | --paired | --history | --stomp | --report=F]
+const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [--sizes=1000,5000] [--profile | --soak | --cluster | --paired | --history | --stomp | --presence | --report=F]
   --quick      N = 1000,2000 and lighter measurements: about a minute and a half
   --servers    any of ${ALL_SERVERS.join(', ')}
   --passes     repetitions (fresh processes each), default 3
@@ -54,6 +57,9 @@ const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [-
   --stomp      nestjs-channels over STOMP (/socket/stomp) against raw ws writing one pre-built STOMP MESSAGE frame per
                socket: fan-out and memory per idle connection at each N (--sizes, --passes, --quick apply)
                -> bench/results/stomp.md (stomp-custom.md once narrowed)
+  --presence   presence mass join: N users into one room within a second, a diff per join (diffWindowMs 0) against
+               the default diff windows; frames, bytes, server CPU, time to complete lists, an idle client's
+               heartbeat (N = 1000,2000,5000, --sizes, --quick 1000) -> bench/results/presence.md (presence-custom.md)
   --report=F   render the tables of a saved run (bench/results/*.json) again, without measuring`;
 
 function list(value: string): string[] {
@@ -98,6 +104,7 @@ export function parseCli(argv: string[]): CliOptions {
     } else if (flag === '--storm') stormClients = positiveInteger(flag, value);
     else if (flag === '--history-topics') historyTopics = positiveInteger(flag, value);
     else if (flag === '--stomp') command = 'stomp';
+    else if (flag === '--presence') command = 'presence';
     else if (flag === '--paired') {
       command = 'paired';
       if (value) pairs = positiveInteger(flag, value);
@@ -145,7 +152,8 @@ export function parseCli(argv: string[]): CliOptions {
     topics: historyTopics ?? historyDefaults.topics,
   };
   checkHistoryLayout(history);
-  return { command, config, soakMinutes, cluster, reportFrom, pairs, history };
+  const presenceSizes = sizesGiven ? config.sizes : config.mode === 'quick' ? [1000] : MASS_JOIN_SIZES;
+  return { command, config, soakMinutes, cluster, reportFrom, pairs, history, presenceSizes };
 }
 
 /** The storm's clients and the memory figure's sockets are all on one server process, under its open-files limit. */

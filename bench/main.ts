@@ -15,6 +15,8 @@ import { runRedisPass, type RedisPassResult } from './scenarios/redis-pass.js';
 import { runServerPass, type ServerPassResult } from './scenarios/server-pass.js';
 import { runStomp } from './scenarios/stomp.js';
 import { renderStomp, writeStompReport } from './report/stomp-report.js';
+import { renderPresence, writePresenceReport } from './report/presence-report.js';
+import { runMassJoin } from './scenarios/presence-mass-join.js';
 
 const log = (line: string) => console.log(line);
 
@@ -82,8 +84,18 @@ async function stomp(config: BenchConfig): Promise<void> {
   if (outcome.passes.some((pass) => pass.error !== null)) process.exitCode = 1;
 }
 
+/** `--presence`: mass join with a diff per join against diff windows; exits 1 if a run failed. */
+async function presence(sizes: number[]): Promise<void> {
+  const machine = describeMachine();
+  const runs = await runMassJoin(sizes, log);
+  const markdown = renderPresence(runs, `${machine.cpu}, ${machine.cores} cores, Node ${process.version}, ${machine.date}`);
+  log(`\n${markdown}`);
+  for (const path of writePresenceReport(runs, markdown)) log(`written: ${path}`);
+  if (runs.some((run) => run.error !== null)) process.exitCode = 1;
+}
+
 async function main(): Promise<void> {
-  const { command, config, soakMinutes, cluster, reportFrom, pairs, history: historyConfig } = parseCli(process.argv.slice(2));
+  const { command, config, soakMinutes, cluster, reportFrom, pairs, history: historyConfig, presenceSizes } = parseCli(process.argv.slice(2));
   if (command === 'report') {
     const historyRun = readHistoryOutcome(reportFrom);
     if (historyRun) reportHistory(historyRun);
@@ -91,6 +103,7 @@ async function main(): Promise<void> {
   } else if (command === 'history') await history(config, historyConfig);
   else if (command === 'paired') await paired(config, pairs);
   else if (command === 'stomp') await stomp(config);
+  else if (command === 'presence') await presence(presenceSizes);
   else if (command === 'profile') await runProfile(config, log);
   else if (command === 'soak') await runSoak(soakMinutes, log);
   else if (command === 'cluster') await runCluster(cluster, log);

@@ -1,0 +1,180 @@
+import WebSocket from 'ws';
+import { serveCommands } from '../harness/ipc.js';
+import { IDLE_TOPIC, MASS_JOIN_TOPIC } from '../harness/payload.js';
+import { sourceAddressFor } from '../harness/source-addresses.js';
+
+/** One mass join, as the runner asks for it. */
+export interface MassJoinArgs {
+  /** `ws://127.0.0.1:port`. */
+  baseUrl: string;
+  /** Members joining the room. */
+  n: number;
+  /** The joins are sent evenly over this long (ms). */
+  spreadMs: number;
+  /** Give up on complete lists after this long (ms). */
+  timeoutMs: number;
+  /** The idle client's heartbeat period (ms). */
+  heartbeatMs: number;
+}
+
+/** What the clients saw. */
+export interface MassJoinReport {
+  n: number;
+  /** From the first join sent until every member listed all N members (ms); null: not within the timeout. */
+  completeMs: number | null;
+  /** Members whose list was complete at the end. */
+  completeLists: number;
+  diffFrames: number;
+  diffBytes: number;
+  stateFrames: number;
+  stateBytes: number;
+  /** Join replies: the slowest (ms), how many came after phoenix.js's 10 s join timeout, how many never came. */
+  joinReplyMaxMs: number;
+  joinsOver10s: number;
+  joinsUnanswered: number;
+  /** Heartbeat round trips of a client in another room during the run: the slowest (ms), how many. */
+  idleHeartbeatMaxMs: number;
+  idleHeartbeats: number;
+}
+
+const PHOENIX_JOIN_TIMEOUT_MS = 10_000;
+
+/**
+ * A member of the room: keeps the list as phoenix.js `Presence` does (a state replaces it, a diff
+ * adds the joined metas and drops the left ones, by `phx_ref`), with the keys only, so that the
+ * clients' own work stays small beside the server's.
+ */
+class Member {
+  readonly keys = new Map<string, Set<string>>();
+  joinSentAt = 0;
+  joinReplyMs: number | null = null;
+
+  constructor(readonly socket: WebSocket) {}
+
+  applyState(state: Record<string, { metas: Array<{ phx_ref: string }> }>): void {
+    this.keys.clear();
+    for (const [key, entry] of Object.entries(state)) this.keys.set(key, new Set(entry.metas.map((meta) => meta.phx_ref)));
+  }
+
+  applyDiff(diff: { joins: Record<string, { metas: Array<{ phx_ref: string }> }>; leaves: Record<string, { metas: Array<{ phx_ref: string }> }> }): void {
+    for (const [key, entry] of Object.entries(diff.joins)) {
+      let refs = this.keys.get(key);
+      if (!refs) this.keys.set(key, (refs = new Set()));
+      for (const meta of entry.metas) refs.add(meta.phx_ref);
+    }
+    for (const [key, entry] of Object.entries(diff.leaves)) {
+      const refs = this.keys.get(key);
+      if (!refs) continue;
+      for (const meta of entry.metas) refs.delete(meta.phx_ref);
+      if (refs.size === 0) this.keys.delete(key);
+    }
+  }
+}
+
+function open(url: string, index: number): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`${url}/socket/websocket?vsn=2.0.0`, { localAddress: sourceAddressFor(index), perMessageDeflate: false });
+    socket.once('open', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+async function openAll(url: string, n: number): Promise<WebSocket[]> {
+  const sockets: WebSocket[] = [];
+  for (let first = 0; first < n; first += 200) {
+    const batch = Array.from({ length: Math.min(200, n - first) }, (_, i) => open(url, first + i));
+    sockets.push(...(await Promise.all(batch)));
+  }
+  return sockets;
+}
+
+async function massJoin(args: MassJoinArgs): Promise<MassJoinReport> {
+  const report: MassJoinReport = {
+    n: args.n,
+    completeMs: null,
+    completeLists: 0,
+    diffFrames: 0,
+    diffBytes: 0,
+    stateFrames: 0,
+    stateBytes: 0,
+    joinReplyMaxMs: 0,
+    joinsOver10s: 0,
+    joinsUnanswered: 0,
+    idleHeartbeatMaxMs: 0,
+    idleHeartbeats: 0,
+  };
+  const members = (await openAll(args.baseUrl, args.n)).map((socket) => new Member(socket));
+  const [idle] = await openAll(args.baseUrl, 1);
+  idle!.send(JSON.stringify(['1', '1', IDLE_TOPIC, 'phx_join', {}]));
+
+  let complete = 0;
+  let started = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  for (const member of members) {
+    member.socket.on('message', (data: Buffer) => {
+      const [, ref, , event, payload] = JSON.parse(data.toString()) as [string | null, string | null, string, string, any];
+      const wasComplete = member.keys.size === args.n;
+      if (event === 'phx_reply' && ref === '1') member.joinReplyMs = performance.now() - member.joinSentAt;
+      else if (event === 'presence_state') {
+        report.stateFrames++;
+        report.stateBytes += data.length;
+        member.applyState(payload);
+      } else if (event === 'presence_diff') {
+        report.diffFrames++;
+        report.diffBytes += data.length;
+        member.applyDiff(payload);
+      }
+      const isComplete = member.keys.size === args.n;
+      if (isComplete !== wasComplete) complete += isComplete ? 1 : -1;
+      if (complete === args.n && report.completeMs === null) {
+        report.completeMs = performance.now() - started;
+        done();
+      }
+    });
+  }
+
+  // The idle client's heartbeats, one outstanding at a time, for the whole run.
+  let heartbeatSentAt = 0;
+  let heartbeatRef = 0;
+  let heartbeating = true;
+  const beat = () => {
+    if (!heartbeating) return;
+    heartbeatSentAt = performance.now();
+    idle!.send(JSON.stringify([null, String(++heartbeatRef + 1), 'phoenix', 'heartbeat', {}]));
+  };
+  idle!.on('message', (data: Buffer) => {
+    const [, ref, topic] = JSON.parse(data.toString()) as [unknown, string | null, string];
+    if (topic !== 'phoenix' || ref !== String(heartbeatRef + 1)) return;
+    report.idleHeartbeatMaxMs = Math.max(report.idleHeartbeatMaxMs, performance.now() - heartbeatSentAt);
+    report.idleHeartbeats++;
+    setTimeout(beat, args.heartbeatMs);
+  });
+
+  started = performance.now();
+  beat();
+  members.forEach((member, index) => {
+    setTimeout(() => {
+      member.joinSentAt = performance.now();
+      member.socket.send(JSON.stringify(['1', '1', MASS_JOIN_TOPIC, 'phx_join', {}]));
+    }, (index * args.spreadMs) / args.n);
+  });
+  const timer = setTimeout(done, args.timeoutMs);
+  await finished;
+  clearTimeout(timer);
+  heartbeating = false;
+
+  report.completeLists = complete;
+  for (const member of members) {
+    if (member.joinReplyMs === null) report.joinsUnanswered++;
+    else {
+      report.joinReplyMaxMs = Math.max(report.joinReplyMaxMs, member.joinReplyMs);
+      if (member.joinReplyMs > PHOENIX_JOIN_TIMEOUT_MS) report.joinsOver10s++;
+    }
+  }
+  for (const member of members) member.socket.terminate();
+  idle!.terminate();
+  return report;
+}
+
+serveCommands({ massJoin }, {});

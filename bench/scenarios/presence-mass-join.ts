@@ -1,0 +1,72 @@
+import { fileURLToPath } from 'node:url';
+import type { MassJoinArgs, MassJoinReport } from '../clients/mass-join-main.js';
+import { spawnNode } from '../harness/child-process.js';
+import { ChildPeer } from '../harness/ipc.js';
+import { SERVER_CPU, ServerProcess } from '../harness/server-process.js';
+
+const CLIENT_MAIN = fileURLToPath(new URL('../clients/mass-join-main.js', import.meta.url));
+
+/** Today's Phoenix-style diff per join (`diffWindowMs: 0`), or the default diff windows. */
+export type PresenceMode = 'per-join' | 'coalesced';
+export const PRESENCE_MODES: PresenceMode[] = ['per-join', 'coalesced'];
+/** The sizes of `--presence` unless `--sizes` says otherwise. */
+export const MASS_JOIN_SIZES = [1000, 2000, 5000];
+
+export interface MassJoinRun extends Partial<MassJoinReport> {
+  n: number;
+  mode: PresenceMode;
+  /** Server CPU over the run (ms), and the kernel's part of it. */
+  serverCpuMs: number | null;
+  serverKernelMs: number | null;
+  error: string | null;
+}
+
+export interface MassJoinOptions {
+  spreadMs: number;
+  timeoutMs: number;
+  heartbeatMs: number;
+}
+
+export const MASS_JOIN_DEFAULTS: MassJoinOptions = { spreadMs: 1000, timeoutMs: 120_000, heartbeatMs: 100 };
+
+/**
+ * N users join one fresh room within about a second (the sample app's way: tracked, then the list
+ * pushed), each client keeping its list from `presence_state`/`presence_diff`, while a client in
+ * another room heartbeats. Each mode on a fresh server process pinned to one core, the clients on
+ * the other; the order of the modes alternates from size to size.
+ */
+export async function runMassJoin(sizes: number[], log: (line: string) => void, options: MassJoinOptions = MASS_JOIN_DEFAULTS): Promise<MassJoinRun[]> {
+  const runs: MassJoinRun[] = [];
+  for (const [index, n] of sizes.entries()) {
+    const modes = index % 2 === 0 ? PRESENCE_MODES : [...PRESENCE_MODES].reverse();
+    for (const mode of modes) {
+      log(`presence mass join: N = ${n}, ${mode}`);
+      const run = await runOne(n, mode, options);
+      log(`  ${run.error ?? `lists complete in ${run.completeMs == null ? 'never' : `${Math.round(run.completeMs)} ms`}, ${run.diffFrames ?? 0} diff frames`}`);
+      runs.push(run);
+    }
+  }
+  return runs;
+}
+
+async function runOne(n: number, mode: PresenceMode, options: MassJoinOptions): Promise<MassJoinRun> {
+  const run: MassJoinRun = { n, mode, serverCpuMs: null, serverKernelMs: null, error: null };
+  const server = await ServerProcess.start('nestjs-channels', mode === 'per-join' ? { presence: { diffWindowMs: 0 } } : {});
+  const clients = new ChildPeer('mass-join clients', spawnNode(CLIENT_MAIN, [], { cpu: 1 - SERVER_CPU }));
+  try {
+    await clients.ready;
+    const before = await server.cpu();
+    const args: MassJoinArgs = { baseUrl: server.baseUrl, n, ...options };
+    const report = await clients.request<MassJoinReport>('massJoin', args, options.timeoutMs + 120_000);
+    const after = await server.cpu();
+    Object.assign(run, report);
+    run.serverCpuMs = (after.user - before.user + after.system - before.system) / 1000;
+    run.serverKernelMs = (after.system - before.system) / 1000;
+  } catch (error) {
+    run.error = error instanceof Error ? error.message : String(error);
+  } finally {
+    await clients.stop();
+    await server.stop();
+  }
+  return run;
+}
