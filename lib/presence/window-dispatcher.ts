@@ -74,8 +74,10 @@ export class WindowDispatcher {
     if (this.pubsub.subscriberCount(topic) === 0 && !this.windows.has(topic) && !this.hasJoining(topic)) return;
     let window = this.open(topic);
     if (!window.pending.canTake(changes)) {
-      this.flush(topic);
-      window = this.open(topic);
+      // The state holds `changes` already: this window's joiners wait for the next window, whose
+      // list has them, and whose diff they do not get.
+      this.flush(topic, true);
+      window = this.open(topic, window);
     }
     window.pending.take(changes);
   }
@@ -89,42 +91,44 @@ export class WindowDispatcher {
     return window.stated;
   }
 
-  private open(topic: string): OpenWindow {
+  /** The open window of `topic`, or a new one (with the joiners of `carried`, sent early). */
+  private open(topic: string, carried?: OpenWindow): OpenWindow {
     const existing = this.windows.get(topic);
     if (existing) return existing;
     let settle!: () => void;
-    const stated = new Promise<void>((resolve) => (settle = resolve));
+    const stated = carried?.stated ?? new Promise<void>((resolve) => (settle = resolve));
     const timer = setTimeout(() => this.flush(topic), this.windowMs);
     timer.unref();
-    const window: OpenWindow = { pending: new PendingDiff(), joiners: new Map(), timer, stated, settle };
+    const joiners = carried?.joiners ?? new Map<string, Socket<object>>();
+    const window: OpenWindow = { pending: new PendingDiff(), joiners, timer, stated, settle: carried?.settle ?? settle };
     this.windows.set(topic, window);
     return window;
   }
 
-  /** Closes the window of `topic`: what it sends is taken now, and sent in turn. */
-  private flush(topic: string): void {
+  /** Closes the window of `topic`: what it sends is taken now, and sent in turn; `holdJoiners` leaves its joiners to the next window. */
+  private flush(topic: string, holdJoiners = false): void {
     const window = this.windows.get(topic);
     if (!window) return;
     this.windows.delete(topic);
     clearTimeout(window.timer);
-    const outgoing = this.outgoing(topic, window);
+    const joiners = holdJoiners ? new Map<string, Socket<object>>() : window.joiners;
+    const outgoing = this.outgoing(topic, window.pending, joiners.size > 0);
     const previous = this.tails.get(topic) ?? Promise.resolve();
     const sent: Promise<void> = previous
-      .then(() => this.deliver(topic, outgoing, window.joiners))
+      .then(() => this.deliver(topic, outgoing, joiners))
       .catch((error: unknown) => logger.error(`Presence on "${topic}" could not be sent: ${String(error)}`))
       .finally(() => {
-        window.settle();
+        if (!holdJoiners) window.settle();
         if (this.tails.get(topic) === sent) this.tails.delete(topic);
       });
     this.tails.set(topic, sent);
   }
 
   /** The window's messages to the topic's members and to its joiners. */
-  private outgoing(topic: string, window: OpenWindow): Outgoing {
-    const hasJoiners = window.joiners.size > 0;
+  private outgoing(topic: string, pending: PendingDiff, hasJoiners: boolean): Outgoing {
     const large = this.largeRooms?.output(topic, this.list(topic));
     if (!large) {
-      const diff = window.pending.toDiff();
+      const diff = pending.toDiff();
       return {
         toMembers: diff ? [{ event: PRESENCE_DIFF, payload: diff }] : [],
         toJoiners: hasJoiners ? [{ event: PRESENCE_STATE, payload: groupByKey(this.list(topic)) }] : [],
