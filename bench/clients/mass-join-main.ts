@@ -103,9 +103,8 @@ async function massJoin(args: MassJoinArgs): Promise<MassJoinReport> {
     idleHeartbeatMaxMs: 0,
     idleHeartbeats: 0,
   };
+  // The probe's figures are filled in by the runner.
   const members = (await openAll(args.baseUrl, args.n)).map((socket) => new Member(socket));
-  const [idle] = await openAll(args.baseUrl, 1);
-  idle!.send(JSON.stringify(['1', '1', IDLE_TOPIC, 'phx_join', {}]));
 
   let complete = 0;
   let started = 0;
@@ -134,25 +133,7 @@ async function massJoin(args: MassJoinArgs): Promise<MassJoinReport> {
     });
   }
 
-  // The idle client's heartbeats, one outstanding at a time, for the whole run.
-  let heartbeatSentAt = 0;
-  let heartbeatRef = 0;
-  let heartbeating = true;
-  const beat = () => {
-    if (!heartbeating) return;
-    heartbeatSentAt = performance.now();
-    idle!.send(JSON.stringify([null, String(++heartbeatRef + 1), 'phoenix', 'heartbeat', {}]));
-  };
-  idle!.on('message', (data: Buffer) => {
-    const [, ref, topic] = JSON.parse(data.toString()) as [unknown, string | null, string];
-    if (topic !== 'phoenix' || ref !== String(heartbeatRef + 1)) return;
-    report.idleHeartbeatMaxMs = Math.max(report.idleHeartbeatMaxMs, performance.now() - heartbeatSentAt);
-    report.idleHeartbeats++;
-    setTimeout(beat, args.heartbeatMs);
-  });
-
   started = performance.now();
-  beat();
   members.forEach((member, index) => {
     setTimeout(() => {
       member.joinSentAt = performance.now();
@@ -162,7 +143,6 @@ async function massJoin(args: MassJoinArgs): Promise<MassJoinReport> {
   const timer = setTimeout(done, args.timeoutMs);
   await finished;
   clearTimeout(timer);
-  heartbeating = false;
 
   report.completeLists = complete;
   for (const member of members) {
@@ -173,8 +153,58 @@ async function massJoin(args: MassJoinArgs): Promise<MassJoinReport> {
     }
   }
   for (const member of members) member.socket.terminate();
-  idle!.terminate();
   return report;
 }
 
-serveCommands({ massJoin }, {});
+/**
+ * The idle client in another room, in a process of its own (the members' process runs at idle
+ * priority beside it): heartbeats one at a time, every `heartbeatMs`, until `stopProbe`.
+ */
+class Probe {
+  maxMs = 0;
+  count = 0;
+  private sentAt = 0;
+  private ref = 0;
+  private running = true;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly heartbeatMs: number,
+  ) {
+    socket.on('message', (data: Buffer) => {
+      const [, ref, topic] = JSON.parse(data.toString()) as [unknown, string | null, string];
+      if (topic !== 'phoenix' || ref !== `h${this.ref}`) return;
+      this.maxMs = Math.max(this.maxMs, performance.now() - this.sentAt);
+      this.count++;
+      setTimeout(() => this.beat(), this.heartbeatMs);
+    });
+    socket.send(JSON.stringify(['1', '1', IDLE_TOPIC, 'phx_join', {}]));
+    this.beat();
+  }
+
+  private beat(): void {
+    if (!this.running) return;
+    this.sentAt = performance.now();
+    this.socket.send(JSON.stringify([null, `h${++this.ref}`, 'phoenix', 'heartbeat', {}]));
+  }
+
+  stop(): { maxMs: number; count: number } {
+    this.running = false;
+    this.socket.terminate();
+    return { maxMs: this.maxMs, count: this.count };
+  }
+}
+
+let probe: Probe | null = null;
+
+serveCommands(
+  {
+    massJoin,
+    startProbe: async ({ baseUrl, heartbeatMs }: { baseUrl: string; heartbeatMs: number }) => {
+      const [socket] = await openAll(baseUrl, 1);
+      probe = new Probe(socket!, heartbeatMs);
+    },
+    stopProbe: () => probe?.stop() ?? { maxMs: 0, count: 0 },
+  },
+  {},
+);

@@ -52,20 +52,25 @@ export async function runMassJoin(sizes: number[], log: (line: string) => void, 
 async function runOne(n: number, mode: PresenceMode, options: MassJoinOptions): Promise<MassJoinRun> {
   const run: MassJoinRun = { n, mode, serverCpuMs: null, serverKernelMs: null, error: null };
   const server = await ServerProcess.start('nestjs-channels', mode === 'per-join' ? { presence: { diffWindowMs: 0 } } : {});
-  const clients = new ChildPeer('mass-join clients', spawnNode(CLIENT_MAIN, [], { cpu: 1 - SERVER_CPU }));
+  // The members at idle priority, so that the probe beside them on that core answers at once.
+  const clients = new ChildPeer('mass-join clients', spawnNode(CLIENT_MAIN, [], { cpu: 1 - SERVER_CPU, idle: true }));
+  const prober = new ChildPeer('mass-join probe', spawnNode(CLIENT_MAIN, [], { cpu: 1 - SERVER_CPU }));
   try {
-    await clients.ready;
+    await Promise.all([clients.ready, prober.ready]);
     const before = await server.cpu();
     const args: MassJoinArgs = { baseUrl: server.baseUrl, n, ...options };
+    await prober.request('startProbe', { baseUrl: server.baseUrl, heartbeatMs: options.heartbeatMs });
     const report = await clients.request<MassJoinReport>('massJoin', args, options.timeoutMs + 120_000);
+    const probe = await prober.request<{ maxMs: number; count: number }>('stopProbe');
     const after = await server.cpu();
-    Object.assign(run, report);
+    Object.assign(run, report, { idleHeartbeatMaxMs: probe.maxMs, idleHeartbeats: probe.count });
     run.serverCpuMs = (after.user - before.user + after.system - before.system) / 1000;
     run.serverKernelMs = (after.system - before.system) / 1000;
   } catch (error) {
     run.error = error instanceof Error ? error.message : String(error);
   } finally {
     await clients.stop();
+    await prober.stop();
     await server.stop();
   }
   return run;
