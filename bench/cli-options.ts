@@ -1,4 +1,4 @@
-import { MASS_JOIN_SIZES } from './scenarios/presence-mass-join.js';
+import { LARGE_ROOM, LARGE_ROOM_SIZES, MASS_JOIN_SIZES } from './scenarios/presence-mass-join.js';
 import {
   ALL_SERVERS,
   clusterConfig,
@@ -30,6 +30,8 @@ export interface CliOptions {
   history: HistoryConfig;
   /** `--presence`: the mass-join sizes (`--sizes`, or 1000,2000,5000; `--quick` 1000). */
   presenceSizes: number[];
+  /** `--presence`: the large-room sizes (19000; with `--sizes`, those above the large-room limit; `--quick` none). */
+  largeRoomSizes: number[];
 }
 
 const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [--sizes=1000,5000] [--profile | --soak | --cluster | --paired | --history | --stomp | --presence | --report=F]
@@ -59,7 +61,8 @@ const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [-
                -> bench/results/stomp.md (stomp-custom.md once narrowed)
   --presence   presence mass join: N users into one room within a second, a diff per join (diffWindowMs 0) against
                the default diff windows; frames, bytes, server CPU, time to complete lists, an idle client's
-               heartbeat (N = 1000,2000,5000, --sizes, --quick 1000) -> bench/results/presence.md (presence-custom.md)
+               heartbeat (N = 1000,2000,5000, --sizes, --quick 1000); large-room mode at 19000 (with --sizes: those
+               above 1000) -> bench/results/presence.md (presence-custom.md)
   --report=F   render the tables of a saved run (bench/results/*.json) again, without measuring`;
 
 function list(value: string): string[] {
@@ -153,7 +156,8 @@ export function parseCli(argv: string[]): CliOptions {
   };
   checkHistoryLayout(history);
   const presenceSizes = sizesGiven ? config.sizes : config.mode === 'quick' ? [1000] : MASS_JOIN_SIZES;
-  return { command, config, soakMinutes, cluster, reportFrom, pairs, history, presenceSizes };
+  const largeRoomSizes = sizesGiven ? config.sizes.filter((n) => n > LARGE_ROOM.above) : config.mode === 'quick' ? [] : LARGE_ROOM_SIZES;
+  return { command, config, soakMinutes, cluster, reportFrom, pairs, history, presenceSizes, largeRoomSizes };
 }
 
 /** The storm's clients and the memory figure's sockets are all on one server process, under its open-files limit. */

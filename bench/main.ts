@@ -85,9 +85,9 @@ async function stomp(config: BenchConfig): Promise<void> {
 }
 
 /** `--presence`: mass join with a diff per join against diff windows; exits 1 if a run failed. */
-async function presence(sizes: number[]): Promise<void> {
+async function presence(sizes: number[], largeSizes: number[]): Promise<void> {
   const machine = describeMachine();
-  const runs = await runMassJoin(sizes, log);
+  const runs = await runMassJoin(sizes, largeSizes, log);
   const markdown = renderPresence(runs, `${machine.cpu}, ${machine.cores} cores, Node ${process.version}, ${machine.date}`);
   log(`\n${markdown}`);
   for (const path of writePresenceReport(runs, markdown)) log(`written: ${path}`);
@@ -95,7 +95,7 @@ async function presence(sizes: number[]): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const { command, config, soakMinutes, cluster, reportFrom, pairs, history: historyConfig, presenceSizes } = parseCli(process.argv.slice(2));
+  const { command, config, soakMinutes, cluster, reportFrom, pairs, history: historyConfig, presenceSizes, largeRoomSizes } = parseCli(process.argv.slice(2));
   if (command === 'report') {
     const historyRun = readHistoryOutcome(reportFrom);
     if (historyRun) reportHistory(historyRun);
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
   } else if (command === 'history') await history(config, historyConfig);
   else if (command === 'paired') await paired(config, pairs);
   else if (command === 'stomp') await stomp(config);
-  else if (command === 'presence') await presence(presenceSizes);
+  else if (command === 'presence') await presence(presenceSizes, largeRoomSizes);
   else if (command === 'profile') await runProfile(config, log);
   else if (command === 'soak') await runSoak(soakMinutes, log);
   else if (command === 'cluster') await runCluster(cluster, log);

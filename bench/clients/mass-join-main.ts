@@ -15,6 +15,11 @@ export interface MassJoinArgs {
   timeoutMs: number;
   /** The idle client's heartbeat period (ms). */
   heartbeatMs: number;
+  /**
+   * Large-room mode: a member is complete once it lists this many keys and its last
+   * `presence_summary` counts all N; without it, once it lists all N.
+   */
+  listCap?: number;
 }
 
 /** What the clients saw. */
@@ -28,6 +33,9 @@ export interface MassJoinReport {
   diffBytes: number;
   stateFrames: number;
   stateBytes: number;
+  /** `presence_summary` frames and bytes (large-room mode). */
+  summaryFrames: number;
+  summaryBytes: number;
   /** Join replies: the slowest (ms), how many came after phoenix.js's 10 s join timeout, how many never came. */
   joinReplyMaxMs: number;
   joinsOver10s: number;
@@ -48,6 +56,8 @@ class Member {
   readonly keys = new Map<string, Set<string>>();
   joinSentAt = 0;
   joinReplyMs: number | null = null;
+  /** Keys of the last `presence_summary`. */
+  summaryKeys = 0;
 
   constructor(readonly socket: WebSocket) {}
 
@@ -97,6 +107,8 @@ async function massJoin(args: MassJoinArgs): Promise<MassJoinReport> {
     diffBytes: 0,
     stateFrames: 0,
     stateBytes: 0,
+    summaryFrames: 0,
+    summaryBytes: 0,
     joinReplyMaxMs: 0,
     joinsOver10s: 0,
     joinsUnanswered: 0,
@@ -106,6 +118,8 @@ async function massJoin(args: MassJoinArgs): Promise<MassJoinReport> {
   // The probe's figures are filled in by the runner.
   const members = (await openAll(args.baseUrl, args.n)).map((socket) => new Member(socket));
 
+  const listed = args.listCap === undefined ? args.n : Math.min(args.n, args.listCap);
+  const isComplete = (member: Member) => member.keys.size === listed && (args.listCap === undefined || member.summaryKeys === args.n);
   let complete = 0;
   let started = 0;
   let done!: () => void;
@@ -113,7 +127,7 @@ async function massJoin(args: MassJoinArgs): Promise<MassJoinReport> {
   for (const member of members) {
     member.socket.on('message', (data: Buffer) => {
       const [, ref, , event, payload] = JSON.parse(data.toString()) as [string | null, string | null, string, string, any];
-      const wasComplete = member.keys.size === args.n;
+      const wasComplete = isComplete(member);
       if (event === 'phx_reply' && ref === '1') member.joinReplyMs = performance.now() - member.joinSentAt;
       else if (event === 'presence_state') {
         report.stateFrames++;
@@ -123,9 +137,13 @@ async function massJoin(args: MassJoinArgs): Promise<MassJoinReport> {
         report.diffFrames++;
         report.diffBytes += data.length;
         member.applyDiff(payload);
+      } else if (event === 'presence_summary') {
+        report.summaryFrames++;
+        report.summaryBytes += data.length;
+        member.summaryKeys = payload.keys;
       }
-      const isComplete = member.keys.size === args.n;
-      if (isComplete !== wasComplete) complete += isComplete ? 1 : -1;
+      const nowComplete = isComplete(member);
+      if (nowComplete !== wasComplete) complete += nowComplete ? 1 : -1;
       if (complete === args.n && report.completeMs === null) {
         report.completeMs = performance.now() - started;
         done();
@@ -157,8 +175,8 @@ async function massJoin(args: MassJoinArgs): Promise<MassJoinReport> {
 }
 
 /**
- * The idle client in another room, in a process of its own (the members' process runs at idle
- * priority beside it): heartbeats one at a time, every `heartbeatMs`, until `stopProbe`.
+ * The idle client in another room, in a process of its own so that the members' JSON parsing does
+ * not hold its replies: heartbeats one at a time, every `heartbeatMs`, until `stopProbe`.
  */
 class Probe {
   maxMs = 0;

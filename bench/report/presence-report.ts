@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MASS_JOIN_SIZES, type MassJoinRun } from '../scenarios/presence-mass-join.js';
+import { LARGE_ROOM, LARGE_ROOM_SIZES, MASS_JOIN_SIZES, type MassJoinRun } from '../scenarios/presence-mass-join.js';
 import { RESULTS_DIR } from './results-dir.js';
 
 const MB = 1024 * 1024;
@@ -31,10 +31,11 @@ export function renderPresence(runs: MassJoinRun[], machine: string): string {
     '',
     `${machine}. N users join one fresh room within about a second (tracked, then \`pushState\`), each client`,
     'keeping its list from presence_state/presence_diff; one client in another room heartbeats every 100 ms.',
-    'per-join = `diffWindowMs: 0` (a diff per join, as Phoenix); coalesced = the default 30 ms windows. One run',
-    'per row: on a shared machine the figures are noisy.',
+    'per-join = `diffWindowMs: 0` (a diff per join, as Phoenix); coalesced = the default 30 ms windows; large-room =',
+    `coalesced with \`largeRoom: { above: ${LARGE_ROOM.above}, listCap: ${LARGE_ROOM.listCap} }\` (complete: ${LARGE_ROOM.listCap} keys listed and the summary counting N).`,
+    'One run per row: on a shared machine the figures are noisy.',
     '',
-    '| N | mode | every list complete | diff frames | diff + state MB | server CPU (kernel) | idle heartbeat max | joins > 10 s / unanswered |',
+    '| N | mode | every list complete | diff frames | diff + state (+ summary) MB | server CPU (kernel) | idle heartbeat max | joins > 10 s / unanswered |',
     '|---|---|---|---|---|---|---|---|',
   ];
   for (const run of runs) {
@@ -44,11 +45,11 @@ export function renderPresence(runs: MassJoinRun[], machine: string): string {
     }
     lines.push(
       `| ${run.n} | ${run.mode} | ${seconds(run.completeMs)}${run.completeMs === null ? ` (${run.completeLists} of ${run.n})` : ''} | ${run.diffFrames} | ` +
-        `${fixed((run.diffBytes ?? 0) / MB)} + ${fixed((run.stateBytes ?? 0) / MB)} | ${seconds(run.serverCpuMs)} (${fixed(((run.serverKernelMs ?? 0) / (run.serverCpuMs || 1)) * 100, 0)}%) | ` +
+        `${fixed((run.diffBytes ?? 0) / MB)} + ${fixed((run.stateBytes ?? 0) / MB)}${run.summaryFrames ? ` (+ ${fixed(run.summaryBytes! / MB, 2)} in ${run.summaryFrames} frames)` : ''} | ${seconds(run.serverCpuMs)} (${fixed(((run.serverKernelMs ?? 0) / (run.serverCpuMs || 1)) * 100, 0)}%) | ` +
         `${fixed(run.idleHeartbeatMaxMs, 0)} ms | ${run.joinsOver10s} / ${run.joinsUnanswered} |`,
     );
   }
-  const sizes = [...new Set(runs.map((run) => run.n))];
+  const sizes = [...new Set(runs.filter((run) => run.mode !== 'large-room').map((run) => run.n))];
   lines.push('', '| target (per-join / coalesced, same run) | wanted | measured | |', '|---|---|---|---|');
   if (sizes.includes(2000)) {
     lines.push(target('2k: every list complete sooner', ratio(runs, 2000, (run) => run.completeMs), 8));
@@ -56,19 +57,28 @@ export function renderPresence(runs: MassJoinRun[], machine: string): string {
     lines.push(target('2k: less server CPU', ratio(runs, 2000, (run) => run.serverCpuMs), 5));
   }
   if (sizes.includes(5000)) lines.push(target('5k: every list complete sooner', ratio(runs, 5000, (run) => run.completeMs), 10));
-  const clocks = runs.filter((run) => !run.error);
-  const heartbeatOk = clocks.filter((run) => run.mode === 'coalesced').every((run) => (run.idleHeartbeatMaxMs ?? Infinity) <= 1000);
-  const joinsOk = clocks.filter((run) => run.mode === 'coalesced').every((run) => run.joinsOver10s === 0 && run.joinsUnanswered === 0);
-  lines.push(`| coalesced, every size: no heartbeat round trip over 1 s | yes | | ${heartbeatOk ? 'met' : 'NOT met'} |`);
-  lines.push(`| coalesced, every size: every join answered within 10 s | yes | | ${joinsOk ? 'met' : 'NOT met'} |`);
-  lines.push('', 'Not measured yet: 19k in large-room mode (`largeRoom`).');
+  for (const mode of ['coalesced', 'large-room'] as const) {
+    const measured = runs.filter((run) => run.mode === mode);
+    if (measured.length === 0) continue;
+    const clean = measured.every((run) => !run.error);
+    const verdict = (ok: boolean) => (!clean ? 'not measured (error)' : ok ? 'met' : 'NOT met');
+    const heartbeatOk = measured.every((run) => (run.idleHeartbeatMaxMs ?? Infinity) <= 1000);
+    const joinsOk = measured.every((run) => run.joinsOver10s === 0 && run.joinsUnanswered === 0);
+    const completeOk = measured.every((run) => run.completeMs !== null && run.completeMs !== undefined);
+    const sizesOf = measured.map((run) => run.n).join(', ');
+    lines.push(`| ${mode} (N = ${sizesOf}): every ${mode === 'large-room' ? 'count and capped list' : 'list'} complete | yes | | ${verdict(completeOk)} |`);
+    lines.push(`| ${mode} (N = ${sizesOf}): no heartbeat round trip over 1 s | yes | | ${verdict(heartbeatOk)} |`);
+    lines.push(`| ${mode} (N = ${sizesOf}): every join answered within 10 s | yes | | ${verdict(joinsOk)} |`);
+  }
   return lines.join('\n');
 }
 
 /** Writes the report and its raw runs; `-custom` unless the run used the default sizes. */
 export function writePresenceReport(runs: MassJoinRun[], markdown: string): string[] {
-  const sizes = [...new Set(runs.map((run) => run.n))];
-  const name = sizes.join(',') === MASS_JOIN_SIZES.join(',') ? 'presence' : 'presence-custom';
+  const full = [...new Set(runs.filter((run) => run.mode !== 'large-room').map((run) => run.n))];
+  const large = runs.filter((run) => run.mode === 'large-room').map((run) => run.n);
+  const defaults = full.join(',') === MASS_JOIN_SIZES.join(',') && large.join(',') === LARGE_ROOM_SIZES.join(',');
+  const name = defaults ? 'presence' : 'presence-custom';
   const paths = [join(RESULTS_DIR, `${name}.md`), join(RESULTS_DIR, `${name}.json`)];
   writeFileSync(paths[0]!, `${markdown}\n`);
   writeFileSync(paths[1]!, `${JSON.stringify(runs, null, 2)}\n`);
