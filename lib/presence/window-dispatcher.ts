@@ -2,14 +2,14 @@ import { Logger } from '@nestjs/common';
 import type { ChannelFanout } from '../fanout/channel-fanout.js';
 import { SliceBudget } from '../fanout/slice-budget.js';
 import type { PubSub } from '../pubsub/pubsub.js';
+import { PreEncodedPayload } from '../serializers/pre-encoded-payload.js';
 import type { Socket } from '../socket/socket.js';
+import type { LargeRooms } from './large-rooms.js';
 import { PendingDiff } from './pending-diff.js';
 import type { PresenceEnricher } from './presence-enricher.js';
 import { PRESENCE_DIFF, PRESENCE_STATE, PRESENCE_SUMMARY } from './presence-events.js';
-import type { LargeRooms } from './large-rooms.js';
 import { groupByKey } from './presence-grouping.js';
 import type { PresenceDiff, Presences } from './presence.types.js';
-import { PreEncodedPayload } from '../serializers/pre-encoded-payload.js';
 import type { PresenceChanges, TrackedPresence } from './tracked-presence.js';
 
 const logger = new Logger('Presence');
@@ -47,6 +47,7 @@ interface OpenWindow {
  * window's end, one list for all, with the window's changes in it, and so never that window's
  * diff: from then on they get every diff, relayed while they are still joining. Windows of a topic
  * are delivered one after the other, so diffs keep their order even through `fetch` and slices.
+ * In large-room mode (`LargeRooms`), a window sends the capped list's changes and the counts instead.
  */
 export class WindowDispatcher {
   private readonly windows = new Map<string, OpenWindow>();
