@@ -57,6 +57,11 @@ export class LargeRooms {
     const changedCounts = view.summary.keys !== summary.keys || view.summary.metas !== summary.metas;
     return { diff: between(view.shown, shown), memberState: null, joinerState, summary: changedCounts ? summary : null, joinerSummary: summary };
   }
+
+  /** Nobody on this node listens to `topic` any more: whoever comes next starts from a state. */
+  forget(topic: string): void {
+    this.views.delete(topic);
+  }
 }
 
 function summarize(presences: TrackedPresence[]): PresenceSummary {

@@ -72,7 +72,10 @@ export class WindowDispatcher {
   /** Adds `changes` of `topic` to its window. */
   changed(topic: string, changes: PresenceChanges): void {
     // Nobody here listens: no diff to build, and above all no `fetch` (often a database query).
-    if (this.pubsub.subscriberCount(topic) === 0 && !this.windows.has(topic) && !this.hasJoining(topic)) return;
+    if (this.pubsub.subscriberCount(topic) === 0 && !this.windows.has(topic) && !this.hasJoining(topic)) {
+      this.largeRooms?.forget(topic);
+      return;
+    }
     let window = this.open(topic);
     if (!window.pending.canTake(changes)) {
       // The state holds `changes` already: this window's joiners wait for the next window, whose
