@@ -1,3 +1,4 @@
+import { LARGE_ROOM, LARGE_ROOM_SIZES, MASS_JOIN_SIZES } from './scenarios/presence-mass-join.js';
 import {
   ALL_SERVERS,
   clusterConfig,
@@ -12,7 +13,7 @@ import {
 } from './config.js';
 import type { ServerKind } from './servers/bench-server.interface.js';
 
-export type Command = 'compare' | 'profile' | 'soak' | 'cluster' | 'report' | 'paired' | 'history' | 'stomp' | 'compression';
+export type Command = 'compare' | 'profile' | 'soak' | 'cluster' | 'report' | 'paired' | 'history' | 'stomp' | 'compression' | 'presence';
 
 export interface CliOptions {
   command: Command;
@@ -29,9 +30,13 @@ export interface CliOptions {
   history: HistoryConfig;
   /** `--compression[=K]`: rounds per N, 6 unless K is given (`--quick` 3). */
   compressionRounds: number;
+  /** `--presence`: the mass-join sizes (`--sizes`, or 1000,2000,5000; `--quick` 1000). */
+  presenceSizes: number[];
+  /** `--presence`: the large-room sizes (19000; with `--sizes`, those above the large-room limit; `--quick` none). */
+  largeRoomSizes: number[];
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [--sizes=1000,5000] [--profile | --soak | --cluster | --paired | --history | --stomp | --compression | --report=F]
+const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [--sizes=1000,5000] [--profile | --soak | --cluster | --paired | --history | --stomp | --compression | --presence | --report=F]
   --quick      N = 1000,2000 and lighter measurements: about a minute and a half
   --servers    any of ${ALL_SERVERS.join(', ')}
   --passes     repetitions (fresh processes each), default 3
@@ -59,6 +64,10 @@ const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [-
   --compression[=K] a ~2 KB broadcast: ours compressed once, ours uncompressed, raw ws perMessageDeflate per socket and
                raw ws pre-built, all four at once, K rounds per N (default 6, --quick 3; N = 1000,5000 or --sizes):
                deliveries/s, server CPU, bytes on the wire; memory per idle connection -> bench/results/compression.md
+  --presence   presence mass join: N users into one room within a second, a diff per join (diffWindowMs 0) against
+               the default diff windows; frames, bytes, server CPU, time to complete lists, an idle client's
+               heartbeat (N = 1000,2000,5000, --sizes, --quick 1000); large-room mode at 19000 (with --sizes: those
+               above 1000) -> bench/results/presence.md (presence-custom.md)
   --report=F   render the tables of a saved run (bench/results/*.json) again, without measuring`;
 
 function list(value: string): string[] {
@@ -107,7 +116,8 @@ export function parseCli(argv: string[]): CliOptions {
     else if (flag === '--compression') {
       command = 'compression';
       if (value) compressionRounds = positiveInteger(flag, value);
-    } else if (flag === '--paired') {
+    } else if (flag === '--presence') command = 'presence';
+    else if (flag === '--paired') {
       command = 'paired';
       if (value) pairs = positiveInteger(flag, value);
     } else if (flag === '--cluster') {
@@ -156,7 +166,9 @@ export function parseCli(argv: string[]): CliOptions {
   checkHistoryLayout(history);
   if (command === 'compression' && !sizesGiven) config = { ...config, sizes: config.mode === 'quick' ? [1000] : [1000, 5000] };
   const rounds = compressionRounds ?? (config.mode === 'quick' ? 3 : 6);
-  return { command, config, soakMinutes, cluster, reportFrom, pairs, history, compressionRounds: rounds };
+  const presenceSizes = sizesGiven ? config.sizes : config.mode === 'quick' ? [1000] : MASS_JOIN_SIZES;
+  const largeRoomSizes = sizesGiven ? config.sizes.filter((n) => n > LARGE_ROOM.above) : config.mode === 'quick' ? [] : LARGE_ROOM_SIZES;
+  return { command, config, soakMinutes, cluster, reportFrom, pairs, history, compressionRounds: rounds, presenceSizes, largeRoomSizes };
 }
 
 /** The storm's clients and the memory figure's sockets are all on one server process, under its open-files limit. */

@@ -17,6 +17,8 @@ import { runRedisPass, type RedisPassResult } from './scenarios/redis-pass.js';
 import { runServerPass, type ServerPassResult } from './scenarios/server-pass.js';
 import { runStomp } from './scenarios/stomp.js';
 import { renderStomp, writeStompReport } from './report/stomp-report.js';
+import { renderPresence, writePresenceReport } from './report/presence-report.js';
+import { runMassJoin } from './scenarios/presence-mass-join.js';
 
 const log = (line: string) => console.log(line);
 
@@ -93,8 +95,18 @@ async function compression(config: BenchConfig, rounds: number): Promise<void> {
   if (outcome.error) process.exitCode = 1;
 }
 
+/** `--presence`: mass join with a diff per join against diff windows; exits 1 if a run failed. */
+async function presence(sizes: number[], largeSizes: number[]): Promise<void> {
+  const machine = describeMachine();
+  const runs = await runMassJoin(sizes, largeSizes, log);
+  const markdown = renderPresence(runs, `${machine.cpu}, ${machine.cores} cores, Node ${process.version}, ${machine.date}`);
+  log(`\n${markdown}`);
+  for (const path of writePresenceReport(runs, markdown)) log(`written: ${path}`);
+  if (runs.some((run) => run.error !== null)) process.exitCode = 1;
+}
+
 async function main(): Promise<void> {
-  const { command, config, soakMinutes, cluster, reportFrom, pairs, history: historyConfig, compressionRounds } = parseCli(process.argv.slice(2));
+  const { command, config, soakMinutes, cluster, reportFrom, pairs, history: historyConfig, compressionRounds, presenceSizes, largeRoomSizes } = parseCli(process.argv.slice(2));
   if (command === 'report') {
     const historyRun = readHistoryOutcome(reportFrom);
     const compressionRun = readCompressionOutcome(reportFrom!);
@@ -105,6 +117,7 @@ async function main(): Promise<void> {
   else if (command === 'paired') await paired(config, pairs);
   else if (command === 'stomp') await stomp(config);
   else if (command === 'compression') await compression(config, compressionRounds);
+  else if (command === 'presence') await presence(presenceSizes, largeRoomSizes);
   else if (command === 'profile') await runProfile(config, log);
   else if (command === 'soak') await runSoak(soakMinutes, log);
   else if (command === 'cluster') await runCluster(cluster, log);

@@ -56,8 +56,8 @@ export type {
 } from './pubsub/redis/redis-pubsub-options.interface.js';
 
 export { Presence, type PresenceMetaInput } from './presence/presence.js';
-export { PRESENCE_OPTIONS, type PresenceOptions } from './presence/presence-options.js';
-export type { PresenceDiff, PresenceEntry, PresenceFetch, PresenceMeta, Presences } from './presence/presence.types.js';
+export { PRESENCE_OPTIONS, type LargeRoomOptions, type PresenceOptions } from './presence/presence-options.js';
+export type { PresenceDiff, PresenceEntry, PresenceFetch, PresenceMeta, Presences, PresenceSummary } from './presence/presence.types.js';
 
 export type { Frame, InboundMessage, OutboundMessage, ReplyMessage, ReplyStatus } from './protocol/messages.js';
 export type { Serializer, SerializerVersion } from './serializers/serializer.interface.js';

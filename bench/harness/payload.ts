@@ -6,6 +6,10 @@ export const FANOUT_TOPIC = 'bench:all';
 export const OWN_TOPIC_PREFIX = 'bench:s:';
 /** Topic whose joins are tracked by nestjs-channels' Presence (presence churn scenario). */
 export const PRESENCE_TOPIC = 'bench:presence';
+/** Topic of the mass-join scenario: each join is tracked and gets `presence_state` (`pushState`). */
+export const MASS_JOIN_TOPIC = 'bench:mass';
+/** Topic of the mass-join scenario's idle client, which only heartbeats. */
+export const IDLE_TOPIC = 'bench:idle';
 /** Event name of every broadcast. */
 export const BROADCAST_EVENT = 'msg';
 

@@ -13,7 +13,7 @@ export interface ServerOptions {
   /** Redis key prefix with `pubsub`: unique per run, so that runs sharing a Redis never cross. */
   redisPrefix?: string;
   /** nestjs-channels Presence timing (the presence churn scenario shortens the defaults). */
-  presence?: { broadcastPeriodMs: number; downPeriodMs: number };
+  presence?: { broadcastPeriodMs?: number; downPeriodMs?: number; diffWindowMs?: number; largeRoom?: { above: number; listCap: number } };
   /** nestjs-channels idle timeout; default: an hour (heartbeats off, see `heartbeats.ts`). */
   idleTimeoutMs?: number;
   /** nestjs-channels: `bench:*` keeps history (`BENCH_HISTORY`); broadcasts then carry their position in `ref`. */

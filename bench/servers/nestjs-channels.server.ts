@@ -16,7 +16,7 @@ import {
   type Socket,
 } from '../../lib/index.js';
 import { BENCH_HISTORY } from '../config.js';
-import { BROADCAST_EVENT, encodeV2Broadcast, PRESENCE_TOPIC } from '../harness/payload.js';
+import { BROADCAST_EVENT, encodeV2Broadcast, MASS_JOIN_TOPIC, PRESENCE_TOPIC } from '../harness/payload.js';
 import type { BenchServer, ServerOptions } from './bench-server.interface.js';
 import { IDLE_TIMEOUT_MS } from './heartbeats.js';
 import { stompMessage } from './ws-prebuilt-stomp.server.js';
@@ -29,7 +29,8 @@ let presenceKeys = 0;
 
 /**
  * Every `bench:*` topic accepts any join: the bench measures delivery, not authorization. Joins
- * to the presence topic are tracked (the churn scenario); no other join touches Presence. With
+ * to the presence topic are tracked (the churn scenario), those to the mass-join topic tracked and
+ * sent the list; no other join touches Presence. With
  * `options.history`, the topics keep their history.
  */
 function benchChannel(options: ChannelOptions) {
@@ -40,6 +41,11 @@ function benchChannel(options: ChannelOptions) {
     @Join()
     join(@ChannelSocket() socket: Socket) {
       if (socket.topic === PRESENCE_TOPIC) this.presence.track(socket, `${process.pid}:${presenceKeys++}`);
+      if (socket.topic === MASS_JOIN_TOPIC) {
+        // As the sample app's rooms do: a key per user, a small meta, the list after the reply.
+        this.presence.track(socket, `user${presenceKeys++}`, { online_at: new Date().toISOString() });
+        void this.presence.pushState(socket);
+      }
       return {};
     }
   }

@@ -4,6 +4,7 @@ import type { BroadcastSubscriber } from '../pubsub/broadcast-subscriber.interfa
 import { PubSub } from '../pubsub/pubsub.js';
 import type { FanoutMember } from './fanout-member.interface.js';
 import { OutboundBroadcast } from './outbound-broadcast.js';
+import type { SliceBudget } from './slice-budget.js';
 
 /**
  * Delivers broadcasts to this node's joined channels (Phoenix's fastlane). It is the one PubSub
@@ -52,16 +53,41 @@ export class ChannelFanout implements BroadcastSubscriber {
     // Set iteration tolerates members leaving mid-delivery, so no copy is made per broadcast.
     for (const member of members) {
       if (message.from !== undefined && member.subscriberId === message.from) continue;
-      try {
-        if (member.intercepts.has(message.event)) {
-          member.intercept(message);
-          continue;
-        }
-        const frame = broadcast.frameFor(member.target.serializer);
-        if (frame !== null) member.target.send(frame);
-      } catch (error) {
-        this.logger.error(`Delivering "${message.event}" on "${message.topic}" failed for one subscriber: ${String(error)}`);
+      this.deliverTo(member, broadcast);
+    }
+  }
+
+  /**
+   * Delivers `message` (encoded once per wire format, as `deliver` does) to the channels of its
+   * topic joined when it is called, except those `skip` names, pausing whenever `budget` says so:
+   * presence uses it so that a big room's diff does not stall the node. A channel that leaves
+   * meanwhile is skipped. Resolves once every channel was served.
+   */
+  async deliverInSlices(message: BroadcastMessage, skip: (subscriberId: string) => boolean, budget: SliceBudget): Promise<void> {
+    const members = this.members.get(message.topic);
+    if (!members) return;
+    // A copy: channels joining during a pause get the next message, not this one.
+    const snapshot = [...members];
+    const broadcast = new OutboundBroadcast(message, 'local', snapshot.length > 1);
+    for (const member of snapshot) {
+      const pause = budget.pause();
+      if (pause) await pause;
+      if (!this.members.get(message.topic)?.has(member) || skip(member.subscriberId)) continue;
+      this.deliverTo(member, broadcast);
+    }
+  }
+
+  private deliverTo(member: FanoutMember, broadcast: OutboundBroadcast): void {
+    const { message } = broadcast;
+    try {
+      if (member.intercepts.has(message.event)) {
+        member.intercept(message);
+        return;
       }
+      const frame = broadcast.frameFor(member.target.serializer);
+      if (frame !== null) member.target.send(frame);
+    } catch (error) {
+      this.logger.error(`Delivering "${message.event}" on "${message.topic}" failed for one subscriber: ${String(error)}`);
     }
   }
 }

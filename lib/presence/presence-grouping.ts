@@ -15,8 +15,8 @@ export function groupByKey(presences: Iterable<TrackedPresence>): Presences {
   return grouped;
 }
 
-/** One `presence_diff` per topic that `changes` touch. */
-export function diffsByTopic(changes: PresenceChanges): Map<string, PresenceDiff> {
+/** `changes` split by topic. */
+export function changesByTopic(changes: PresenceChanges): Map<string, PresenceChanges> {
   const byTopic = new Map<string, PresenceChanges>();
   const slot = (topic: string) => {
     let changed = byTopic.get(topic);
@@ -25,8 +25,13 @@ export function diffsByTopic(changes: PresenceChanges): Map<string, PresenceDiff
   };
   for (const presence of changes.joins) slot(presence.topic).joins.push(presence);
   for (const presence of changes.leaves) slot(presence.topic).leaves.push(presence);
+  return byTopic;
+}
+
+/** One `presence_diff` per topic that `changes` touch. */
+export function diffsByTopic(changes: PresenceChanges): Map<string, PresenceDiff> {
   const diffs = new Map<string, PresenceDiff>();
-  for (const [topic, changed] of byTopic) {
+  for (const [topic, changed] of changesByTopic(changes)) {
     diffs.set(topic, { joins: groupByKey(changed.joins), leaves: groupByKey(changed.leaves) });
   }
   return diffs;

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomNodeId } from '../node-identity.js';
-import { aFunction, integerAtLeast, nonEmptyString, OptionValidator, positiveInteger } from '../options/option-validator.js';
+import { aFunction, anObject, integerAtLeast, nonEmptyString, OptionValidator, positiveInteger } from '../options/option-validator.js';
 import type { PresenceFetch } from './presence.types.js';
 
 /**
@@ -27,6 +27,21 @@ export interface PresenceOptions {
   /** Changes made within this many ms travel to the other nodes in one delta. Default 20. */
   deltaBatchMs?: number;
   /**
+   * A topic's changes within this many ms (local or from other nodes) reach its clients as one
+   * `presence_diff`, encoded once for all of them, and the clients that join meanwhile share one
+   * `presence_state` at the window's end: a mass join costs one diff per member per window
+   * instead of one per join. 0 sends a diff per change and the state at once (Phoenix's way).
+   * Default 30.
+   */
+  diffWindowMs?: number;
+  /**
+   * Large-room mode, off by default: above `above` keys, a room's clients get the first `listCap`
+   * keys (default 100; 0 for counts alone) through `presence_state`/`presence_diff`, and the exact
+   * counts as `presence_summary` `{ keys, metas }`; back under 90% of `above`, the whole list again.
+   * Needs `diffWindowMs` > 0.
+   */
+  largeRoom?: LargeRoomOptions;
+  /**
    * This node's name among the presence replicas: unique per running node. A node restarted
    * under the same name replaces its previous run at once instead of after `downPeriodMs`.
    * Default: host name, process id and a random suffix.
@@ -36,8 +51,17 @@ export interface PresenceOptions {
   fetch?: PresenceFetch;
 }
 
+/** `PresenceOptions.largeRoom`. @publicApi */
+export interface LargeRoomOptions {
+  /** Rooms with more keys than this go to large-room mode. */
+  above: number;
+  /** Keys listed in large-room mode. Default 100. */
+  listCap?: number;
+}
+
 /** Options with every default applied. */
-export type ResolvedPresenceOptions = Required<Omit<PresenceOptions, 'fetch'>> & Pick<PresenceOptions, 'fetch'>;
+export type ResolvedPresenceOptions = Required<Omit<PresenceOptions, 'fetch' | 'largeRoom'>> &
+  Pick<PresenceOptions, 'fetch'> & { largeRoom?: Required<LargeRoomOptions> };
 
 const presenceFetch = aFunction('a function (topic, presences) => presences');
 
@@ -55,12 +79,14 @@ export function resolvePresenceOptions(
     broadcastPeriodMs: 1500,
     downPeriodMs: 30_000,
     deltaBatchMs: 20,
+    diffWindowMs: 30,
     nodeName: `${hostname()}/${process.pid}/${nodeId}`,
     ...defined,
   };
   check.check('broadcastPeriodMs', resolved.broadcastPeriodMs, positiveInteger, 'Leave it out for the default, 1500.');
   check.check('downPeriodMs', resolved.downPeriodMs, positiveInteger, 'Leave it out for the default, 30000.');
   check.check('deltaBatchMs', resolved.deltaBatchMs, integerAtLeast(0), 'Leave it out for the default, 20.');
+  check.check('diffWindowMs', resolved.diffWindowMs, integerAtLeast(0), 'Leave it out for the default, 30, or give 0 for a diff per change.');
   if (resolved.downPeriodMs < 2 * resolved.broadcastPeriodMs) {
     check.fail(
       'downPeriodMs',
@@ -68,6 +94,16 @@ export function resolvePresenceOptions(
       resolved.downPeriodMs,
       'A node is declared down only after missing a few heartbeats: raise downPeriodMs or lower broadcastPeriodMs.',
     );
+  }
+  if (resolved.largeRoom !== undefined) {
+    check.check('largeRoom', resolved.largeRoom, anObject, 'For example { above: 1000, listCap: 100 }.');
+    const largeRoom = { above: resolved.largeRoom.above, listCap: resolved.largeRoom.listCap ?? 100 };
+    check.check('largeRoom.above', largeRoom.above, positiveInteger, 'For example 1000.');
+    check.check('largeRoom.listCap', largeRoom.listCap, integerAtLeast(0), 'Leave it out for the default, 100.');
+    if (resolved.diffWindowMs === 0) {
+      check.fail('largeRoom', 'needs diffWindowMs > 0', resolved.largeRoom, 'Large rooms are summed up once per diff window: leave diffWindowMs out or above 0.');
+    }
+    resolved.largeRoom = largeRoom;
   }
   check.check('nodeName', resolved.nodeName, nonEmptyString, 'Leave it out for a name unique to this process.');
   check.optional('fetch', resolved.fetch, presenceFetch);

@@ -11,17 +11,20 @@ import { RESOLVED_OPTIONS } from '../channels.tokens.js';
 import { NODE_ID } from '../node-identity.js';
 import { ShutdownHooksCheck } from '../shutdown-hooks-check.js';
 import type { ResolvedChannelsOptions } from '../interfaces/channels-options.interface.js';
+import { ChannelFanout } from '../fanout/channel-fanout.js';
 import { PubSub } from '../pubsub/pubsub.js';
 import type { Socket } from '../socket/socket.js';
 import { DiffDispatcher } from './diff-dispatcher.js';
 import { PresenceEnricher } from './presence-enricher.js';
 import { PRESENCE_STATE } from './presence-events.js';
-import { diffsByTopic, groupByKey } from './presence-grouping.js';
+import { changesByTopic, diffsByTopic, groupByKey } from './presence-grouping.js';
 import { PRESENCE_OPTIONS, resolvePresenceOptions, type PresenceOptions } from './presence-options.js';
 import { PresenceRefs } from './presence-ref.js';
 import { PresenceTracker } from './presence-tracker.js';
 import type { Presences } from './presence.types.js';
 import type { PresenceChanges } from './tracked-presence.js';
+import { LargeRooms } from './large-rooms.js';
+import { WindowDispatcher } from './window-dispatcher.js';
 import { ChannelsError } from '../errors/channels.error.js';
 import { ChannelsTypeError } from '../errors/channels-type.error.js';
 import { describeValue } from '../options/describe-value.js';
@@ -57,6 +60,8 @@ export class Presence implements OnModuleInit, OnApplicationBootstrap, BeforeApp
   private used = false;
   private enricher: PresenceEnricher;
   private dispatcher: DiffDispatcher;
+  /** With a diff window (`diffWindowMs` > 0): diffs and states go out once per window. */
+  private windows: WindowDispatcher | null = null;
 
   /** @internal Made by Nest's injector. */
   constructor(
@@ -65,6 +70,7 @@ export class Presence implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     @Inject(RESOLVED_OPTIONS) private readonly channelsOptions: ResolvedChannelsOptions,
     @Inject(NODE_ID) private readonly nodeId: string,
     private readonly shutdownHooks: ShutdownHooksCheck,
+    private readonly fanout: ChannelFanout,
   ) {
     this.refs = new PresenceRefs(nodeId);
   }
@@ -73,6 +79,11 @@ export class Presence implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     const options = resolvePresenceOptions(this.configuredOptions(), undefined, this.nodeId);
     this.enricher = new PresenceEnricher(options.fetch, this.logger);
     this.dispatcher = new DiffDispatcher(this.pubsub, this.enricher);
+    if (options.diffWindowMs > 0) {
+      const list = (topic: string) => this.tracker?.state.list(topic) ?? [];
+      const largeRooms = options.largeRoom ? new LargeRooms(options.largeRoom) : null;
+      this.windows = new WindowDispatcher(this.pubsub, this.fanout, this.enricher, list, options.diffWindowMs, largeRooms);
+    }
     this.tracker = new PresenceTracker(this.pubsub, options, (changes) => this.publish(changes), undefined, this.nodeId);
   }
 
@@ -160,11 +171,16 @@ export class Presence implements OnModuleInit, OnApplicationBootstrap, BeforeApp
 
   /**
    * Pushes `presence_state` (the topic's list) to this client. Call it in `@Join`, where the push
-   * waits for the join reply, or later. The list is taken at once and the diffs that happen while
-   * the channel is still joining are relayed to it, so the client misses no change. Resolves
-   * once pushed; it never rejects, so it need not be awaited.
+   * waits for the join reply, or later. The list is taken at the end of the current diff window
+   * (`diffWindowMs`; at once with 0), shared by every client that asked during it, and the diffs
+   * after it are relayed while the channel is still joining, so the client misses no change and
+   * sees none twice. Resolves once pushed; it never rejects, so it need not be awaited.
    */
   pushState(socket: Socket<object>): Promise<void> {
+    if (this.windows) {
+      this.started();
+      return this.windows.pushState(socket);
+    }
     const presences = groupByKey(this.started().state.list(socket.topic));
     if (!socket.joined && !socket.ended) this.dispatcher.relayWhileJoining(socket);
     if (!this.enricher.active) {
@@ -175,6 +191,10 @@ export class Presence implements OnModuleInit, OnApplicationBootstrap, BeforeApp
   }
 
   private publish(changes: PresenceChanges): void {
+    if (this.windows) {
+      for (const [topic, changed] of changesByTopic(changes)) this.windows.changed(topic, changed);
+      return;
+    }
     for (const [topic, diff] of diffsByTopic(changes)) this.dispatcher.dispatch(topic, diff);
   }
 

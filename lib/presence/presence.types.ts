@@ -29,6 +29,16 @@ export interface PresenceDiff {
 }
 
 /**
+ * The `presence_summary` payload, sent in large-room mode (`largeRoom` of the options): how many
+ * keys and metas the room has on every node, while `presence_state`/`presence_diff` carry a capped list.
+ * @publicApi
+ */
+export interface PresenceSummary {
+  keys: number;
+  metas: number;
+}
+
+/**
  * Enriches presences in one batch before they are listed or sent (Phoenix's `fetch/2`): load the
  * users of every key at once instead of one query per presence. Must keep each entry's `metas`.
  * @publicApi

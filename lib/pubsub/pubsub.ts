@@ -104,6 +104,15 @@ export class PubSub implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
+   * @internal Like `localBroadcast`, except to `skipped`: presence hands its diffs to the channel
+   * fan-out itself, in slices, and to the other subscribers (app handlers, test harness) here.
+   */
+  localBroadcastBeside(skipped: BroadcastSubscriber, topic: string, event: string, payload: unknown): void {
+    checkPublicName(topic, event);
+    this.dispatch({ topic, event, payload }, 'local', skipped);
+  }
+
+  /**
    * @internal Publishes the library's own node-to-node traffic on a reserved topic
    * (`ControlTopic`), which the public methods refuse.
    */
@@ -153,12 +162,13 @@ export class PubSub implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Delivers to this node's subscribers. */
-  private dispatch(message: BroadcastMessage, origin: BroadcastOrigin): void {
+  private dispatch(message: BroadcastMessage, origin: BroadcastOrigin, skipped?: BroadcastSubscriber): void {
     const subscribers = this.topics.get(message.topic);
     if (!subscribers) return;
     // Map iteration tolerates subscribers leaving mid-dispatch, so no copy is made per broadcast.
     for (const subscriber of subscribers.values()) {
       if (message.from !== undefined && subscriber.subscriberId === message.from) continue;
+      if (subscriber === skipped) continue;
       try {
         subscriber.deliver(message, origin);
       } catch (error) {

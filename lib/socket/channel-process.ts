@@ -12,6 +12,7 @@ import { recoveryFailures } from '../history/recovery-failure-log.js';
 import type { Recovery } from '../history/recovery.js';
 import type { BroadcastMessage } from '../pubsub/broadcast-message.js';
 import type { PubSub } from '../pubsub/pubsub.js';
+import { encodeOutbound } from '../serializers/pre-encoded-payload.js';
 import type { ChannelHost } from './channel-host.interface.js';
 import { ChannelReceiver } from './channel-receiver.js';
 import { LazyCompletion } from './lazy-completion.js';
@@ -109,7 +110,7 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
     const ref = position === undefined ? null : formatPosition(position);
     const message: OutboundMessage = { joinRef: this.joinRef, ref, topic: this.topic, event, payload };
     if (this.pendingPushes) this.pendingPushes.push(message);
-    else this.host.send(this.host.serializer.encodeMessage(message));
+    else this.host.send(encodeOutbound(this.host.serializer, message));
   }
 
   broadcast(event: string, payload: unknown, excludeSelf: boolean): void {
@@ -210,7 +211,7 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
   private sendPendingPushes(): void {
     const pending = this.pendingPushes ?? [];
     this.pendingPushes = null;
-    for (const push of pending) this.host.send(this.host.serializer.encodeMessage(push));
+    for (const push of pending) this.host.send(encodeOutbound(this.host.serializer, push));
   }
 
   private async runHandleIn(message: InboundMessage): Promise<void> {

@@ -86,6 +86,8 @@ describe('room recovery, one node', () => {
   test('every new_msg carries its position "<epoch>:<offset>" in ref; typing and presence events carry none', async () => {
     const topic = freshRoom();
     const ann = await joinAs('ann', topic, {}, ['new_msg', 'typing', 'presence_state', 'presence_diff']);
+    // The state goes out at the end of its diff window: bob comes after it, so in a diff.
+    await eventually(() => ann.arrivals.some(({ event }) => event === 'presence_state'), 'the state of ann');
     const bob = await joinAs('bob', topic);
     await eventually(() => ann.arrivals.some(({ event }) => event === 'presence_diff'), 'bob in a presence_diff');
     typing(bob.channel);

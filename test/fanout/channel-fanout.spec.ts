@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { ChannelFanout } from '../../lib/fanout/channel-fanout.js';
 import type { FanoutMember } from '../../lib/fanout/fanout-member.interface.js';
 import { SharedFrame } from '../../lib/fanout/shared-frame.js';
+import { SliceBudget } from '../../lib/fanout/slice-budget.js';
 import type { Frame } from '../../lib/protocol/messages.js';
 import type { BroadcastMessage } from '../../lib/pubsub/broadcast-message.js';
 import { PubSub } from '../../lib/pubsub/pubsub.js';
@@ -168,5 +169,43 @@ describe('ChannelFanout', () => {
     pubsub.broadcast('t', 'e', {});
     expect(later.frames).toHaveLength(1);
     expect(fanout.memberCount('t')).toBe(1);
+  });
+
+  describe('deliverInSlices', () => {
+    /** A budget of 0 ms: a turn of the event loop before every channel. */
+    const everyChannel = () => new SliceBudget(0);
+
+    test('encodes once, skips whom it is told, and lets the event loop run between slices', async () => {
+      const serializer = new V2JsonSerializer();
+      const encode = jest.spyOn(serializer, 'encodeMessage');
+      const members = Array.from({ length: 4 }, (_, index) => new FakeMember(`c${index}`, serializer));
+      for (const member of members) fanout.add('t', member);
+      let turns = 0;
+      const counting = setInterval(() => turns++, 0);
+      await fanout.deliverInSlices({ topic: 't', event: 'presence_diff', payload: { n: 1 } }, (id) => id === 'c2', everyChannel());
+      clearInterval(counting);
+      expect(encode).toHaveBeenCalledTimes(1);
+      expect(members.map((member) => member.frames.map(text))).toEqual([['[null,null,"t","presence_diff",{"n":1}]'], ['[null,null,"t","presence_diff",{"n":1}]'], [], ['[null,null,"t","presence_diff",{"n":1}]']]);
+      expect(turns).toBeGreaterThan(0);
+    });
+
+    test('serves the channels joined when it was called: one that leaves meanwhile is skipped, one that joins gets the next message', async () => {
+      const [stays, leaves, late] = [new FakeMember('stays'), new FakeMember('leaves'), new FakeMember('late')];
+      fanout.add('t', stays);
+      fanout.add('t', leaves);
+      const delivered = fanout.deliverInSlices({ topic: 't', event: 'e', payload: 1 }, () => false, everyChannel());
+      fanout.remove('t', leaves);
+      fanout.add('t', late);
+      await delivered;
+      expect([stays, leaves, late].map((member) => member.frames.length)).toEqual([1, 0, 0]);
+    });
+
+    test('hands intercepted events to their channel', async () => {
+      const intercepting = new FakeMember('i', new V2JsonSerializer(), ['presence_diff']);
+      fanout.add('t', intercepting);
+      await fanout.deliverInSlices({ topic: 't', event: 'presence_diff', payload: {} }, () => false, everyChannel());
+      expect(intercepting.intercepted).toEqual([{ topic: 't', event: 'presence_diff', payload: {} }]);
+      expect(intercepting.frames).toEqual([]);
+    });
   });
 });

@@ -31,7 +31,9 @@ const app = useTestApp(() => ({
   providers: [
     PresenceRoomChannel,
     PresenceJournal,
-    { provide: PRESENCE_OPTIONS, useFactory: (): PresenceOptions => ({ fetch: fetchUsers }) },
+    // A diff per change: these tests follow single joins and leaves through fetch, which a diff
+    // window could merge (fetch with windows: presence-windows.spec.ts).
+    { provide: PRESENCE_OPTIONS, useFactory: (): PresenceOptions => ({ fetch: fetchUsers, diffWindowMs: 0 }) },
   ],
   logger,
 }));

@@ -184,7 +184,11 @@ describeRedis('Presence on two app processes on Redis (broadcast every 100 ms, d
     expect(Object.keys(list)).toEqual(['dan', 'eve']);
     expect(list.eve).toHaveLength(1);
     expect(list.eve).not.toContain(oldRef);
-    expect(dan.watcher.eventsOf('leave', 'eve')).toEqual([expect.objectContaining({ refs: [oldRef], remaining: 0 })]);
+    // The old run's leave and the new run's join may share one diff window: then the client sees
+    // eve keep one meta throughout (remaining 1), as after an update; otherwise it drops to 0.
+    const leaves = dan.watcher.eventsOf('leave', 'eve');
+    expect(leaves).toEqual([expect.objectContaining({ refs: [oldRef] })]);
+    expect([0, 1]).toContain(leaves[0]!.remaining);
     expect(d.app.output()).not.toMatch(/declared down/);
   }, 40_000);
 

@@ -20,6 +20,9 @@ export interface RoomJoinParams {
   holdMs?: number;
 }
 
+/** One presence operation of the `script` event: `['track', key, meta]`, `['update', key, meta]`, `['untrack', key]`. */
+export type ScriptOp = [op: 'track' | 'update' | 'untrack', key: string, meta?: Record<string, unknown>];
+
 /** What the channel saw, for the tests to inspect. */
 @Injectable()
 export class PresenceJournal {
@@ -63,6 +66,18 @@ export class PresenceRoomChannel {
   upsert(@Payload() payload: { key?: unknown; meta: Record<string, unknown> }, @ChannelSocket() socket: Socket) {
     const ref = this.presence.upsert(socket, (payload.key ?? socket.assigns.user) as string, payload.meta);
     return { ref };
+  }
+
+  /** Runs presence operations one after the other in one handler: they all fall in one diff window. */
+  @HandleIn('script')
+  script(@Payload() payload: { ops: ScriptOp[] }, @ChannelSocket() socket: Socket) {
+    const refs = payload.ops.map(([op, key, meta]) => {
+      if (op === 'track') return this.presence.track(socket, key, meta);
+      if (op === 'update') return this.presence.update(socket, key, meta ?? {});
+      this.presence.untrack(socket, key);
+      return null;
+    });
+    return { refs };
   }
 
   @HandleIn('untrack')
