@@ -65,13 +65,18 @@ function presenceOptions(mode: PresenceMode) {
   return {};
 }
 
+/** The members' process heap (MB): room for N x N list entries at N = 5,000. */
+const MEMBERS_HEAP_MB = 12_288;
+
 async function runOne(n: number, mode: PresenceMode, options: MassJoinOptions): Promise<MassJoinRun> {
   const run: MassJoinRun = { n, mode, serverCpuMs: null, serverKernelMs: null, error: null };
   const server = await ServerProcess.start('nestjs-channels', presenceOptions(mode));
   // The probe in a process of its own beside the members: their JSON parsing never delays its
   // round trips by more than a scheduler slice. (At idle priority the members would starve
   // whenever anything else runs on a shared machine.)
-  const clients = new ChildPeer('mass-join clients', spawnNode(CLIENT_MAIN, [], { cpu: 1 - SERVER_CPU }));
+  // Every member keeps the whole list, as a browser would: at 5k that is 25 M entries in this
+  // one process, past Node's default heap (it aborted there).
+  const clients = new ChildPeer('mass-join clients', spawnNode(CLIENT_MAIN, [], { cpu: 1 - SERVER_CPU, nodeFlags: [`--max-old-space-size=${MEMBERS_HEAP_MB}`] }));
   const prober = new ChildPeer('mass-join probe', spawnNode(CLIENT_MAIN, [], { cpu: 1 - SERVER_CPU }));
   try {
     await Promise.all([clients.ready, prober.ready]);
