@@ -1,3 +1,4 @@
+import type { DisconnectReason } from '../observability/events.js';
 import type { Frame, InboundMessage } from '../protocol/messages.js';
 
 /** The transports a client can connect over. @publicApi */
@@ -20,8 +21,8 @@ export interface InboundConnection {
   handleFrame(data: Buffer, isBinary: boolean): void;
   /** A transport-level ping (WebSocket); returns whether to answer it. */
   handlePing(): boolean;
-  /** The client is gone (socket closed, long-poll session ended): every channel ends. */
-  transportClosed(): void;
+  /** The client is gone (socket closed, long-poll session ended): every channel ends. `why` defaults to `client`. */
+  transportClosed(why?: DisconnectReason): void;
 }
 
 /** A connection that also takes messages its transport decoded itself (STOMP frames carry more than a serializer's). */

@@ -19,6 +19,8 @@ import { Mailbox } from './mailbox.js';
 import { SocketRef, type ReplyTarget } from './socket-ref.js';
 import { Socket, type SocketOwner } from './socket.js';
 import { nextSubscriberId } from '../node-identity.js';
+import { eventChannels } from '../observability/event-channels.js';
+import type { ChannelHandleInEvent, ChannelJoinEvent } from '../observability/events.js';
 
 const logger = new Logger('Channel');
 
@@ -138,7 +140,21 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
     this.sendReply(joinRef, ref, status, response);
   }
 
-  private async runJoin(message: InboundMessage): Promise<void> {
+  private runJoin(message: InboundMessage): Promise<void> {
+    const trace = eventChannels.channelJoin;
+    if (!trace.hasSubscribers) return this.joinNow(message);
+    const event: ChannelJoinEvent = {
+      channel: this.definition.pattern,
+      topic: this.topic,
+      transport: this.host.transportName,
+      payload: message.payload,
+      outcome: 'closed',
+    };
+    return trace.tracePromise(this.joinNow, event, this, message, event);
+  }
+
+  /** The join; `event` (when observed) learns its outcome. */
+  private async joinNow(message: InboundMessage, event?: ChannelJoinEvent): Promise<void> {
     if (this.state === 'closed') {
       this.termination.complete();
       return;
@@ -152,6 +168,11 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
       const reply = toErrorReply(error);
       // Reported already, by Nest's ExceptionsHandler or by the app's exception filter that rethrew it.
       if (!reply) logger.debug(`${this.definition.name} join crashed on "${this.topic}": ${summary(error)}`);
+      if (event) {
+        event.outcome = reply ? 'error' : 'crash';
+        event.error = error;
+      }
+      if (!reply) this.publishCrash(error, 'join');
       this.state = 'closed';
       this.pendingPushes = null;
       this.broadcasts.fanout.remove(this.topic, this.receiver);
@@ -163,6 +184,7 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
     }
     if (this.closed) return this.endedWhileJoining();
     this.state = 'joined';
+    if (event) event.outcome = 'ok';
     if (recovery) return this.joinedWithHistory(message, response, recovery);
     this.broadcasts.fanout.add(this.topic, this.receiver);
     if (message.ref !== null) this.sendReply(message.joinRef, message.ref, 'ok', response ?? {});
@@ -223,17 +245,37 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
       if (message.ref !== null) this.sendReply(message.joinRef, message.ref, 'error', { reason: 'unhandled event' });
       return;
     }
+    const trace = eventChannels.channelHandleIn;
+    if (!trace.hasSubscribers) return this.handleInWith(handler, message);
+    const event: ChannelHandleInEvent = {
+      channel: this.definition.pattern,
+      topic: this.topic,
+      event: message.event,
+      transport: this.host.transportName,
+      payload: message.payload,
+      outcome: 'noreply',
+    };
+    return trace.tracePromise(this.handleInWith, event, this, handler, message, event);
+  }
+
+  /** Runs `handler` for `message`; `event` (when observed) learns its outcome. */
+  private async handleInWith(handler: ChannelHandlerFn, message: InboundMessage, event?: ChannelHandleInEvent): Promise<void> {
     this.handling = message;
     try {
       const ref = message.ref === null ? null : new SocketRef(this, this.topic, message.joinRef, message.ref);
       const result = await handler(this.socket, message.payload, ref, message.event);
       if (result !== undefined && message.ref !== null && this.state === 'joined') {
+        if (event) event.outcome = 'ok';
         this.sendReply(message.joinRef, message.ref, 'ok', result);
       } else {
         this.host.handled?.(message);
       }
     } catch (error) {
       const reply = toErrorReply(error);
+      if (event) {
+        event.outcome = reply ? 'error' : 'crash';
+        event.error = error;
+      }
       if (reply && message.ref !== null) this.sendReply(message.joinRef, message.ref, 'error', reply);
       else if (!reply) this.crash(error, `handle_in "${message.event}"`, true);
     } finally {
@@ -261,7 +303,13 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
     if (this.state === 'closed') return;
     if (reported) logger.debug(`${this.definition.name} crashed in ${where} on "${this.topic}": ${summary(error)}`);
     else logger.error(`${this.definition.name} crashed in ${where} on "${this.topic}": ${describe(error)}`);
+    this.publishCrash(error, where);
     this.end('crash', PhxEvent.error);
+  }
+
+  private publishCrash(error: unknown, where: string): void {
+    if (!eventChannels.channelCrash.hasSubscribers) return;
+    eventChannels.channelCrash.publish({ channel: this.definition.pattern, topic: this.topic, where, error });
   }
 
   private end(reason: TerminateReason, notify: string | null): void {
@@ -277,6 +325,9 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
     }
     this.host.channelEnded(this);
     this.socket.markEnded(reason);
+    if (wasJoined && eventChannels.channelLeave.hasSubscribers) {
+      eventChannels.channelLeave.publish({ channel: this.definition.pattern, topic: this.topic, transport: this.host.transportName, reason });
+    }
     if (wasJoined && this.definition.terminate) this.mailbox.enqueue(() => this.runTerminate(reason));
     // A join still running settles `terminated` itself when it returns.
     else if (wasJoined) this.termination.complete();
@@ -293,7 +344,7 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
   }
 
   private sendReply(joinRef: string | null, ref: string, status: ReplyStatus, response: unknown): void {
-    this.host.send(this.host.serializer.encodeReply({ joinRef, ref, topic: this.topic, status, response }));
+    this.host.send(this.host.serializer.encodeReply({ joinRef, ref, topic: this.topic, status, response }), 'reply');
   }
 }
 

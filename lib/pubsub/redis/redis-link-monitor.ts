@@ -1,7 +1,10 @@
 import type { Logger } from '@nestjs/common';
+import { eventChannels } from '../../observability/event-channels.js';
+import type { PubSubLinkState } from '../../observability/events.js';
+import type { PubSubLinkStatus } from '../pubsub-adapter.interface.js';
 import type { RedisClient } from './redis-client.js';
 
-type LinkState = 'connecting' | 'up' | 'down' | 'ended';
+type LinkState = PubSubLinkState;
 
 /**
  * Follows the adapter's Redis connections as one link and logs its transitions only: an outage
@@ -24,6 +27,11 @@ export class RedisLinkMonitor {
 
   get isUp(): boolean {
     return this.state === 'up';
+  }
+
+  get status(): PubSubLinkStatus {
+    const { state, target, lastError } = this;
+    return state === 'up' ? { state, target } : { state, target, ...(state === 'connecting' ? {} : { downSince: this.downSince }), ...(lastError ? { lastError } : {}) };
   }
 
   /** Follows `client` as connection `name`; `onReady` runs at each (re)connection. Silent once `closed()`. */
@@ -57,6 +65,7 @@ export class RedisLinkMonitor {
       this.logger.log(`Connected to Redis at ${this.target}`);
     }
     this.state = 'up';
+    this.publish();
     this.settle();
   }
 
@@ -73,6 +82,7 @@ export class RedisLinkMonitor {
     );
     this.state = 'down';
     this.downSince = Date.now();
+    this.publish(reason);
     this.settle();
   }
 
@@ -80,8 +90,15 @@ export class RedisLinkMonitor {
   connectionEnded(name: string): void {
     this.ready.delete(name);
     if (this.state === 'ended') return;
+    if (this.state === 'up') this.downSince = Date.now();
     this.state = 'ended';
     this.logger.error(`Redis at ${this.target}: reconnection abandoned; this node now delivers locally only`);
+    this.publish(this.lastError);
     this.settle();
+  }
+
+  private publish(reason?: string): void {
+    if (!eventChannels.pubsubLink.hasSubscribers) return;
+    eventChannels.pubsubLink.publish(reason === undefined ? { state: this.state, target: this.target } : { state: this.state, target: this.target, reason });
   }
 }
