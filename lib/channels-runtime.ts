@@ -101,7 +101,10 @@ export class ChannelsRuntime
     const trace = eventChannels.socketConnect;
     if (!trace.hasSubscribers) return this.decide(params, info, vsn);
     const event: SocketConnectEvent = { transport: info.transport, outcome: 'refused' };
-    return trace.tracePromise(this.decide, event, this, params, info, vsn, event);
+    let accepted: AcceptedConnection | null = null;
+    // Resolves to nothing, so that the event never carries the assigns (`result`) to subscribers.
+    const traced = async () => void (accepted = await this.decide(params, info, vsn, event));
+    return trace.tracePromise(traced, event).then(() => accepted);
   }
 
   /** Whether the app is shutting down: it accepts no new connection then. */
