@@ -57,6 +57,10 @@ export {
   type SocketOpenEvent,
 } from './observability/events.js';
 
+export { ChannelsMetrics } from './observability/metrics/channels-metrics.js';
+export { ChannelsMetricsModule } from './observability/metrics/channels-metrics.module.js';
+export type { ChannelsMetricsOptions, MetricsRegistry } from './observability/metrics/metrics-options.js';
+
 export type { BroadcastMessage, BroadcastOrigin } from './pubsub/broadcast-message.js';
 export { InMemoryPubSubAdapter } from './pubsub/in-memory.adapter.js';
 export type { AdapterNode, PubSubAdapter, PubSubLinkStatus } from './pubsub/pubsub-adapter.interface.js';

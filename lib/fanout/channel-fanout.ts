@@ -41,6 +41,11 @@ export class ChannelFanout implements BroadcastSubscriber {
     }
   }
 
+  /** Topics with joined channels on this node. */
+  get topicCount(): number {
+    return this.members.size;
+  }
+
   /** Joined channels of `topic` on this node. */
   memberCount(topic: string): number {
     return this.members.get(topic)?.size ?? 0;
