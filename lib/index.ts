@@ -57,6 +57,11 @@ export {
   type SocketOpenEvent,
 } from './observability/events.js';
 
+export {
+  ChannelsHealthIndicator,
+  type ChannelsHealthDetails,
+  type ChannelsHealthOptions,
+} from './observability/health/channels-health.indicator.js';
 export { ChannelsMetrics } from './observability/metrics/channels-metrics.js';
 export { ChannelsMetricsModule } from './observability/metrics/channels-metrics.module.js';
 export type { ChannelsMetricsOptions, MetricsRegistry } from './observability/metrics/metrics-options.js';
