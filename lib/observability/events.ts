@@ -125,6 +125,8 @@ export interface ChannelHandleInEvent {
   readonly channel: string;
   readonly topic: string;
   readonly event: string;
+  /** Handled by the catch-all `@HandleIn()`: `event` is then whatever the client sent (unbounded). */
+  readonly catchAll: boolean;
   readonly transport: TransportName;
   /** The message payload (untrusted client data). */
   readonly payload: unknown;

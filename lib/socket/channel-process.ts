@@ -21,6 +21,7 @@ import { Socket, type SocketOwner } from './socket.js';
 import { nextSubscriberId } from '../node-identity.js';
 import { eventChannels } from '../observability/event-channels.js';
 import type { ChannelHandleInEvent, ChannelJoinEvent } from '../observability/events.js';
+import { handlerSpans } from '../observability/tracing/handler-spans.js';
 
 const logger = new Logger('Channel');
 
@@ -142,7 +143,8 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
 
   private runJoin(message: InboundMessage): Promise<void> {
     const trace = eventChannels.channelJoin;
-    if (!trace.hasSubscribers) return this.joinNow(message);
+    const spans = handlerSpans.current;
+    if (!trace.hasSubscribers && spans === null) return this.joinNow(message);
     const event: ChannelJoinEvent = {
       channel: this.definition.pattern,
       topic: this.topic,
@@ -150,7 +152,8 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
       payload: message.payload,
       outcome: 'closed',
     };
-    return trace.tracePromise(this.joinNow, event, this, message, event);
+    const run = () => trace.tracePromise(this.joinNow, event, this, message, event);
+    return spans ? spans.join(event, run) : run();
   }
 
   /** The join; `event` (when observed) learns its outcome. */
@@ -246,16 +249,19 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
       return;
     }
     const trace = eventChannels.channelHandleIn;
-    if (!trace.hasSubscribers) return this.handleInWith(handler, message);
+    const spans = handlerSpans.current;
+    if (!trace.hasSubscribers && spans === null) return this.handleInWith(handler, message);
     const event: ChannelHandleInEvent = {
       channel: this.definition.pattern,
       topic: this.topic,
       event: message.event,
+      catchAll: !this.definition.handleIn.has(message.event),
       transport: this.host.transportName,
       payload: message.payload,
       outcome: 'noreply',
     };
-    return trace.tracePromise(this.handleInWith, event, this, handler, message, event);
+    const run = () => trace.tracePromise(this.handleInWith, event, this, handler, message, event);
+    return spans ? spans.handleIn(event, run) : run();
   }
 
   /** Runs `handler` for `message`; `event` (when observed) learns its outcome. */

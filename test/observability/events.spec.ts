@@ -103,10 +103,10 @@ describe('channel events', () => {
     const handled = recorder.of(ChannelsEvents.channelHandleIn).map(({ error, ...rest }) => rest);
     const base = { channel: 'room:*', topic: 'room:handled', transport: 'websocket' };
     expect(handled).toEqual([
-      { ...base, event: 'echo', payload: { a: 1 }, outcome: 'ok' },
-      { ...base, event: 'fail', payload: {}, outcome: 'error' },
-      { ...base, event: 'silent', payload: {}, outcome: 'noreply' },
-      { ...base, event: 'boom', payload: {}, outcome: 'crash' },
+      { ...base, event: 'echo', catchAll: false, payload: { a: 1 }, outcome: 'ok' },
+      { ...base, event: 'fail', catchAll: false, payload: {}, outcome: 'error' },
+      { ...base, event: 'silent', catchAll: false, payload: {}, outcome: 'noreply' },
+      { ...base, event: 'boom', catchAll: false, payload: {}, outcome: 'crash' },
     ]);
     expect(recorder.of(ChannelsEvents.channelCrash)).toEqual([
       { channel: 'room:*', topic: 'room:handled', where: 'handle_in "boom"', error: new Error('handler exploded') },
