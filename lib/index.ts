@@ -64,7 +64,6 @@ export {
 } from './observability/health/channels-health.indicator.js';
 export { ChannelsTracingModule } from './observability/tracing/channels-tracing.module.js';
 export type { ChannelsTracingOptions } from './observability/tracing/tracing-options.js';
-export { ChannelsMetrics } from './observability/metrics/channels-metrics.js';
 export { ChannelsMetricsModule } from './observability/metrics/channels-metrics.module.js';
 export type { ChannelsMetricsOptions, MetricsRegistry } from './observability/metrics/metrics-options.js';
 

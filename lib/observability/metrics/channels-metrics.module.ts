@@ -15,7 +15,6 @@ export class ChannelsMetricsModule {
     return {
       module: ChannelsMetricsModule,
       providers: [{ provide: CHANNELS_METRICS_OPTIONS, useValue: options }, ChannelsMetrics],
-      exports: [ChannelsMetrics],
     };
   }
 }
