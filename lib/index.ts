@@ -65,6 +65,7 @@ export {
 export { ChannelsTracingModule } from './observability/tracing/channels-tracing.module.js';
 export type { ChannelsTracingOptions } from './observability/tracing/tracing-options.js';
 export { ChannelsMetricsModule } from './observability/metrics/channels-metrics.module.js';
+export { CHANNELS_METRICS_OPTIONS, type ConfigurableChannelsMetricsModule } from './observability/metrics/channels-metrics.module-definition.js';
 export type { ChannelsMetricsOptions, MetricsRegistry } from './observability/metrics/metrics-options.js';
 
 export type { BroadcastMessage, BroadcastOrigin } from './pubsub/broadcast-message.js';

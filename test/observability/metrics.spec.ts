@@ -134,4 +134,16 @@ describe('registries', () => {
     }
     expect(register.getSingleMetric('chat_sockets')).toBeUndefined();
   });
+
+  test('forRootAsync takes the options from a factory, e.g. a registry per app', async () => {
+    const registry = new Registry();
+    const options = conformanceApp('express', {}, { logger: new CapturedLogger() });
+    const app = await startTestApp({ ...options, imports: [ChannelsMetricsModule.forRootAsync({ useFactory: () => ({ registry }) })] });
+    try {
+      expect(registry.getSingleMetric('channels_sockets')).toBeDefined();
+      expect(register.getSingleMetric('channels_sockets')).toBeUndefined();
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -20,7 +20,8 @@ import {
 } from '../events.js';
 import { loadOptionalPeer } from '../load-optional-peer.js';
 import { defineMetrics, type ChannelsMetricSet } from './metric-definitions.js';
-import { CHANNELS_METRICS_OPTIONS, type ChannelsMetricsOptions } from './metrics-options.js';
+import { CHANNELS_METRICS_OPTIONS } from './channels-metrics.module-definition.js';
+import type { ChannelsMetricsOptions } from './metrics-options.js';
 
 const DEFAULT_PREFIX = 'channels_';
 

@@ -21,5 +21,3 @@ export interface ChannelsMetricsOptions {
   /** Histogram buckets in seconds, for the join, handle_in and broadcast durations. Default prom-client's. */
   buckets?: number[];
 }
-
-export const CHANNELS_METRICS_OPTIONS = Symbol('CHANNELS_METRICS_OPTIONS');
