@@ -10,6 +10,8 @@ export type TransportName = 'websocket' | 'longpoll' | 'stomp';
  */
 export interface TransportConnection {
   readonly name: TransportName;
+  /** Why the transport itself ended the connection, when it did (a slow consumer dropped): the disconnect event reports it. */
+  readonly closeReason?: DisconnectReason;
   send(frame: Frame): void;
   close(code: number, reason: string): void;
   /** A channel handled the client's `message` without replying (STOMP sends the receipt it asked for). */

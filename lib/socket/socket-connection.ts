@@ -174,7 +174,7 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
   }
 
   /** The transport is gone: end every channel without telling the client. */
-  transportClosed(why: DisconnectReason = 'client', terminateReason: TerminateReason = 'closed'): void {
+  transportClosed(why: DisconnectReason = this.transport.closeReason ?? 'client', terminateReason: TerminateReason = 'closed'): void {
     if (this.closed) return;
     this.closed = true;
     if (eventChannels.socketDisconnect.hasSubscribers) {
