@@ -1,10 +1,12 @@
 import { TerminusModule } from '@nestjs/terminus';
-import { ChannelsEvents, ChannelsHealthIndicator, RedisPubSubAdapter } from '../../lib/index.js';
+import { ChannelsEvents, ChannelsHealthIndicator, PRESENCE_OPTIONS, RedisPubSubAdapter } from '../../lib/index.js';
+import { PresenceJournal, PresenceRoomChannel } from '../presence/support/presence-room.channel.js';
+import { PubSubLink } from '../support/linked-pubsub.js';
 import { conformanceApp } from '../fixtures/conformance.app.js';
 import { describeWhen, OwnRedisServer, redisServerInstalled, uniquePrefix } from '../fixtures/nodes/redis.js';
 import { CapturedLogger } from '../support/captured-logger.js';
 import { ClientScope } from '../support/client-scope.js';
-import { eventually } from '../support/phoenix-client.js';
+import { eventually, join } from '../support/phoenix-client.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { EventSubscriptions } from '../../lib/observability/event-subscriptions.js';
 import { HealthController } from './health.controller.js';
@@ -54,6 +56,33 @@ describe('on a single node (in-memory PubSub)', () => {
     } finally {
       subscriptions.close();
       await clients.disconnectAll();
+    }
+  });
+});
+
+describe('on two nodes', () => {
+  test('lists the other nodes whose presence tracker this node hears, once the app uses Presence', async () => {
+    const link = new PubSubLink();
+    const start = (name: string) =>
+      startTestApp({
+        channels: { pubsub: link.adapter(name) },
+        providers: [PresenceRoomChannel, PresenceJournal, { provide: PRESENCE_OPTIONS, useValue: { nodeName: name, broadcastPeriodMs: 100 } }],
+        logger: new CapturedLogger(),
+      });
+    const [a, b] = [await start('node-a'), await start('node-b')];
+    const scopes = [a, b].map((app) => new ClientScope(() => app.socketUrl, {}));
+    try {
+      expect(a.app.get(ChannelsHealthIndicator).check('channels').channels.presencePeers).toEqual([]);
+      for (const [index, scope] of scopes.entries()) {
+        expect((await join((await scope.connected()).channel('presence:lobby', { user: `user-${index}` }))).status).toBe('ok');
+      }
+      const peersOf = (app: TestApp) => app.app.get(ChannelsHealthIndicator).check('channels').channels.presencePeers;
+      await eventually(() => peersOf(a).length === 1 && peersOf(b).length === 1, 'each node hears the other');
+      expect(a.app.get(ChannelsHealthIndicator).check('channels').channels.presencePeers).toEqual(['node-b']);
+      expect(b.app.get(ChannelsHealthIndicator).check('channels').channels.presencePeers).toEqual(['node-a']);
+    } finally {
+      for (const scope of scopes) await scope.disconnectAll();
+      await Promise.all([a.close(), b.close()]);
     }
   });
 });
