@@ -12,7 +12,7 @@ import {
 } from './config.js';
 import type { ServerKind } from './servers/bench-server.interface.js';
 
-export type Command = 'compare' | 'profile' | 'soak' | 'cluster' | 'report' | 'paired' | 'history' | 'stomp';
+export type Command = 'compare' | 'profile' | 'soak' | 'cluster' | 'report' | 'paired' | 'history' | 'stomp' | 'observability';
 
 export interface CliOptions {
   command: Command;
@@ -27,9 +27,11 @@ export interface CliOptions {
   pairs: number;
   /** The `--history` run (defaults unless `--history` and its flags were given). */
   history: HistoryConfig;
+  /** `--observability[=K]`: pairs per figure, 5 unless K is given. */
+  observabilityPairs: number;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [--sizes=1000,5000] [--profile | --soak | --cluster | --paired | --history | --stomp | --report=F]
+const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [--sizes=1000,5000] [--profile | --soak | --cluster | --paired | --history | --stomp | --observability | --report=F]
   --quick      N = 1000,2000 and lighter measurements: about a minute and a half
   --servers    any of ${ALL_SERVERS.join(', ')}
   --passes     repetitions (fresh processes each), default 3
@@ -54,6 +56,9 @@ const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [-
   --stomp      nestjs-channels over STOMP (/socket/stomp) against raw ws writing one pre-built STOMP MESSAGE frame per
                socket: fan-out and memory per idle connection at each N (--sizes, --passes, --quick apply)
                -> bench/results/stomp.md (stomp-custom.md once narrowed)
+  --observability[=K] nestjs-channels with no event subscriber against metrics on (ChannelsMetricsModule) and tracing
+               on (ChannelsTracingModule, an SDK exporting nothing), three servers up at once, K pairs (default 5) per
+               figure, ratios on / off at each N (default 1000,5000; --sizes applies) -> bench/results/observability.md
   --report=F   render the tables of a saved run (bench/results/*.json) again, without measuring`;
 
 function list(value: string): string[] {
@@ -80,6 +85,7 @@ export function parseCli(argv: string[]): CliOptions {
   let stormClients: number | undefined;
   let historyTopics: number | undefined;
   let sizesGiven = false;
+  let observabilityPairs = 5;
   let config: BenchConfig = argv.includes('--quick') ? { ...QUICK } : { ...FULL };
   for (const arg of argv) {
     const [flag, value = ''] = arg.split('=', 2) as [string, string?];
@@ -98,6 +104,10 @@ export function parseCli(argv: string[]): CliOptions {
     } else if (flag === '--storm') stormClients = positiveInteger(flag, value);
     else if (flag === '--history-topics') historyTopics = positiveInteger(flag, value);
     else if (flag === '--stomp') command = 'stomp';
+    else if (flag === '--observability') {
+      command = 'observability';
+      if (value) observabilityPairs = positiveInteger(flag, value);
+    }
     else if (flag === '--paired') {
       command = 'paired';
       if (value) pairs = positiveInteger(flag, value);
@@ -145,7 +155,8 @@ export function parseCli(argv: string[]): CliOptions {
     topics: historyTopics ?? historyDefaults.topics,
   };
   checkHistoryLayout(history);
-  return { command, config, soakMinutes, cluster, reportFrom, pairs, history };
+  if (command === 'observability' && !sizesGiven) config = { ...config, sizes: [1000, 5000] };
+  return { command, config, soakMinutes, cluster, reportFrom, pairs, history, observabilityPairs };
 }
 
 /** The storm's clients and the memory figure's sockets are all on one server process, under its open-files limit. */

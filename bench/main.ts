@@ -15,6 +15,8 @@ import { runRedisPass, type RedisPassResult } from './scenarios/redis-pass.js';
 import { runServerPass, type ServerPassResult } from './scenarios/server-pass.js';
 import { runStomp } from './scenarios/stomp.js';
 import { renderStomp, writeStompReport } from './report/stomp-report.js';
+import { renderObservability, writeObservabilityReport } from './report/observability-report.js';
+import { runObservabilityFanout } from './scenarios/observability-fanout.js';
 
 const log = (line: string) => console.log(line);
 
@@ -82,8 +84,19 @@ async function stomp(config: BenchConfig): Promise<void> {
   if (outcome.passes.some((pass) => pass.error !== null)) process.exitCode = 1;
 }
 
+/** `--observability`: fan-out with no subscriber against metrics on and tracing on; exits 1 if it stopped early. */
+async function observability(config: BenchConfig, pairs: number): Promise<void> {
+  log(`observability: nestjs-channels plain, with metrics, with tracing, at N = ${config.sizes.join(', ')}, ${pairs} pairs each`);
+  const outcome = await runObservabilityFanout(config, pairs, log);
+  const markdown = renderObservability(outcome);
+  log(`\n${markdown}`);
+  const custom = config.mode !== 'full' || pairs !== 5 || config.sizes.join(',') !== '1000,5000';
+  for (const path of writeObservabilityReport(outcome, markdown, custom)) log(`written: ${path}`);
+  if (outcome.error) process.exitCode = 1;
+}
+
 async function main(): Promise<void> {
-  const { command, config, soakMinutes, cluster, reportFrom, pairs, history: historyConfig } = parseCli(process.argv.slice(2));
+  const { command, config, soakMinutes, cluster, reportFrom, pairs, history: historyConfig, observabilityPairs } = parseCli(process.argv.slice(2));
   if (command === 'report') {
     const historyRun = readHistoryOutcome(reportFrom);
     if (historyRun) reportHistory(historyRun);
@@ -91,6 +104,7 @@ async function main(): Promise<void> {
   } else if (command === 'history') await history(config, historyConfig);
   else if (command === 'paired') await paired(config, pairs);
   else if (command === 'stomp') await stomp(config);
+  else if (command === 'observability') await observability(config, observabilityPairs);
   else if (command === 'profile') await runProfile(config, log);
   else if (command === 'soak') await runSoak(soakMinutes, log);
   else if (command === 'cluster') await runCluster(cluster, log);

@@ -20,6 +20,12 @@ export interface ServerOptions {
   history?: boolean;
   /** nestjs-channels: serve STOMP at `/socket/stomp` (the `--stomp` comparison) instead of the Phoenix WebSocket. */
   stomp?: boolean;
+  /**
+   * nestjs-channels with observability on (the `--observability` comparison): the Prometheus
+   * metrics (`ChannelsMetricsModule`), or OpenTelemetry tracing (`ChannelsTracingModule` with an
+   * SDK whose spans go nowhere).
+   */
+  observe?: 'metrics' | 'tracing';
 }
 
 /**
