@@ -19,6 +19,7 @@ import {
   type SocketOpenEvent,
 } from '../events.js';
 import { loadOptionalPeer } from '../load-optional-peer.js';
+import { FrameTally } from './frame-tally.js';
 import { defineMetrics, type ChannelsMetricSet } from './metric-definitions.js';
 import { CHANNELS_METRICS_OPTIONS } from './channels-metrics.module-definition.js';
 import type { ChannelsMetricsOptions } from './metrics-options.js';
@@ -32,6 +33,8 @@ const DEFAULT_PREFIX = 'channels_';
 @Injectable()
 export class ChannelsMetrics implements OnModuleInit, OnModuleDestroy {
   private readonly subscriptions = new EventSubscriptions();
+  private readonly inbound = new FrameTally();
+  private readonly outbound = new FrameTally();
   private registry: PromClient.Registry | undefined;
   private metrics: ChannelsMetricSet | undefined;
 
@@ -54,6 +57,10 @@ export class ChannelsMetrics implements OnModuleInit, OnModuleDestroy {
     const adapter = this.adapter;
     Object.assign(metrics.topics, { collect: () => metrics.topics.set(server.topicCount) });
     Object.assign(metrics.pubsubUp, { collect: () => metrics.pubsubUp.set(adapter.linkStatus === undefined || adapter.linkStatus.state === 'up' ? 1 : 0) });
+    const { inbound, outbound } = this;
+    Object.assign(metrics.messagesOut, { collect: () => outbound.flush(metrics.messagesOut, ['transport', 'kind'], metrics.bytesOut, 'transport') });
+    Object.assign(metrics.bytesOut, { collect: () => outbound.flush(metrics.messagesOut, ['transport', 'kind'], metrics.bytesOut, 'transport') });
+    Object.assign(metrics.bytesIn, { collect: () => inbound.flush(null, null, metrics.bytesIn, 'transport') });
     this.follow(metrics);
   }
 
@@ -76,11 +83,8 @@ export class ChannelsMetrics implements OnModuleInit, OnModuleDestroy {
         m.sockets.dec({ transport: event.transport });
         m.socketDisconnects.inc({ transport: event.transport, reason: event.reason });
       })
-      .on<MessageInEvent>(ChannelsEvents.messageIn, (event) => m.bytesIn.inc({ transport: event.transport }, event.bytes))
-      .on<MessageOutEvent>(ChannelsEvents.messageOut, (event) => {
-        m.messagesOut.inc({ transport: event.transport, kind: event.kind });
-        m.bytesOut.inc({ transport: event.transport }, event.bytes);
-      })
+      .on<MessageInEvent>(ChannelsEvents.messageIn, (event) => this.inbound.count(event.transport, '', event.bytes))
+      .on<MessageOutEvent>(ChannelsEvents.messageOut, (event) => this.outbound.count(event.transport, event.kind, event.bytes))
       .onTrace<ChannelJoinEvent>(ChannelsEvents.channelJoin, {
         start: markStart,
         asyncEnd: (event) => {
