@@ -19,9 +19,8 @@ import { Mailbox } from './mailbox.js';
 import { SocketRef, type ReplyTarget } from './socket-ref.js';
 import { Socket, type SocketOwner } from './socket.js';
 import { nextSubscriberId } from '../node-identity.js';
-import { eventChannels } from '../observability/event-channels.js';
 import type { ChannelHandleInEvent, ChannelJoinEvent } from '../observability/events.js';
-import { handlerSpans } from '../observability/tracing/handler-spans.js';
+import { handleInsObserved, joinsObserved, observeHandleIn, observeJoin, publishCrash, publishLeave } from '../observability/observed-handlers.js';
 
 const logger = new Logger('Channel');
 
@@ -142,18 +141,9 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
   }
 
   private runJoin(message: InboundMessage): Promise<void> {
-    const trace = eventChannels.channelJoin;
-    const spans = handlerSpans.current;
-    if (!trace.hasSubscribers && spans === null) return this.joinNow(message);
-    const event: ChannelJoinEvent = {
-      channel: this.definition.pattern,
-      topic: this.topic,
-      transport: this.host.transportName,
-      payload: message.payload,
-      outcome: 'closed',
-    };
-    const run = () => trace.tracePromise(this.joinNow, event, this, message, event);
-    return spans ? spans.join(event, run) : run();
+    if (!joinsObserved()) return this.joinNow(message);
+    const { pattern } = this.definition;
+    return observeJoin(pattern, this.topic, this.host.transportName, message.payload, (event) => this.joinNow(message, event));
   }
 
   /** The join; `event` (when observed) learns its outcome. */
@@ -175,7 +165,7 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
         event.outcome = reply ? 'error' : 'crash';
         event.error = error;
       }
-      if (!reply) this.publishCrash(error, 'join');
+      if (!reply) publishCrash(this.definition.pattern, this.topic, 'join', error);
       this.state = 'closed';
       this.pendingPushes = null;
       this.broadcasts.fanout.remove(this.topic, this.receiver);
@@ -248,20 +238,11 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
       if (message.ref !== null) this.sendReply(message.joinRef, message.ref, 'error', { reason: 'unhandled event' });
       return;
     }
-    const trace = eventChannels.channelHandleIn;
-    const spans = handlerSpans.current;
-    if (!trace.hasSubscribers && spans === null) return this.handleInWith(handler, message);
-    const event: ChannelHandleInEvent = {
-      channel: this.definition.pattern,
-      topic: this.topic,
-      event: message.event,
-      catchAll: !this.definition.handleIn.has(message.event),
-      transport: this.host.transportName,
-      payload: message.payload,
-      outcome: 'noreply',
-    };
-    const run = () => trace.tracePromise(this.handleInWith, event, this, handler, message, event);
-    return spans ? spans.handleIn(event, run) : run();
+    if (!handleInsObserved()) return this.handleInWith(handler, message);
+    const { pattern: channel, handleIn } = this.definition;
+    const { event, payload } = message;
+    const fields = { channel, topic: this.topic, event, catchAll: !handleIn.has(event), transport: this.host.transportName, payload };
+    return observeHandleIn(fields, (observed) => this.handleInWith(handler, message, observed));
   }
 
   /** Runs `handler` for `message`; `event` (when observed) learns its outcome. */
@@ -309,13 +290,8 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
     if (this.state === 'closed') return;
     if (reported) logger.debug(`${this.definition.name} crashed in ${where} on "${this.topic}": ${summary(error)}`);
     else logger.error(`${this.definition.name} crashed in ${where} on "${this.topic}": ${describe(error)}`);
-    this.publishCrash(error, where);
+    publishCrash(this.definition.pattern, this.topic, where, error);
     this.end('crash', PhxEvent.error);
-  }
-
-  private publishCrash(error: unknown, where: string): void {
-    if (!eventChannels.channelCrash.hasSubscribers) return;
-    eventChannels.channelCrash.publish({ channel: this.definition.pattern, topic: this.topic, where, error });
   }
 
   private end(reason: TerminateReason, notify: string | null): void {
@@ -331,9 +307,7 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
     }
     this.host.channelEnded(this);
     this.socket.markEnded(reason);
-    if (wasJoined && eventChannels.channelLeave.hasSubscribers) {
-      eventChannels.channelLeave.publish({ channel: this.definition.pattern, topic: this.topic, transport: this.host.transportName, reason });
-    }
+    if (wasJoined) publishLeave(this.definition.pattern, this.topic, this.host.transportName, reason);
     if (wasJoined && this.definition.terminate) this.mailbox.enqueue(() => this.runTerminate(reason));
     // A join still running settles `terminated` itself when it returns.
     else if (wasJoined) this.termination.complete();
