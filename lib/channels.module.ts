@@ -56,7 +56,7 @@ import { StompTransport } from './transports/stomp/stomp-transport.js';
     Presence,
     ChannelsHealthIndicator,
   ],
-  exports: [PubSub, ChannelsServer, PUBSUB_ADAPTER, Presence, ChannelsHealthIndicator],
+  exports: [PubSub, ChannelsServer, PUBSUB_ADAPTER, Presence, ChannelsHealthIndicator, NODE_ID],
 })
 export class ChannelsModule extends ConfigurableChannelsModule {
   /** Every option has a default, so `ChannelsModule.forRoot()` alone serves `/socket`. */
