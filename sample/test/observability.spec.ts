@@ -60,3 +60,22 @@ test('GET /health answers 200 with a JSON status and the PubSub link state', asy
   const body = await response.json();
   expect(body).toMatchObject({ status: 'ok', details: { channels: { status: 'up', draining: false, pubsub: { state: 'up' } } } });
 });
+
+test('GET /channels/dashboard serves the dashboard to a signed-in user only', async () => {
+  expect((await fetch(`${server.baseUrl}/channels/dashboard`)).status).toBe(403);
+  expect((await fetch(`${server.baseUrl}/channels/dashboard?token=forged`)).status).toBe(403);
+  const token = await signIn(server.baseUrl, 'ops');
+  const page = await fetch(`${server.baseUrl}/channels/dashboard?token=${encodeURIComponent(token)}`);
+  expect(page.status).toBe(200);
+  expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+  expect(await page.text()).toContain('nestjs-channels dashboard');
+  let nodes: unknown[] = [];
+  const deadline = Date.now() + 5000;
+  while (nodes.length === 0 && Date.now() < deadline) {
+    const data = await fetch(`${server.baseUrl}/channels/dashboard/data`, { headers: { authorization: `Bearer ${token}` } });
+    expect(data.status).toBe(200);
+    nodes = ((await data.json()) as { nodes: unknown[] }).nodes;
+    if (nodes.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  expect(nodes).toHaveLength(1);
+});

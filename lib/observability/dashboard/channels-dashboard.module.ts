@@ -46,6 +46,7 @@ export class ChannelsDashboardModule {
 
     return {
       module: ChannelsDashboardModule,
+      imports: options.imports ?? [],
       controllers: [ChannelsDashboardController],
       providers: [{ provide: CHANNELS_DASHBOARD_OPTIONS, useValue: options }, ChannelsDashboard],
     };

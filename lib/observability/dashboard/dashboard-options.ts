@@ -1,4 +1,4 @@
-import type { CanActivate, Type } from '@nestjs/common';
+import type { CanActivate, ModuleMetadata, Type } from '@nestjs/common';
 
 /** Options of `ChannelsDashboardModule.forRoot()`. @publicApi */
 export interface ChannelsDashboardOptions {
@@ -9,6 +9,8 @@ export interface ChannelsDashboardOptions {
    * otherwise). Required: the dashboard shows topics and disconnect reasons of every node.
    */
   guard: Type<CanActivate>;
+  /** Modules whose providers the guard injects (the dashboard's module imports them). */
+  imports?: ModuleMetadata['imports'];
   /** This node's name on the dashboard. Default its random node id (new at every start). */
   nodeName?: string;
   /** How often each node sends its figures to the others. Default 1000 (ms). */

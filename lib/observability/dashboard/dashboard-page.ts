@@ -1,7 +1,7 @@
 /**
  * The dashboard page: one HTML document, its style and script inline (no CDN, nothing to build),
- * that reads `dataUrl` every interval and draws each node's figures, with the messages per second
- * of the last minutes as small SVG charts.
+ * that reads `dataUrl` (with the page's own query string) every interval and draws each node's
+ * figures, with the messages per second of the last minutes as small SVG charts.
  */
 export function dashboardPage(dataUrl: string): string {
   return `<!doctype html>
@@ -53,7 +53,8 @@ function render({ nodes }) {
 }
 async function refresh() {
   try {
-    const response = await fetch(dataUrl, { credentials: 'same-origin' });
+    // The page's own query goes along: a guard may read a token from it.
+    const response = await fetch(dataUrl + location.search, { credentials: 'same-origin' });
     if (!response.ok) throw new Error('HTTP ' + response.status);
     const data = await response.json();
     render(data);

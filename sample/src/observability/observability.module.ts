@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { ChannelsMetricsModule } from 'nestjs-channels';
+import { ChannelsDashboardModule, ChannelsMetricsModule } from 'nestjs-channels';
+import { SessionModule } from '../session/session.module.js';
 import { HealthController } from './health.controller.js';
 import { MetricsController } from './metrics.controller.js';
 import { createMetricsRegistry, METRICS_REGISTRY } from './metrics-registry.js';
+import { SignedInGuard } from './signed-in.guard.js';
 
 /** The registry, shared by the metrics module and the controller that serves it. */
 @Module({
@@ -12,7 +14,7 @@ import { createMetricsRegistry, METRICS_REGISTRY } from './metrics-registry.js';
 })
 class MetricsRegistryModule {}
 
-/** `GET /metrics` (Prometheus) and `GET /health` (terminus). */
+/** `GET /metrics` (Prometheus), `GET /health` (terminus) and the dashboard at `/channels/dashboard` (any signed-in user). */
 @Module({
   imports: [
     MetricsRegistryModule,
@@ -22,6 +24,7 @@ class MetricsRegistryModule {}
       useFactory: (registry: ReturnType<typeof createMetricsRegistry>) => ({ registry }),
     }),
     TerminusModule.forRoot({ logger: false }),
+    ChannelsDashboardModule.forRoot({ guard: SignedInGuard, imports: [SessionModule] }),
   ],
   controllers: [MetricsController, HealthController],
 })
