@@ -4,14 +4,13 @@ import type { PubSubLinkState } from '../../observability/events.js';
 import type { PubSubLinkStatus } from '../pubsub-adapter.interface.js';
 import type { RedisClient } from './redis-client.js';
 
-type LinkState = PubSubLinkState;
 
 /**
  * Follows the adapter's Redis connections as one link and logs its transitions only: an outage
  * is logged once when it starts and once when it ends, never per failed broadcast or retry.
  */
 export class RedisLinkMonitor {
-  private state: LinkState = 'connecting';
+  private state: PubSubLinkState = 'connecting';
   private readonly ready = new Set<string>();
   private downSince = 0;
   private lastError: string | undefined;
@@ -29,9 +28,12 @@ export class RedisLinkMonitor {
     return this.state === 'up';
   }
 
+  /** The link as the health indicator reports it: since when it is down, and the last error, while it is. */
   get status(): PubSubLinkStatus {
     const { state, target, lastError } = this;
-    return state === 'up' ? { state, target } : { state, target, ...(state === 'connecting' ? {} : { downSince: this.downSince }), ...(lastError ? { lastError } : {}) };
+    if (state === 'up') return { state, target };
+    const since = state === 'connecting' ? {} : { downSince: this.downSince };
+    return { state, target, ...since, ...(lastError ? { lastError } : {}) };
   }
 
   /** Follows `client` as connection `name`; `onReady` runs at each (re)connection. Silent once `closed()`. */
