@@ -78,6 +78,10 @@ describeOwnRedis('PubSub link and drop events, with a Redis that stops', () => {
     expect(recorder.of(ChannelsEvents.pubsubLink)[1]).toEqual({ state: 'down', target, reason: expect.any(String) });
     expect(node.adapter.linkStatus).toMatchObject({ state: 'down', target, downSince: expect.any(Number) });
 
+    // The link is down once either connection is: wait for the publishing one too, so that the
+    // broadcast is dropped at once (maxQueuedPublishes 0) rather than written to a dying socket.
+    const publisher = () => (node.adapter as unknown as { publisher: { status: string } }).publisher;
+    await eventually(() => publisher().status !== 'ready', 'the publishing connection is down', 10_000);
     node.pubsub.broadcast('room:down', 'lost', {});
     expect(recorder.of(ChannelsEvents.pubsubDrop)).toEqual([{ count: 1 }]);
 
