@@ -43,6 +43,7 @@ export {
   type ChannelHandleInEvent,
   type ChannelJoinEvent,
   type ChannelLeaveEvent,
+  type ChannelRecoverEvent,
   type DisconnectReason,
   type DrainEvent,
   type MessageInEvent,

@@ -14,6 +14,7 @@ export const eventChannels = {
   channelJoin: diagnosticsChannel.tracingChannel(ChannelsEvents.channelJoin),
   channelHandleIn: diagnosticsChannel.tracingChannel(ChannelsEvents.channelHandleIn),
   channelLeave: diagnosticsChannel.channel(ChannelsEvents.channelLeave),
+  channelRecover: diagnosticsChannel.channel(ChannelsEvents.channelRecover),
   channelCrash: diagnosticsChannel.channel(ChannelsEvents.channelCrash),
   broadcast: diagnosticsChannel.tracingChannel(ChannelsEvents.broadcast),
   pubsubPublish: diagnosticsChannel.channel(ChannelsEvents.pubsubPublish),

@@ -26,6 +26,8 @@ export const ChannelsEvents = {
   channelHandleIn: 'nestjs-channels:channel.handle_in',
   /** A joined channel ended (`@Terminate` runs with the same reason). Payload {@link ChannelLeaveEvent}. */
   channelLeave: 'nestjs-channels:channel.leave',
+  /** A join on a history topic asked to recover (`since`): recovered or not. Payload {@link ChannelRecoverEvent}. */
+  channelRecover: 'nestjs-channels:channel.recover',
   /** A channel handler threw an error that is not a reply: the channel crashed. Payload {@link ChannelCrashEvent}. */
   channelCrash: 'nestjs-channels:channel.crash',
   /** *Tracing.* A broadcast encoded and written to this node's joined channels. Payload {@link BroadcastEvent}. */
@@ -143,6 +145,16 @@ export interface ChannelLeaveEvent {
   readonly transport: TransportName;
   /** `leave`, `closed`, `duplicate_join`, `crash`, `shutdown`, or the reason given to `socket.stop()`. */
   readonly reason: string;
+}
+
+/** @publicApi */
+export interface ChannelRecoverEvent {
+  readonly channel: string;
+  readonly topic: string;
+  /** `recovered`: every broadcast after `since` was replayed; `not_recovered`: the client must reload (too old, another epoch, malformed, history unreadable). */
+  readonly outcome: 'recovered' | 'not_recovered';
+  /** Broadcasts replayed. */
+  readonly messages: number;
 }
 
 /** @publicApi */

@@ -47,3 +47,9 @@ export function publishCrash(channel: string, topic: string, where: string, erro
 export function publishLeave(channel: string, topic: string, transport: TransportName, reason: string): void {
   if (eventChannels.channelLeave.hasSubscribers) eventChannels.channelLeave.publish({ channel, topic, transport, reason });
 }
+
+/** A join with `since` on a history topic recovered what it missed, or could not. */
+export function publishRecovery(channel: string, topic: string, recovered: boolean, messages: number): void {
+  if (!eventChannels.channelRecover.hasSubscribers) return;
+  eventChannels.channelRecover.publish({ channel, topic, outcome: recovered ? 'recovered' : 'not_recovered', messages });
+}

@@ -20,7 +20,15 @@ import { SocketRef, type ReplyTarget } from './socket-ref.js';
 import { Socket, type SocketOwner } from './socket.js';
 import { nextSubscriberId } from '../node-identity.js';
 import type { ChannelHandleInEvent, ChannelJoinEvent } from '../observability/events.js';
-import { handleInsObserved, joinsObserved, observeHandleIn, observeJoin, publishCrash, publishLeave } from '../observability/observed-handlers.js';
+import {
+  handleInsObserved,
+  joinsObserved,
+  observeHandleIn,
+  observeJoin,
+  publishCrash,
+  publishLeave,
+  publishRecovery,
+} from '../observability/observed-handlers.js';
 
 const logger = new Logger('Channel');
 
@@ -206,7 +214,9 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
   /** The reply with `recovery`, the pushes made while joining, the recovered broadcasts, then the held live ones. */
   private joinedWithHistory(message: InboundMessage, response: unknown, { request, read }: { request: RecoveryRequest; read: Recovery | null }): void {
     const held = this.receiver.release();
-    const reply = withRecovery(response, recoveryReply(read, request));
+    const recovery = recoveryReply(read, request);
+    if (request.asked) publishRecovery(this.definition.pattern, this.topic, recovery.recovered === true, read?.messages.length ?? 0);
+    const reply = withRecovery(response, recovery);
     if (!reply.merged && !warnedNonObjectReply.has(this.definition)) {
       warnedNonObjectReply.add(this.definition);
       logger.warn(`${this.definition.name}'s join returns a non-object, so its reply cannot carry "recovery"; return an object`);

@@ -26,6 +26,7 @@ const METRIC_NAMES = [
   'channels_bytes_in_total',
   'channels_bytes_out_total',
   'channels_handler_crashes_total',
+  'channels_recoveries_total',
   'channels_pubsub_published_total',
   'channels_pubsub_received_total',
   'channels_pubsub_dropped_total',

@@ -6,6 +6,7 @@ import { ClientScope } from '../support/client-scope.js';
 import { eventually, join, push } from '../support/phoenix-client.js';
 import { EventRecorder } from './event-recorder.js';
 import { PresenceChannel } from './presence.channel.js';
+import { HistoryRoomChannel } from '../history/fixtures.js';
 
 /** Issue 20, part 1: every event fires with its documented payload. */
 
@@ -14,7 +15,7 @@ let clients: ClientScope;
 let recorder: EventRecorder;
 
 beforeAll(async () => {
-  app = await startTestApp(conformanceApp('express', {}, { providers: [PresenceChannel], logger: new CapturedLogger() }));
+  app = await startTestApp(conformanceApp('express', {}, { providers: [PresenceChannel, HistoryRoomChannel], logger: new CapturedLogger() }));
   clients = new ClientScope(() => app.socketUrl, {});
 });
 
@@ -144,6 +145,26 @@ describe('broadcast, PubSub and presence events', () => {
     channel.leave();
     await eventually(() => recorder.of(ChannelsEvents.presenceUntrack).length === 1, 'the untrack is seen');
     expect(recorder.of(ChannelsEvents.presenceUntrack)).toEqual([{ topic: 'presence:lobby', key: 'jo' }]);
+  });
+});
+
+describe('recovery', () => {
+  test('a join with since on a history topic publishes whether it recovered, and how many broadcasts it replayed', async () => {
+    const sender = await clients.joined(await clients.connected({ params: { user: 'lea' } }), 'chat:recover');
+    const positions: string[] = [];
+    (sender as unknown as { on(event: string, callback: (payload: unknown, ref: unknown) => void): void }).on('said', (_payload, ref) => {
+      positions.push(String(ref));
+    });
+    for (let n = 1; n <= 3; n++) await push(sender, 'say', { n });
+    await eventually(() => positions.length === 3, 'the sender saw its three broadcasts');
+    recorder.clear();
+    const socket = await clients.connected({ params: { user: 'max' } });
+    await clients.joined(socket, 'chat:recover', { since: positions[0] });
+    await clients.joined(socket, 'chat:recover-none', { since: 'not a position' });
+    expect(recorder.of(ChannelsEvents.channelRecover)).toEqual([
+      { channel: 'chat:*', topic: 'chat:recover', outcome: 'recovered', messages: 2 },
+      { channel: 'chat:*', topic: 'chat:recover-none', outcome: 'not_recovered', messages: 0 },
+    ]);
   });
 });
 

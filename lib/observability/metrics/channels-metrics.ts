@@ -11,6 +11,7 @@ import {
   type ChannelHandleInEvent,
   type ChannelJoinEvent,
   type ChannelLeaveEvent,
+  type ChannelRecoverEvent,
   type MessageInEvent,
   type MessageOutEvent,
   type PubSubLossEvent,
@@ -102,6 +103,7 @@ export class ChannelsMetrics implements OnModuleInit, OnModuleDestroy {
         },
       })
       .on<ChannelCrashEvent>(ChannelsEvents.channelCrash, (event) => m.handlerCrashes.inc({ channel: event.channel }))
+      .on<ChannelRecoverEvent>(ChannelsEvents.channelRecover, (event) => m.recoveries.inc({ channel: event.channel, outcome: event.outcome }))
       .onTrace<BroadcastEvent>(ChannelsEvents.broadcast, {
         start: markStart,
         end: (event) => m.broadcastDuration.observe(secondsSinceStart(event)),

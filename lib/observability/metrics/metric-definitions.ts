@@ -22,6 +22,7 @@ export function defineMetrics(prom: typeof PromClient, prefix: string, registers
     bytesIn: counter('bytes_in_total', 'Bytes of the frames received from clients', ['transport']),
     bytesOut: counter('bytes_out_total', 'Bytes of the frames sent to clients', ['transport']),
     handlerCrashes: counter('handler_crashes_total', 'Channel handlers that crashed their channel', ['channel']),
+    recoveries: counter('recoveries_total', 'Joins with since on history topics, by whether they recovered what was missed', ['channel', 'outcome']),
     pubsubPublished: counter('pubsub_published_total', 'Broadcasts handed to the PubSub adapter for the other nodes'),
     pubsubReceived: counter('pubsub_received_total', 'Broadcasts received from other nodes'),
     pubsubDropped: counter('pubsub_dropped_total', 'Broadcasts that never reached the other nodes'),
