@@ -13,7 +13,7 @@ import {
 } from './config.js';
 import type { ServerKind } from './servers/bench-server.interface.js';
 
-export type Command = 'compare' | 'profile' | 'soak' | 'cluster' | 'report' | 'paired' | 'history' | 'stomp' | 'compression' | 'presence';
+export type Command = 'compare' | 'profile' | 'soak' | 'cluster' | 'report' | 'paired' | 'history' | 'stomp' | 'compression' | 'presence' | 'observability';
 
 export interface CliOptions {
   command: Command;
@@ -34,9 +34,11 @@ export interface CliOptions {
   presenceSizes: number[];
   /** `--presence`: the large-room sizes (19000; with `--sizes`, those above the large-room limit; `--quick` none). */
   largeRoomSizes: number[];
+  /** `--observability[=K]`: pairs per figure, 5 unless K is given. */
+  observabilityPairs: number;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [--sizes=1000,5000] [--profile | --soak | --cluster | --paired | --history | --stomp | --compression | --presence | --report=F]
+const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [--sizes=1000,5000] [--profile | --soak | --cluster | --paired | --history | --stomp | --compression | --presence | --observability | --report=F]
   --quick      N = 1000,2000 and lighter measurements: about a minute and a half
   --servers    any of ${ALL_SERVERS.join(', ')}
   --passes     repetitions (fresh processes each), default 3
@@ -68,6 +70,9 @@ const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [-
                the default diff windows; frames, bytes, server CPU, time to complete lists, an idle client's
                heartbeat (N = 1000,2000,5000, --sizes, --quick 1000); large-room mode at 19000 (with --sizes: those
                above 1000) -> bench/results/presence.md (presence-custom.md)
+  --observability[=K] nestjs-channels with no event subscriber against metrics on (ChannelsMetricsModule) and tracing
+               on (ChannelsTracingModule, an SDK exporting nothing), three servers up at once, K pairs (default 5) per
+               figure, ratios on / off at each N (default 1000,5000; --sizes applies) -> bench/results/observability.md
   --report=F   render the tables of a saved run (bench/results/*.json) again, without measuring`;
 
 function list(value: string): string[] {
@@ -95,6 +100,7 @@ export function parseCli(argv: string[]): CliOptions {
   let stormClients: number | undefined;
   let historyTopics: number | undefined;
   let sizesGiven = false;
+  let observabilityPairs = 5;
   let config: BenchConfig = argv.includes('--quick') ? { ...QUICK } : { ...FULL };
   for (const arg of argv) {
     const [flag, value = ''] = arg.split('=', 2) as [string, string?];
@@ -117,7 +123,10 @@ export function parseCli(argv: string[]): CliOptions {
       command = 'compression';
       if (value) compressionRounds = positiveInteger(flag, value);
     } else if (flag === '--presence') command = 'presence';
-    else if (flag === '--paired') {
+    else if (flag === '--observability') {
+      command = 'observability';
+      if (value) observabilityPairs = positiveInteger(flag, value);
+    } else if (flag === '--paired') {
       command = 'paired';
       if (value) pairs = positiveInteger(flag, value);
     } else if (flag === '--cluster') {
@@ -168,7 +177,8 @@ export function parseCli(argv: string[]): CliOptions {
   const rounds = compressionRounds ?? (config.mode === 'quick' ? 3 : 6);
   const presenceSizes = sizesGiven ? config.sizes : config.mode === 'quick' ? [1000] : MASS_JOIN_SIZES;
   const largeRoomSizes = sizesGiven ? config.sizes.filter((n) => n > LARGE_ROOM.above) : config.mode === 'quick' ? [] : LARGE_ROOM_SIZES;
-  return { command, config, soakMinutes, cluster, reportFrom, pairs, history, compressionRounds: rounds, presenceSizes, largeRoomSizes };
+  if (command === 'observability' && !sizesGiven) config = { ...config, sizes: [1000, 5000] };
+  return { command, config, soakMinutes, cluster, reportFrom, pairs, history, compressionRounds: rounds, presenceSizes, largeRoomSizes, observabilityPairs };
 }
 
 /** The storm's clients and the memory figure's sockets are all on one server process, under its open-files limit. */

@@ -19,6 +19,8 @@ import { runStomp } from './scenarios/stomp.js';
 import { renderStomp, writeStompReport } from './report/stomp-report.js';
 import { renderPresence, writePresenceReport } from './report/presence-report.js';
 import { runMassJoin } from './scenarios/presence-mass-join.js';
+import { renderObservability, writeObservabilityReport } from './report/observability-report.js';
+import { runObservabilityFanout } from './scenarios/observability-fanout.js';
 
 const log = (line: string) => console.log(line);
 
@@ -105,8 +107,20 @@ async function presence(sizes: number[], largeSizes: number[]): Promise<void> {
   if (runs.some((run) => run.error !== null)) process.exitCode = 1;
 }
 
+/** `--observability`: fan-out with no subscriber against metrics on and tracing on; exits 1 if it stopped early. */
+async function observability(config: BenchConfig, pairs: number): Promise<void> {
+  log(`observability: nestjs-channels plain, with metrics, with tracing, at N = ${config.sizes.join(', ')}, ${pairs} pairs each`);
+  const outcome = await runObservabilityFanout(config, pairs, log);
+  const markdown = renderObservability(outcome);
+  log(`\n${markdown}`);
+  const custom = config.mode !== 'full' || pairs !== 5 || config.sizes.join(',') !== '1000,5000';
+  for (const path of writeObservabilityReport(outcome, markdown, custom)) log(`written: ${path}`);
+  if (outcome.error) process.exitCode = 1;
+}
+
 async function main(): Promise<void> {
-  const { command, config, soakMinutes, cluster, reportFrom, pairs, history: historyConfig, compressionRounds, presenceSizes, largeRoomSizes } = parseCli(process.argv.slice(2));
+  const { command, config, soakMinutes, cluster, reportFrom, pairs, history: historyConfig, compressionRounds, presenceSizes, largeRoomSizes, observabilityPairs } =
+    parseCli(process.argv.slice(2));
   if (command === 'report') {
     const historyRun = readHistoryOutcome(reportFrom);
     const compressionRun = readCompressionOutcome(reportFrom!);
@@ -118,6 +132,7 @@ async function main(): Promise<void> {
   else if (command === 'stomp') await stomp(config);
   else if (command === 'compression') await compression(config, compressionRounds);
   else if (command === 'presence') await presence(presenceSizes, largeRoomSizes);
+  else if (command === 'observability') await observability(config, observabilityPairs);
   else if (command === 'profile') await runProfile(config, log);
   else if (command === 'soak') await runSoak(soakMinutes, log);
   else if (command === 'cluster') await runCluster(cluster, log);

@@ -21,6 +21,8 @@ import { CloseCode } from './protocol/close-codes.js';
 import type { ByteRateLimitOptions, RateLimitOptions } from './socket/inbound-rate-limit.js';
 import type { ConnectionContext } from './socket/connection-context.interface.js';
 
+import { eventChannels } from './observability/event-channels.js';
+import type { SocketConnectEvent } from './observability/events.js';
 import { authorizeConnection, type AcceptedConnection } from './socket/socket-acceptor.js';
 import { SocketConnection } from './socket/socket-connection.js';
 import { resolveSocketHandler } from './socket/socket-handler-resolver.js';
@@ -53,7 +55,7 @@ export class ChannelsRuntime
     this.connections = new SweptRegistry(
       Math.max(50, Math.min(5_000, Math.floor(idleTimeoutMs / 4))),
       (connection, now) => now - connection.lastSeenAt > idleTimeoutMs,
-      (connection) => connection.close(CloseCode.normal, 'idle timeout'),
+      (connection) => connection.close(CloseCode.normal, 'idle timeout', 'closed', 'idle_timeout'),
     );
   }
 
@@ -95,15 +97,37 @@ export class ChannelsRuntime
   }
 
   /** Asks the socket handler whether a client may connect. */
-  async authorize(params: Record<string, string>, info: ConnectInfo, vsn: string): Promise<AcceptedConnection | null> {
+  authorize(params: Record<string, string>, info: ConnectInfo, vsn: string): Promise<AcceptedConnection | null> {
+    const trace = eventChannels.socketConnect;
+    if (!trace.hasSubscribers) return this.decide(params, info, vsn);
+    const event: SocketConnectEvent = { transport: info.transport, outcome: 'refused' };
+    let accepted: AcceptedConnection | null = null;
+    // Resolves to nothing, so that the event never carries the assigns (`result`) to subscribers.
+    const traced = async () => void (accepted = await this.decide(params, info, vsn, event));
+    return trace.tracePromise(traced, event).then(() => accepted);
+  }
+
+  /** Whether the app is shutting down: it accepts no new connection then. */
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  private async decide(params: Record<string, string>, info: ConnectInfo, vsn: string, event?: SocketConnectEvent): Promise<AcceptedConnection | null> {
     if (this.draining) return null;
-    return authorizeConnection(this.socketHandler, params, info, vsn);
+    const decision = await authorizeConnection(this.socketHandler, params, info, vsn);
+    if (typeof decision !== 'string') {
+      if (event) event.outcome = 'ok';
+      return decision;
+    }
+    if (event) event.outcome = decision;
+    return null;
   }
 
   /** Starts serving an accepted connection over `transport`. */
   open(transport: TransportConnection, serializer: Serializer, accepted: AcceptedConnection): SocketConnection {
     const connection = new SocketConnection(transport, serializer, accepted.assigns, accepted.socketId, this);
     this.connections.add(connection, connection);
+    if (eventChannels.socketOpen.hasSubscribers) eventChannels.socketOpen.publish({ transport: transport.name, socketId: accepted.socketId });
     return connection;
   }
 
@@ -118,6 +142,12 @@ export class ChannelsRuntime
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.draining = true;
+    const trace = eventChannels.drain;
+    if (!trace.hasSubscribers) return this.drain();
+    return trace.tracePromise(this.drain, { connections: this.connections.size }, this);
+  }
+
+  private async drain(): Promise<void> {
     const { batchSize, batchIntervalMs } = this.options.drain;
     const connections = [...this.connections.values()];
     const terminated: Promise<void>[] = [];
@@ -125,7 +155,7 @@ export class ChannelsRuntime
       // Batches, so that thousands of clients do not reconnect (elsewhere) in the same instant.
       if (start > 0) await new Promise((resolve) => setTimeout(resolve, batchIntervalMs));
       for (const connection of connections.slice(start, start + batchSize)) {
-        connection.close(CloseCode.serviceRestart, 'server shutting down', 'shutdown');
+        connection.close(CloseCode.serviceRestart, 'server shutting down', 'shutdown', 'shutdown');
         terminated.push(connection.terminated);
       }
     }

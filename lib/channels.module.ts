@@ -11,6 +11,7 @@ import type { ChannelsModuleOptions, ResolvedChannelsOptions } from './interface
 import { resolveOptions } from './options/resolve-options.js';
 import { HistoryPolicies } from './history/history-policies.js';
 import { NODE_ID, randomNodeId } from './node-identity.js';
+import { ChannelsHealthIndicator } from './observability/health/channels-health.indicator.js';
 import { Presence } from './presence/presence.js';
 import { PubSub } from './pubsub/pubsub.js';
 import { createPubSubAdapter } from './pubsub/pubsub-option.js';
@@ -53,8 +54,9 @@ import { StompTransport } from './transports/stomp/stomp-transport.js';
     LongPollTransport,
     StompTransport,
     Presence,
+    ChannelsHealthIndicator,
   ],
-  exports: [PubSub, ChannelsServer, PUBSUB_ADAPTER, Presence],
+  exports: [PubSub, ChannelsServer, PUBSUB_ADAPTER, Presence, ChannelsHealthIndicator, NODE_ID],
 })
 export class ChannelsModule extends ConfigurableChannelsModule {
   /** Every option has a default, so `ChannelsModule.forRoot()` alone serves `/socket`. */

@@ -43,4 +43,14 @@ export class ChannelsServer {
   get connectionCount(): number {
     return this.runtime.connections.size;
   }
+
+  /** Topics with joined channels on this node. */
+  get topicCount(): number {
+    return this.runtime.fanout.topicCount;
+  }
+
+  /** Whether this node is shutting down (closing its connections, accepting none). */
+  get isDraining(): boolean {
+    return this.runtime.isDraining;
+  }
 }

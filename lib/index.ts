@@ -37,9 +37,45 @@ export type {
 export type { ByteRateLimitOptions, RateLimitOptions } from './socket/inbound-rate-limit.js';
 export type { ConnectInfo, ConnectingSocket, SocketHandler } from './interfaces/socket-handler.interface.js';
 
-export type { BroadcastMessage } from './pubsub/broadcast-message.js';
+export {
+  ChannelsEvents,
+  type BroadcastEvent,
+  type ChannelCrashEvent,
+  type ChannelHandleInEvent,
+  type ChannelJoinEvent,
+  type ChannelLeaveEvent,
+  type ChannelRecoverEvent,
+  type DisconnectReason,
+  type DrainEvent,
+  type MessageInEvent,
+  type MessageOutEvent,
+  type PresenceEvent,
+  type PubSubLinkEvent,
+  type PubSubLinkState,
+  type PubSubLossEvent,
+  type PubSubMessageEvent,
+  type SocketConnectEvent,
+  type SocketDisconnectEvent,
+  type SocketOpenEvent,
+} from './observability/events.js';
+
+export {
+  ChannelsHealthIndicator,
+  type ChannelsHealthDetails,
+  type ChannelsHealthOptions,
+} from './observability/health/channels-health.indicator.js';
+export { ChannelsDashboardModule } from './observability/dashboard/channels-dashboard.module.js';
+export type { ChannelsDashboardOptions } from './observability/dashboard/dashboard-options.js';
+export type { DashboardNode, NodeSnapshot } from './observability/dashboard/node-snapshot.js';
+export { ChannelsTracingModule } from './observability/tracing/channels-tracing.module.js';
+export type { ChannelsTracingOptions } from './observability/tracing/tracing-options.js';
+export { ChannelsMetricsModule } from './observability/metrics/channels-metrics.module.js';
+export { CHANNELS_METRICS_OPTIONS, type ConfigurableChannelsMetricsModule } from './observability/metrics/channels-metrics.module-definition.js';
+export type { ChannelsMetricsOptions, MetricsRegistry } from './observability/metrics/metrics-options.js';
+
+export type { BroadcastMessage, BroadcastOrigin } from './pubsub/broadcast-message.js';
 export { InMemoryPubSubAdapter } from './pubsub/in-memory.adapter.js';
-export type { AdapterNode, PubSubAdapter } from './pubsub/pubsub-adapter.interface.js';
+export type { AdapterNode, PubSubAdapter, PubSubLinkStatus } from './pubsub/pubsub-adapter.interface.js';
 export type { HistoryOptions, HistoryPolicy } from './history/history-options.js';
 export { formatPosition, parsePosition, type Position } from './history/position.js';
 export type { Recovery } from './history/recovery.js';

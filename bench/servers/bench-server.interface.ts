@@ -24,6 +24,12 @@ export interface ServerOptions {
   compression?: boolean;
   /** Bytes of chat-like text in every broadcast's `body` instead of the 46-byte filler (the `--compression` run). */
   bodyBytes?: number;
+  /**
+   * nestjs-channels with observability on (the `--observability` comparison): the Prometheus
+   * metrics (`ChannelsMetricsModule`), or OpenTelemetry tracing (`ChannelsTracingModule` with an
+   * SDK whose spans go nowhere).
+   */
+  observe?: 'metrics' | 'tracing';
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   type PubSubAdapter,
   type Socket,
 } from '../../lib/index.js';
+import { observabilityModules } from './observability-modules.js';
 import { BENCH_HISTORY } from '../config.js';
 import { BROADCAST_EVENT, encodeV2Broadcast, MASS_JOIN_TOPIC, PRESENCE_TOPIC } from '../harness/payload.js';
 import type { BenchServer, ServerOptions } from './bench-server.interface.js';
@@ -73,6 +74,7 @@ export async function startNestjsChannels(options: ServerOptions): Promise<Bench
         ...(options.stomp ? { transports: ['stomp' as const], stomp: { heartbeat: { sendMs: 0, receiveMs: 0 } } } : {}),
         ...(options.compression ? { compression: true } : {}),
       }),
+      ...(await observabilityModules(options.observe)),
     ],
     providers: [benchChannel(options.history ? { history: { ...BENCH_HISTORY } } : {})],
   })

@@ -10,6 +10,8 @@ export type TerminateHandlerFn = (reason: string, socket: unknown) => unknown;
 export interface ChannelDefinition {
   /** The class name, for logs and errors. */
   readonly name: string;
+  /** Its `@Channel` route pattern (`room:*`): what observability labels it by, never the topic. */
+  readonly pattern: string;
   /** How its topics keep history; undefined when they keep none. */
   readonly history: HistoryPolicy | undefined;
   readonly join: ChannelHandlerFn;

@@ -106,7 +106,7 @@ export class ChannelExplorer {
     }
     const catchAll = handleIn.get(CATCH_ALL_EVENT);
     handleIn.delete(CATCH_ALL_EVENT);
-    return { name, history, join, handleIn, catchAll, handleOut, terminate };
+    return { name, pattern: topic, history, join, handleIn, catchAll, handleOut, terminate };
   }
 
   /**

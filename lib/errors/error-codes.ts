@@ -13,6 +13,7 @@ export const CHANNELS_ERROR_CODES = [
   'CHANNELS_ERR_SOCKET_HANDLER_NOT_PROVIDED',
   'CHANNELS_ERR_IOREDIS_MISSING',
   'CHANNELS_ERR_IOREDIS_INCOMPATIBLE',
+  'CHANNELS_ERR_OPTIONAL_PEER_MISSING',
   // Runtime: a client's frame.
   'CHANNELS_ERR_MALFORMED_FRAME',
   // Runtime: server code calling the library wrongly.

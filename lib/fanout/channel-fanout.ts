@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { BroadcastMessage, BroadcastOrigin } from '../pubsub/broadcast-message.js';
 import type { BroadcastSubscriber } from '../pubsub/broadcast-subscriber.interface.js';
 import { PubSub } from '../pubsub/pubsub.js';
+import { eventChannels } from '../observability/event-channels.js';
 import type { FanoutMember } from './fanout-member.interface.js';
 import { OutboundBroadcast } from './outbound-broadcast.js';
 import type { SliceBudget } from './slice-budget.js';
@@ -41,6 +42,11 @@ export class ChannelFanout implements BroadcastSubscriber {
     }
   }
 
+  /** Topics with joined channels on this node. */
+  get topicCount(): number {
+    return this.members.size;
+  }
+
   /** Joined channels of `topic` on this node. */
   memberCount(topic: string): number {
     return this.members.get(topic)?.size ?? 0;
@@ -49,6 +55,13 @@ export class ChannelFanout implements BroadcastSubscriber {
   deliver(message: BroadcastMessage, origin: BroadcastOrigin): void {
     const members = this.members.get(message.topic);
     if (!members) return;
+    const trace = eventChannels.broadcast;
+    if (!trace.hasSubscribers) return this.deliverToAll(members, message, origin);
+    const { topic, event } = message;
+    trace.traceSync(this.deliverToAll, { topic, event, origin, subscribers: members.size }, this, members, message, origin);
+  }
+
+  private deliverToAll(members: Set<FanoutMember>, message: BroadcastMessage, origin: BroadcastOrigin): void {
     const broadcast = new OutboundBroadcast(message, origin, members.size > 1);
     // Set iteration tolerates members leaving mid-delivery, so no copy is made per broadcast.
     for (const member of members) {
@@ -85,7 +98,7 @@ export class ChannelFanout implements BroadcastSubscriber {
         return;
       }
       const frame = broadcast.frameFor(member.target.serializer);
-      if (frame !== null) member.target.send(frame);
+      if (frame !== null) member.target.send(frame, 'broadcast');
     } catch (error) {
       this.logger.error(`Delivering "${message.event}" on "${message.topic}" failed for one subscriber: ${String(error)}`);
     }

@@ -1,3 +1,4 @@
+import type { MessageOutEvent } from '../observability/events.js';
 import type { Frame } from '../protocol/messages.js';
 import type { BroadcastMessage } from '../pubsub/broadcast-message.js';
 import type { Serializer } from '../serializers/serializer.interface.js';
@@ -6,7 +7,8 @@ import type { Serializer } from '../serializers/serializer.interface.js';
 export interface FanoutTarget {
   /** The client's wire format: the broadcast is encoded once per wire format for every target. */
   readonly serializer: Serializer;
-  send(frame: Frame): void;
+  /** `kind` is what the message events report the frame as. */
+  send(frame: Frame, kind?: MessageOutEvent['kind']): void;
 }
 
 /** A joined channel as the fan-out sees it. */

@@ -4,6 +4,7 @@ import type { BroadcastSubscriber } from '../pubsub/broadcast-subscriber.interfa
 import type { PubSub } from '../pubsub/pubsub.js';
 import { nextSubscriberId, randomNodeId } from '../node-identity.js';
 import type { ResolvedPresenceOptions } from './presence-options.js';
+import { eventChannels } from '../observability/event-channels.js';
 import { ReplicaTable, type ReplicaRecord } from './replica-table.js';
 import type { PresenceChanges, TrackedPresence } from './tracked-presence.js';
 import {
@@ -93,6 +94,7 @@ export class PresenceTracker implements BroadcastSubscriber {
 
   track(owner: string, presence: TrackedPresence): void {
     this.state.join(owner, presence);
+    if (eventChannels.presenceTrack.hasSubscribers) eventChannels.presenceTrack.publish({ topic: presence.topic, key: presence.key });
     this.changed({ joins: [presence], leaves: [] });
   }
 
@@ -106,11 +108,15 @@ export class PresenceTracker implements BroadcastSubscriber {
 
   untrack(owner: string, topic: string, key: string): void {
     const left = this.state.leave(owner, topic, key);
-    if (left) this.changed({ joins: [], leaves: [left] });
+    if (!left) return;
+    publishUntracks([left]);
+    this.changed({ joins: [], leaves: [left] });
   }
 
   untrackOwner(owner: string): void {
-    this.changed({ joins: [], leaves: this.state.leaveOwner(owner) });
+    const leaves = this.state.leaveOwner(owner);
+    publishUntracks(leaves);
+    this.changed({ joins: [], leaves });
   }
 
   /** Sends pending changes now rather than at the end of the batch window. */
@@ -227,4 +233,9 @@ export class PresenceTracker implements BroadcastSubscriber {
     this.warned.add(kind);
     logger.warn(text);
   }
+}
+
+function publishUntracks(leaves: readonly TrackedPresence[]): void {
+  if (!eventChannels.presenceUntrack.hasSubscribers) return;
+  for (const { topic, key } of leaves) eventChannels.presenceUntrack.publish({ topic, key });
 }

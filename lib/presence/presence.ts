@@ -96,6 +96,11 @@ export class Presence implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     if (this.used) this.startTracker();
   }
 
+  /** @internal The other nodes whose tracker this one hears (for the health indicator). */
+  get peerNodes(): string[] {
+    return this.tracker?.replicaNames() ?? [];
+  }
+
   /** Tells the other nodes this one is leaving, so that its presences leave there at once. */
   beforeApplicationShutdown(): void {
     this.bootstrapped = false;

@@ -26,6 +26,8 @@ export const ControlTopic = {
   presenceReplicas: `${CONTROL_PREFIX}presence:replicas`,
   /** One tracker run's own inbox (transfer requests and states). */
   presenceReplica: (name: string, vsn: string) => `${CONTROL_PREFIX}presence:replica:${name}:${vsn}`,
+  /** Every node's dashboard snapshot, for the dashboard of each (`ChannelsDashboardModule`). */
+  dashboard: `${CONTROL_PREFIX}dashboard`,
 } as const;
 
 /** The events of that traffic (presence trackers name theirs in `presence/tracker-messages.ts`). */

@@ -1,3 +1,4 @@
+import type { PubSubLinkState } from '../observability/events.js';
 import type { SharedHistory } from '../history/shared-history.interface.js';
 import type { BroadcastMessage } from './broadcast-message.js';
 
@@ -31,4 +32,20 @@ export interface PubSubAdapter {
    * was on, and a client rejoining on another node learns that nothing could be recovered.
    */
   readonly history?: SharedHistory;
+  /**
+   * The state of the adapter's link to the other nodes, for health checks; an adapter without
+   * one (in-memory) has nothing that can go down.
+   */
+  readonly linkStatus?: PubSubLinkStatus;
+}
+
+/** An adapter's link to the other nodes (e.g. its Redis connections). @publicApi */
+export interface PubSubLinkStatus {
+  readonly state: PubSubLinkState;
+  /** Where it goes (`redis://host:port`, credentials left out). */
+  readonly target: string;
+  /** Since when it is down (ms since epoch), while it is. */
+  readonly downSince?: number;
+  /** The last connection error. */
+  readonly lastError?: string;
 }

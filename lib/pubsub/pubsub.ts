@@ -9,6 +9,7 @@ import type { Recovery } from '../history/recovery.js';
 import type { SharedHistory } from '../history/shared-history.interface.js';
 import { NODE_ID, nextSubscriberId, randomNodeId } from '../node-identity.js';
 import { isReservedEvent, isReservedTopic } from '../protocol/reserved.js';
+import { eventChannels } from '../observability/event-channels.js';
 import type { BroadcastMessage, BroadcastOrigin } from './broadcast-message.js';
 import type { BroadcastSubscriber } from './broadcast-subscriber.interface.js';
 import type { PubSubAdapter } from './pubsub-adapter.interface.js';
@@ -46,7 +47,7 @@ export class PubSub implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    await this.adapter.init((message) => this.dispatch(this.numbered(message), 'remote'), { nodeId: this.nodeId });
+    await this.adapter.init((message) => this.received(message), { nodeId: this.nodeId });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -143,6 +144,7 @@ export class PubSub implements OnModuleInit, OnApplicationShutdown {
 
   private publish(message: BroadcastMessage): void {
     const policy = this.sharedHistory && this.policies.keeps(message.topic, message.event);
+    if (eventChannels.pubsubPublish.hasSubscribers) eventChannels.pubsubPublish.publish({ topic: message.topic, event: message.event });
     try {
       // The store numbers it and hands it back to this node too, positioned.
       if (policy) return this.sharedHistory!.publish(message, policy);
@@ -159,6 +161,12 @@ export class PubSub implements OnModuleInit, OnApplicationShutdown {
     if (this.localHistory === undefined || message.position !== undefined) return message;
     const policy = this.policies.keeps(message.topic, message.event);
     return policy ? this.localHistory.record(message, policy) : message;
+  }
+
+  /** A broadcast the adapter brought from another node (or, on history topics, from the shared history). */
+  private received(message: BroadcastMessage): void {
+    if (eventChannels.pubsubReceive.hasSubscribers) eventChannels.pubsubReceive.publish({ topic: message.topic, event: message.event });
+    this.dispatch(this.numbered(message), 'remote');
   }
 
   /** Delivers to this node's subscribers. */

@@ -20,6 +20,16 @@ import { Mailbox } from './mailbox.js';
 import { SocketRef, type ReplyTarget } from './socket-ref.js';
 import { Socket, type SocketOwner } from './socket.js';
 import { nextSubscriberId } from '../node-identity.js';
+import type { ChannelHandleInEvent, ChannelJoinEvent } from '../observability/events.js';
+import {
+  handleInsObserved,
+  joinsObserved,
+  observeHandleIn,
+  observeJoin,
+  publishCrash,
+  publishLeave,
+  publishRecovery,
+} from '../observability/observed-handlers.js';
 
 const logger = new Logger('Channel');
 
@@ -139,7 +149,14 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
     this.sendReply(joinRef, ref, status, response);
   }
 
-  private async runJoin(message: InboundMessage): Promise<void> {
+  private runJoin(message: InboundMessage): Promise<void> {
+    if (!joinsObserved()) return this.joinNow(message);
+    const { pattern } = this.definition;
+    return observeJoin(pattern, this.topic, this.host.transportName, message.payload, (event) => this.joinNow(message, event));
+  }
+
+  /** The join; `event` (when observed) learns its outcome. */
+  private async joinNow(message: InboundMessage, event?: ChannelJoinEvent): Promise<void> {
     if (this.state === 'closed') {
       this.termination.complete();
       return;
@@ -153,6 +170,11 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
       const reply = toErrorReply(error);
       // Reported already, by Nest's ExceptionsHandler or by the app's exception filter that rethrew it.
       if (!reply) logger.debug(`${this.definition.name} join crashed on "${this.topic}": ${summary(error)}`);
+      if (event) {
+        event.outcome = reply ? 'error' : 'crash';
+        event.error = error;
+      }
+      if (!reply) publishCrash(this.definition.pattern, this.topic, 'join', error);
       this.state = 'closed';
       this.pendingPushes = null;
       this.broadcasts.fanout.remove(this.topic, this.receiver);
@@ -164,6 +186,7 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
     }
     if (this.closed) return this.endedWhileJoining();
     this.state = 'joined';
+    if (event) event.outcome = 'ok';
     if (recovery) return this.joinedWithHistory(message, response, recovery);
     this.broadcasts.fanout.add(this.topic, this.receiver);
     if (message.ref !== null) this.sendReply(message.joinRef, message.ref, 'ok', response ?? {});
@@ -192,7 +215,9 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
   /** The reply with `recovery`, the pushes made while joining, the recovered broadcasts, then the held live ones. */
   private joinedWithHistory(message: InboundMessage, response: unknown, { request, read }: { request: RecoveryRequest; read: Recovery | null }): void {
     const held = this.receiver.release();
-    const reply = withRecovery(response, recoveryReply(read, request));
+    const recovery = recoveryReply(read, request);
+    if (request.asked) publishRecovery(this.definition.pattern, this.topic, recovery.recovered === true, read?.messages.length ?? 0);
+    const reply = withRecovery(response, recovery);
     if (!reply.merged && !warnedNonObjectReply.has(this.definition)) {
       warnedNonObjectReply.add(this.definition);
       logger.warn(`${this.definition.name}'s join returns a non-object, so its reply cannot carry "recovery"; return an object`);
@@ -224,17 +249,31 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
       if (message.ref !== null) this.sendReply(message.joinRef, message.ref, 'error', { reason: 'unhandled event' });
       return;
     }
+    if (!handleInsObserved()) return this.handleInWith(handler, message);
+    const { pattern: channel, handleIn } = this.definition;
+    const { event, payload } = message;
+    const fields = { channel, topic: this.topic, event, catchAll: !handleIn.has(event), transport: this.host.transportName, payload };
+    return observeHandleIn(fields, (observed) => this.handleInWith(handler, message, observed));
+  }
+
+  /** Runs `handler` for `message`; `event` (when observed) learns its outcome. */
+  private async handleInWith(handler: ChannelHandlerFn, message: InboundMessage, event?: ChannelHandleInEvent): Promise<void> {
     this.handling = message;
     try {
       const ref = message.ref === null ? null : new SocketRef(this, this.topic, message.joinRef, message.ref);
       const result = await handler(this.socket, message.payload, ref, message.event);
       if (result !== undefined && message.ref !== null && this.state === 'joined') {
+        if (event) event.outcome = 'ok';
         this.sendReply(message.joinRef, message.ref, 'ok', result);
       } else {
         this.host.handled?.(message);
       }
     } catch (error) {
       const reply = toErrorReply(error);
+      if (event) {
+        event.outcome = reply ? 'error' : 'crash';
+        event.error = error;
+      }
       if (reply && message.ref !== null) this.sendReply(message.joinRef, message.ref, 'error', reply);
       else if (!reply) this.crash(error, `handle_in "${message.event}"`, true);
     } finally {
@@ -262,6 +301,7 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
     if (this.state === 'closed') return;
     if (reported) logger.debug(`${this.definition.name} crashed in ${where} on "${this.topic}": ${summary(error)}`);
     else logger.error(`${this.definition.name} crashed in ${where} on "${this.topic}": ${describe(error)}`);
+    publishCrash(this.definition.pattern, this.topic, where, error);
     this.end('crash', PhxEvent.error);
   }
 
@@ -278,6 +318,7 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
     }
     this.host.channelEnded(this);
     this.socket.markEnded(reason);
+    if (wasJoined) publishLeave(this.definition.pattern, this.topic, this.host.transportName, reason);
     if (wasJoined && this.definition.terminate) this.mailbox.enqueue(() => this.runTerminate(reason));
     // A join still running settles `terminated` itself when it returns.
     else if (wasJoined) this.termination.complete();
@@ -294,7 +335,7 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
   }
 
   private sendReply(joinRef: string | null, ref: string, status: ReplyStatus, response: unknown): void {
-    this.host.send(this.host.serializer.encodeReply({ joinRef, ref, topic: this.topic, status, response }));
+    this.host.send(this.host.serializer.encodeReply({ joinRef, ref, topic: this.topic, status, response }), 'reply');
   }
 }
 

@@ -53,6 +53,6 @@ export class ChannelReceiver implements FanoutMember {
   deliver(message: BroadcastMessage): void {
     if (this.handleOut.has(message.event)) return this.intercept(message);
     const frame = new OutboundBroadcast(message, 'local', false).frameFor(this.target.serializer);
-    if (frame !== null) this.target.send(frame);
+    if (frame !== null) this.target.send(frame, 'broadcast');
   }
 }

@@ -12,6 +12,9 @@ export interface AcceptedConnection {
 
 const logger = new Logger('SocketHandler');
 
+/** Why a connection was not accepted: the handler said no, or its `connect()` threw. */
+export type ConnectRefusal = 'refused' | 'error';
+
 /**
  * Runs the socket handler for a connecting client. Only an explicit `true` accepts: a handler
  * that forgets to return, or throws, refuses (and a throw is logged, since it is a bug).
@@ -21,13 +24,13 @@ export async function authorizeConnection(
   params: Record<string, string>,
   info: ConnectInfo,
   vsn: string,
-): Promise<AcceptedConnection | null> {
+): Promise<AcceptedConnection | ConnectRefusal> {
   const socket = new PendingSocket(vsn);
   try {
     const accepted = await handler.connect(params, socket, info);
     if (accepted !== true) {
       if (accepted !== false) logger.warn(`connect() returned ${String(accepted)}; return true to accept, false to refuse`);
-      return null;
+      return 'refused';
     }
     const socketId = handler.id?.(socket) ?? null;
     if (socketId !== null && typeof socketId !== 'string') {
@@ -36,6 +39,6 @@ export async function authorizeConnection(
     return { assigns: socket.assigns, socketId };
   } catch (error) {
     logger.error(`connect() threw, refusing the connection: ${error instanceof Error ? error.stack : String(error)}`);
-    return null;
+    return 'error';
   }
 }

@@ -16,6 +16,8 @@ import { InboundRateLimit } from './inbound-rate-limit.js';
 import { TokenBucket } from './token-bucket.js';
 import { nextSubscriberId } from '../node-identity.js';
 import { ThrottledWarning } from '../logging/throttled-warning.js';
+import { eventChannels, frameBytes } from '../observability/event-channels.js';
+import type { DisconnectReason, MessageOutEvent } from '../observability/events.js';
 
 /** Shared by every connection until it closes, instead of a resolved Promise each. */
 const NOTHING_TO_WAIT_FOR = Promise.resolve();
@@ -73,10 +75,11 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
     if (this.closed) return;
     const now = Date.now();
     this.lastSeenAt = now;
+    if (eventChannels.messageIn.hasSubscribers) eventChannels.messageIn.publish({ transport: this.transport.name, bytes: data.length });
     const verdict = this.rateLimit?.take(now, data.length) ?? 'accept';
     if (verdict === 'close') {
       logger.warn(`Closing socket ${this.socketId ?? this.subscriberId}: it kept sending past its rate limit`);
-      this.close(CloseCode.policyViolation, 'rate limit exceeded');
+      this.close(CloseCode.policyViolation, 'rate limit exceeded', 'closed', 'rate_limit');
       return;
     }
     if (verdict === 'drop') return;
@@ -107,10 +110,11 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
     if (this.closed) return;
     const now = Date.now();
     this.lastSeenAt = now;
+    if (eventChannels.messageIn.hasSubscribers) eventChannels.messageIn.publish({ transport: this.transport.name, bytes: size });
     const verdict = this.rateLimit?.take(now, size) ?? 'accept';
     if (verdict === 'close') {
       logger.warn(`Closing socket ${this.socketId ?? this.subscriberId}: it kept sending past its rate limit`);
-      this.close(CloseCode.policyViolation, 'rate limit exceeded');
+      this.close(CloseCode.policyViolation, 'rate limit exceeded', 'closed', 'rate_limit');
       return;
     }
     if (verdict !== 'accept') {
@@ -136,13 +140,18 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
     const verdict = this.rateLimit?.take(now) ?? 'accept';
     if (verdict === 'close') {
       logger.warn(`Closing socket ${this.socketId ?? this.subscriberId}: it kept pinging past its rate limit`);
-      this.close(CloseCode.policyViolation, 'rate limit exceeded');
+      this.close(CloseCode.policyViolation, 'rate limit exceeded', 'closed', 'rate_limit');
     }
     return verdict === 'accept';
   }
 
-  send(frame: Frame): void {
-    if (!this.closed) this.transport.send(frame);
+  /** Hands `frame` to the transport; `kind` is what the message events report it as. */
+  send(frame: Frame, kind: MessageOutEvent['kind'] = 'push'): void {
+    if (this.closed) return;
+    if (eventChannels.messageOut.hasSubscribers) {
+      eventChannels.messageOut.publish({ transport: this.transport.name, kind, bytes: frameBytes(frame.data) });
+    }
+    this.transport.send(frame);
   }
 
   channelEnded(channel: ChannelProcess): void {
@@ -151,20 +160,26 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
 
   /** A message on this socket id's control topic: `disconnect` closes the socket. */
   deliver(message: BroadcastMessage): void {
-    if (message.event === ControlEvent.disconnect) this.close(CloseCode.goingAway, 'disconnected');
+    if (message.event === ControlEvent.disconnect) this.close(CloseCode.goingAway, 'disconnected', 'closed', 'server');
   }
 
-  /** Closes the transport and ends every channel (`@Terminate` runs with `reason`). */
-  close(code: number, reason: string, terminateReason: TerminateReason = 'closed'): void {
+  /**
+   * Closes the transport and ends every channel (`@Terminate` runs with `terminateReason`);
+   * `why` is the reason the disconnect event reports.
+   */
+  close(code: number, reason: string, terminateReason: TerminateReason = 'closed', why: DisconnectReason = 'server'): void {
     if (this.closed) return;
-    this.transportClosed(terminateReason);
+    this.transportClosed(why, terminateReason);
     this.transport.close(code, reason);
   }
 
   /** The transport is gone: end every channel without telling the client. */
-  transportClosed(terminateReason: TerminateReason = 'closed'): void {
+  transportClosed(why: DisconnectReason = this.transport.closeReason ?? 'client', terminateReason: TerminateReason = 'closed'): void {
     if (this.closed) return;
     this.closed = true;
+    if (eventChannels.socketDisconnect.hasSubscribers) {
+      eventChannels.socketDisconnect.publish({ transport: this.transport.name, socketId: this.socketId, reason: why });
+    }
     if (this.socketId !== null) this.context.pubsub.unsubscribe(ControlTopic.socket(this.socketId), this);
     const terminated = [...this.channels.values()].map((channel) => channel.shutdown(terminateReason, false));
     this.channels.clear();
@@ -249,14 +264,14 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
     if (allowance !== false) this.malformedAllowance ??= new TokenBucket(allowance, now);
     if (this.malformedAllowance?.takeToken(now) !== true) {
       logger.debug(`Closing a socket that sent too many malformed frames: ${error.message}`);
-      this.close(error.closeCode, error.message);
+      this.close(error.closeCode, error.message, 'closed', 'malformed');
       return;
     }
     const response = { reason: 'malformed frame', detail: error.message };
     // On the frame's own topic when it could be read: phoenix.js fires that push's error callback.
     const { ref, topic } = error;
     const reply = topic === null ? { joinRef: null, ref, topic: HEARTBEAT_TOPIC } : { joinRef: error.joinRef, ref, topic };
-    this.send(this.serializer.encodeReply({ ...reply, status: 'error', response }));
+    this.send(this.serializer.encodeReply({ ...reply, status: 'error', response }), 'reply');
   }
 
   /** The first malformed frame of a socket is logged: a client that speaks another dialect is otherwise silent. */
@@ -271,6 +286,6 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
   private reply(message: InboundMessage, status: ReplyStatus, response: unknown): void {
     if (message.ref === null) return;
     const { joinRef, ref, topic } = message;
-    this.send(this.serializer.encodeReply({ joinRef, ref, topic, status, response }));
+    this.send(this.serializer.encodeReply({ joinRef, ref, topic, status, response }), 'reply');
   }
 }

@@ -5,12 +5,13 @@ import { ChatModule } from './chat/chat.module.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { SESSION_TOKEN_SALT } from './session/session-user.js';
+import { ObservabilityModule } from './observability/observability.module.js';
 import { SessionModule } from './session/session.module.js';
 import { UserSocketHandler } from './socket/user-socket.handler.js';
 import { builtClientScript, CLIENT_SCRIPT } from './web/client-script.js';
 import { WebController } from './web/web.controller.js';
 
-/** The chat sample: demo sessions, token-checked sockets, rooms with presence, per-user channels, and the page. */
+/** The chat sample: demo sessions, token-checked sockets, rooms with presence, per-user channels, the page, metrics and health. */
 @Module({
   imports: [
     ConfigModule,
@@ -40,6 +41,7 @@ import { WebController } from './web/web.controller.js';
     }),
     SessionModule,
     ChatModule,
+    ObservabilityModule,
   ],
   controllers: [WebController],
   providers: [UserSocketHandler, { provide: CLIENT_SCRIPT, useValue: builtClientScript }],

@@ -1,6 +1,7 @@
 import { connect as netConnect } from 'node:net';
 import WebSocket from 'ws';
-import { PubSub } from '../../lib/index.js';
+import { ChannelsEvents, PubSub, type SocketDisconnectEvent } from '../../lib/index.js';
+import { EventSubscriptions } from '../../lib/observability/event-subscriptions.js';
 import { ChannelsRuntime } from '../../lib/channels-runtime.js';
 import { eventually } from '../support/phoenix-client.js';
 import { RawSocket, websocketUrl } from '../support/raw-socket.js';
@@ -95,8 +96,14 @@ describe('slow consumers', () => {
 
     // Enough to overflow the kernel's loopback buffers (several MB each way) and then the cap.
     const count = 1000;
+    const disconnects: string[] = [];
+    const subscriptions = new EventSubscriptions().on<SocketDisconnectEvent>(ChannelsEvents.socketDisconnect, ({ reason }) => disconnects.push(reason));
     healthy.send(['1', '2', 'h:busy', 'flood', { count, size: 32 * 1024, perTurn: 4 }]);
     await eventually(() => runtime.connections.size === 1, 'the stalled subscriber to be dropped', 10_000);
+    subscriptions.close();
+    // The observability events say why (issue 20). Events are process-wide: another test file's
+    // lingering client in this jest worker may add its own disconnect, hence toContain.
+    expect(disconnects).toContain('slow_consumer');
     await eventually(
       () => healthy.frames.filter((frame) => frame[3] === 'blob').length === count,
       'the healthy subscriber to receive every broadcast',

@@ -10,6 +10,8 @@ export type Handler = (socket: Socket, payload: any, ref: SocketRef | null, even
 /** What a test gives to make a channel; everything left out is absent (join answers `{}`). */
 export interface ChannelParts {
   name?: string;
+  /** The route pattern, `test:*` unless given. */
+  pattern?: string;
   history?: HistoryPolicy;
   join?: Handler;
   handleIn?: Record<string, Handler>;
@@ -31,6 +33,7 @@ export function defineChannel(parts: ChannelParts = {}): ChannelDefinition {
   const terminate = parts.terminate;
   return {
     name: parts.name ?? 'TestChannel',
+    pattern: parts.pattern ?? 'test:*',
     history: parts.history,
     join: wrap(parts.join ?? (() => ({}))),
     handleIn: wrapAll(parts.handleIn),

@@ -1,14 +1,16 @@
 import type { Logger } from '@nestjs/common';
+import { eventChannels } from '../../observability/event-channels.js';
+import type { PubSubLinkState } from '../../observability/events.js';
+import type { PubSubLinkStatus } from '../pubsub-adapter.interface.js';
 import type { RedisClient } from './redis-client.js';
 
-type LinkState = 'connecting' | 'up' | 'down' | 'ended';
 
 /**
  * Follows the adapter's Redis connections as one link and logs its transitions only: an outage
  * is logged once when it starts and once when it ends, never per failed broadcast or retry.
  */
 export class RedisLinkMonitor {
-  private state: LinkState = 'connecting';
+  private state: PubSubLinkState = 'connecting';
   private readonly ready = new Set<string>();
   private downSince = 0;
   private lastError: string | undefined;
@@ -24,6 +26,14 @@ export class RedisLinkMonitor {
 
   get isUp(): boolean {
     return this.state === 'up';
+  }
+
+  /** The link as the health indicator reports it: since when it is down, and the last error, while it is. */
+  get status(): PubSubLinkStatus {
+    const { state, target, lastError } = this;
+    if (state === 'up') return { state, target };
+    const since = state === 'connecting' ? {} : { downSince: this.downSince };
+    return { state, target, ...since, ...(lastError ? { lastError } : {}) };
   }
 
   /** Follows `client` as connection `name`; `onReady` runs at each (re)connection. Silent once `closed()`. */
@@ -57,6 +67,7 @@ export class RedisLinkMonitor {
       this.logger.log(`Connected to Redis at ${this.target}`);
     }
     this.state = 'up';
+    this.publish();
     this.settle();
   }
 
@@ -73,6 +84,7 @@ export class RedisLinkMonitor {
     );
     this.state = 'down';
     this.downSince = Date.now();
+    this.publish(reason);
     this.settle();
   }
 
@@ -80,8 +92,15 @@ export class RedisLinkMonitor {
   connectionEnded(name: string): void {
     this.ready.delete(name);
     if (this.state === 'ended') return;
+    if (this.state === 'up') this.downSince = Date.now();
     this.state = 'ended';
     this.logger.error(`Redis at ${this.target}: reconnection abandoned; this node now delivers locally only`);
+    this.publish(this.lastError);
     this.settle();
+  }
+
+  private publish(reason?: string): void {
+    if (!eventChannels.pubsubLink.hasSubscribers) return;
+    eventChannels.pubsubLink.publish(reason === undefined ? { state: this.state, target: this.target } : { state: this.state, target: this.target, reason });
   }
 }

@@ -12,7 +12,10 @@ import { PublishSender } from './publish-sender.js';
 import { ReconnectFlushGate } from './reconnect-flush-gate.js';
 import { closeQuietly, createRedisClient, describeRedisTarget, isClusterConnection, type RedisClient } from './redis-client.js';
 import { decodeEnvelope, encodeEnvelope, type ReceivedBroadcast } from './redis-envelope.js';
+import { redisCounters } from './redis-counters.js';
 import { RedisLinkMonitor } from './redis-link-monitor.js';
+import { eventChannels } from '../../observability/event-channels.js';
+import type { PubSubLinkStatus } from '../pubsub-adapter.interface.js';
 import type { RedisPubSubOptions, RedisPubSubStats } from './redis-pubsub-options.interface.js';
 import { RedisSharedHistory } from './redis-shared-history.js';
 import { SequenceGaps } from './sequence-gaps.js';
@@ -38,7 +41,6 @@ const FLUSH_MAX_WAIT_MS = 2000;
  * milliseconds to a few round trips.
  */
 const DEFAULT_CLUSTER_SUBSCRIBER_STALL_MS = 500;
-const NO_HISTORY_COUNTS = { historyRecovered: 0, historyMissed: 0, historyReads: 0 };
 
 /**
  * Carries broadcasts between nodes over Redis pub/sub (ioredis). Each topic is a Redis channel
@@ -75,7 +77,7 @@ export class RedisPubSubAdapter implements PubSubAdapter {
    * topic's first and `unsubscribe` after its last, so one SUBSCRIBE per topic and node.
    */
   private readonly topics = new Set<string>();
-  private readonly counters: RedisPubSubStats = { published: 0, received: 0, invalid: 0, dropped: 0, missed: 0, ...NO_HISTORY_COUNTS };
+  private readonly counters: RedisPubSubStats = redisCounters();
   /** Topics whose SUBSCRIBE Redis answered on the current subscriber connection. */
   private readonly subscriptions = new SubscriptionConfirmations();
   private readonly sharedHistory: RedisSharedHistory;
@@ -118,6 +120,11 @@ export class RedisPubSubAdapter implements PubSubAdapter {
   /** Counters since start: publishes, deliveries from other nodes, invalid, dropped and missed messages. */
   get stats(): Readonly<RedisPubSubStats> {
     return { ...this.counters };
+  }
+
+  /** The link to Redis as the health indicator reports it. */
+  get linkStatus(): PubSubLinkStatus {
+    return this.monitor?.status ?? { state: 'connecting', target: describeRedisTarget(this.options.redis) };
   }
 
   /** Topics this node is subscribed to in Redis (or will be once it is reachable). */
@@ -287,6 +294,7 @@ export class RedisPubSubAdapter implements PubSubAdapter {
     const change = this.gaps.record(topic, received.nodeId, received.stream!, received.seq!);
     if (change === 0) return;
     this.counters.missed += change;
+    if (change > 0 && eventChannels.pubsubMiss.hasSubscribers) eventChannels.pubsubMiss.publish({ count: change, topic });
     if (change > 0 && this.missedLogArmed) {
       this.missedLogArmed = false;
       this.logger.warn(

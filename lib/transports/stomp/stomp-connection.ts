@@ -1,4 +1,5 @@
 import type { TransportConnection } from '../../interfaces/transport.interface.js';
+import type { DisconnectReason } from '../../observability/events.js';
 import type { Frame, InboundMessage, ReplyMessage } from '../../protocol/messages.js';
 import { CloseCode } from '../../protocol/close-codes.js';
 import type { WsTransportConnection } from '../websocket/ws-transport-connection.js';
@@ -41,6 +42,10 @@ export class StompConnection implements TransportConnection {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  get closeReason(): DisconnectReason | undefined {
+    return this.writer.closeReason;
   }
 
   send(frame: Frame): void {

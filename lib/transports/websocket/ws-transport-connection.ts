@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { WebSocket } from 'ws';
 import type { SharedFrame } from '../../fanout/shared-frame.js';
 import type { TransportConnection } from '../../interfaces/transport.interface.js';
+import type { DisconnectReason } from '../../observability/events.js';
 import type { Frame } from '../../protocol/messages.js';
 import type { OutboundCompression } from './outbound-compression.js';
 import { prebuiltWebSocketFrame } from './prebuilt-frame.js';
@@ -27,6 +28,7 @@ export class WsTransportConnection implements TransportConnection, RunWriter {
   private deferred: Buffer | undefined = undefined;
   /** This connection corked the socket for the current run. */
   private corked = false;
+  closeReason: DisconnectReason | undefined;
 
   constructor(
     private readonly ws: WebSocket,
@@ -103,6 +105,7 @@ export class WsTransportConnection implements TransportConnection, RunWriter {
   private dropSlowConsumer(): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
     logger.warn(`Dropping a slow consumer: over ${this.maxOutboundBufferBytes} bytes unsent`);
+    this.closeReason = 'slow_consumer';
     this.ws.terminate();
   }
 

@@ -30,6 +30,12 @@ export class SessionService {
     return isSessionUser(data) && !this.revoked.has(data.session);
   }
 
+  /** The user of a valid token whose session has not ended; null otherwise. */
+  async user(token: string): Promise<SessionUser | null> {
+    const result = await this.tokens.verify(SESSION_TOKEN_SALT, token);
+    return result.ok && this.isActive(result.data) ? result.data : null;
+  }
+
   /** Ends the session of a valid token and answers its user; null when the token was not valid. */
   async end(token: string): Promise<SessionUser | null> {
     const result = await this.tokens.verify(SESSION_TOKEN_SALT, token);

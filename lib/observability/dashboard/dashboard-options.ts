@@ -1,0 +1,20 @@
+import type { CanActivate, ModuleMetadata, Type } from '@nestjs/common';
+
+/** Options of `ChannelsDashboardModule.forRoot()`. @publicApi */
+export interface ChannelsDashboardOptions {
+  /** Where the page is served (and its data, under `<path>/data`). Default `channels/dashboard`. */
+  path?: string;
+  /**
+   * The app's guard: the page and its data answer only the requests it lets through (403
+   * otherwise). Required: the dashboard shows topics and disconnect reasons of every node.
+   */
+  guard: Type<CanActivate>;
+  /** Modules whose providers the guard injects (the dashboard's module imports them). */
+  imports?: ModuleMetadata['imports'];
+  /** This node's name on the dashboard. Default its random node id (new at every start). */
+  nodeName?: string;
+  /** How often each node sends its figures to the others. Default 1000 (ms). */
+  intervalMs?: number;
+  /** How many intervals of messages per second the charts keep. Default 300 (5 minutes at 1 s). */
+  historyLength?: number;
+}

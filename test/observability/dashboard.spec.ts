@@ -1,0 +1,113 @@
+import { mkdirSync } from 'node:fs';
+import { ChannelsDashboardModule, type DashboardNode } from '../../lib/index.js';
+import { startNodes, type AppNode } from '../fixtures/nodes/node-process.js';
+import { describeWhen, REDIS_URL, redisAnswers, uniquePrefix } from '../fixtures/nodes/redis.js';
+import { ClientScope } from '../support/client-scope.js';
+import { push } from '../support/phoenix-client.js';
+import { describeWithChromium, launchChromium } from '../../sample/test/support/chromium.js';
+import { LET_IN } from './dashboard.guard.js';
+
+/** Issue 20, part 5: the live dashboard, on two app processes on Redis. */
+
+test('without a guard, forRoot refuses at boot', () => {
+  expect(() => ChannelsDashboardModule.forRoot({} as never)).toThrow(/needs a guard/);
+});
+
+const describeRedis = describeWhen(await redisAnswers(REDIS_URL), `Redis is not reachable at ${REDIS_URL}`);
+
+async function dashboardData(node: AppNode, headers: Record<string, string> = LET_IN): Promise<{ status: number; body: any }> {
+  const response = await fetch(`http://127.0.0.1:${node.port}/channels/dashboard/data`, { headers });
+  return { status: response.status, body: response.status === 200 ? await response.json() : null };
+}
+
+/** Asks `node`'s dashboard until `done` holds for its nodes; resolves with them. */
+async function dashboardUntil(node: AppNode, done: (nodes: DashboardNode[]) => boolean, what: string): Promise<DashboardNode[]> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const { body } = await dashboardData(node);
+    if (done(body.nodes)) return body.nodes;
+    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what}; last: ${JSON.stringify(body.nodes.map((entry: DashboardNode) => entry.latest))}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describeRedis('two nodes', () => {
+  let nodes: AppNode[];
+  let scopes: ClientScope[];
+
+  beforeAll(async () => {
+    nodes = await startNodes(['node-a', 'node-b'], { REDIS_URL, CHANNELS_PREFIX: uniquePrefix('dashboard'), DASHBOARD: '1' });
+    scopes = nodes.map((node) => new ClientScope(() => node.socketUrl, {}));
+    // Some traffic on each node: a socket, two joined channels, messages.
+    for (const [index, scope] of scopes.entries()) {
+      const socket = await scope.connected({ params: { user: `user-${index}` } });
+      const lobby = await scope.joined(socket, 'room:lobby');
+      await scope.joined(socket, `room:only-${index}`);
+      for (let n = 0; n < 3; n++) await push(lobby, 'shout', { n });
+    }
+  }, 30_000);
+
+  afterAll(async () => {
+    for (const scope of scopes ?? []) await scope.disconnectAll();
+    await Promise.all((nodes ?? []).map((node) => node.stop()));
+  });
+
+  test("each node's dashboard shows both: sockets, channels by pattern, busiest topics, rates, PubSub link and counters", async () => {
+    const seen = await dashboardUntil(
+      nodes[0]!,
+      (listed) => listed.length === 2 && listed.every((node) => node.latest.channels['room:*'] === 2 && node.latest.pubsub.received > 0),
+      'node a lists both nodes with their channels, each having heard the other',
+    );
+    expect(seen.map(({ latest }) => latest.node)).toEqual(['node-a', 'node-b']);
+    for (const { latest, rates } of seen) {
+      expect(latest.sockets).toEqual({ websocket: 1 });
+      expect(latest.channels).toEqual({ 'room:*': 2 });
+      expect(latest.pubsub).toMatchObject({ state: 'up' });
+      expect(latest.pubsub.published).toBeGreaterThanOrEqual(3);
+      // At least the other node's dashboard snapshots (which travel on PubSub too).
+      expect(latest.pubsub.received).toBeGreaterThanOrEqual(1);
+      expect(latest.presences).toBe(0);
+      expect(latest.busiestTopics.map((entry) => entry.topic)).toContain('room:lobby');
+      expect(rates.length).toBeGreaterThan(0);
+    }
+    const fromB = await dashboardUntil(nodes[1]!, (listed) => listed.length === 2, 'node b lists both nodes');
+    expect(fromB.map(({ latest }) => latest.node)).toEqual(['node-a', 'node-b']);
+  });
+
+  test('refused without the guard: the page and its data answer 403', async () => {
+    expect((await dashboardData(nodes[0]!, {})).status).toBe(403);
+    expect((await fetch(`http://127.0.0.1:${nodes[0]!.port}/channels/dashboard`)).status).toBe(403);
+  });
+
+  test('a disconnect shows with its reason, on every node\'s dashboard', async () => {
+    const socket = await scopes[0]!.connected({ params: { user: 'leaving' } });
+    socket.disconnect();
+    const aHasIt = (entries: DashboardNode[]) =>
+      entries.some((entry) => entry.latest.node === 'node-a' && entry.latest.recentDisconnects.some(({ reason }) => reason === 'client'));
+    await dashboardUntil(nodes[1]!, aHasIt, "node b's dashboard lists node a's disconnect");
+  });
+
+  describeWithChromium('in chromium', () => {
+    test('the page, served by the app with no CDN, draws both nodes', async () => {
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage({ extraHTTPHeaders: LET_IN, viewport: { width: 1000, height: 760 } });
+        const external: string[] = [];
+        page.on('request', (request) => {
+          if (!request.url().startsWith(`http://127.0.0.1:${nodes[0]!.port}/`)) external.push(request.url());
+        });
+        await page.goto(`http://127.0.0.1:${nodes[0]!.port}/channels/dashboard`);
+        await page.waitForFunction(() => document.querySelectorAll('section.node svg polyline').length === 4, undefined, { timeout: 10_000 });
+        const names = await page.$$eval('section.node', (sections) => sections.map((section) => section.getAttribute('data-node')));
+        expect(names).toEqual(['node-a', 'node-b']);
+        expect(await page.textContent('body')).toContain('room:*');
+        expect(external).toEqual([]);
+        mkdirSync('test-results', { recursive: true });
+        await page.screenshot({ path: 'test-results/dashboard.png', fullPage: true });
+        if (process.env.UPDATE_SCREENSHOT === '1') await page.screenshot({ path: 'docs/dashboard.png', fullPage: true });
+      } finally {
+        await browser.close();
+      }
+    }, 30_000);
+  });
+});
