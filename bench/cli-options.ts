@@ -11,9 +11,11 @@ import {
   type ClusterConfig,
   type HistoryConfig,
 } from './config.js';
+import { INBOUND_SERVERS, type InboundServerKind } from './inbound/inbound-kinds.js';
+import { INBOUND_FULL, INBOUND_QUICK, type InboundConfig } from './scenarios/inbound.js';
 import type { ServerKind } from './servers/bench-server.interface.js';
 
-export type Command = 'compare' | 'profile' | 'soak' | 'cluster' | 'report' | 'paired' | 'history' | 'stomp' | 'compression' | 'presence' | 'observability';
+export type Command = 'compare' | 'profile' | 'soak' | 'cluster' | 'report' | 'paired' | 'history' | 'stomp' | 'compression' | 'presence' | 'observability' | 'inbound' | 'inbound-profile';
 
 export interface CliOptions {
   command: Command;
@@ -36,9 +38,11 @@ export interface CliOptions {
   largeRoomSizes: number[];
   /** `--observability[=K]`: pairs per figure, 5 unless K is given. */
   observabilityPairs: number;
+  /** `--inbound` and `--inbound-profile`: client counts (`--sizes`), passes (`--passes`), `--quick`. */
+  inbound: InboundConfig;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [--sizes=1000,5000] [--profile | --soak | --cluster | --paired | --history | --stomp | --compression | --presence | --observability | --report=F]
+const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [--sizes=1000,5000] [--profile | --soak | --cluster | --paired | --history | --stomp | --compression | --presence | --observability | --inbound | --inbound-profile | --report=F]
   --quick      N = 1000,2000 and lighter measurements: about a minute and a half
   --servers    any of ${ALL_SERVERS.join(', ')}
   --passes     repetitions (fresh processes each), default 3
@@ -73,6 +77,12 @@ const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [-
   --observability[=K] nestjs-channels with no event subscriber against metrics on (ChannelsMetricsModule) and tracing
                on (ChannelsTracingModule, an SDK exporting nothing), three servers up at once, K pairs (default 5) per
                figure, ratios on / off at each N (default 1000,5000; --sizes applies) -> bench/results/observability.md
+  --inbound[=a,b] client messages with replies: nestjs-channels with and without ValidationPipe, Nest's platform-ws and
+               Socket.IO gateways with ValidationPipe, raw ws; C = 100,1000 clients (--sizes), closed loop and 10
+               outstanding per client, 3 passes (--passes; --quick: C = 100, 1 pass); =a,b narrows to some of
+               ${INBOUND_SERVERS.join(', ')} -> bench/results/inbound.md
+  --inbound-profile  the V8 CPU profiler in nestjs-channels (with and without ValidationPipe) at C = 100, closed
+               loop and 10 outstanding per client; top frames -> bench/results/inbound-profile.md
   --report=F   render the tables of a saved run (bench/results/*.json) again, without measuring`;
 
 function list(value: string): string[] {
@@ -101,6 +111,7 @@ export function parseCli(argv: string[]): CliOptions {
   let historyTopics: number | undefined;
   let sizesGiven = false;
   let observabilityPairs = 5;
+  let inboundServers: InboundServerKind[] | undefined;
   let config: BenchConfig = argv.includes('--quick') ? { ...QUICK } : { ...FULL };
   for (const arg of argv) {
     const [flag, value = ''] = arg.split('=', 2) as [string, string?];
@@ -119,6 +130,11 @@ export function parseCli(argv: string[]): CliOptions {
     } else if (flag === '--storm') stormClients = positiveInteger(flag, value);
     else if (flag === '--history-topics') historyTopics = positiveInteger(flag, value);
     else if (flag === '--stomp') command = 'stomp';
+    else if (flag === '--inbound') {
+      command = 'inbound';
+      if (value) inboundServers = inboundServerList(value);
+    }
+    else if (flag === '--inbound-profile') command = 'inbound-profile';
     else if (flag === '--compression') {
       command = 'compression';
       if (value) compressionRounds = positiveInteger(flag, value);
@@ -178,7 +194,22 @@ export function parseCli(argv: string[]): CliOptions {
   const presenceSizes = sizesGiven ? config.sizes : config.mode === 'quick' ? [1000] : MASS_JOIN_SIZES;
   const largeRoomSizes = sizesGiven ? config.sizes.filter((n) => n > LARGE_ROOM.above) : config.mode === 'quick' ? [] : LARGE_ROOM_SIZES;
   if (command === 'observability' && !sizesGiven) config = { ...config, sizes: [1000, 5000] };
-  return { command, config, soakMinutes, cluster, reportFrom, pairs, history, compressionRounds: rounds, presenceSizes, largeRoomSizes, observabilityPairs };
+  const inboundDefaults = config.mode === 'quick' ? INBOUND_QUICK : INBOUND_FULL;
+  const inbound: InboundConfig = {
+    ...inboundDefaults,
+    passes: argv.some((arg) => arg.startsWith('--passes=')) ? config.passes : inboundDefaults.passes,
+    clientCounts: sizesGiven ? config.sizes : inboundDefaults.clientCounts,
+    servers: inboundServers ?? inboundDefaults.servers,
+  };
+  return { command, config, soakMinutes, cluster, reportFrom, pairs, history, compressionRounds: rounds, presenceSizes, largeRoomSizes, observabilityPairs, inbound };
+}
+
+/** `--inbound=a,b`: some of the five servers, in the tables' order. */
+function inboundServerList(value: string): InboundServerKind[] {
+  const servers = list(value);
+  const unknown = servers.filter((server) => !INBOUND_SERVERS.includes(server as InboundServerKind));
+  if (unknown.length > 0) throw new TypeError(`unknown inbound server(s) "${unknown.join(', ')}": any of ${INBOUND_SERVERS.join(', ')}\n${USAGE}`);
+  return INBOUND_SERVERS.filter((server) => servers.includes(server));
 }
 
 /** The storm's clients and the memory figure's sockets are all on one server process, under its open-files limit. */

@@ -1,6 +1,6 @@
 import { parseCli } from './cli-options.js';
 import type { BenchConfig, HistoryConfig } from './config.js';
-import { describeMachine } from './harness/machine.js';
+import { describeMachine, machineLine } from './harness/machine.js';
 import { renderMarkdown } from './report/markdown.js';
 import { ResultSet } from './report/result-set.js';
 import { readResults, writeRawResults, writeReport } from './report/write-results.js';
@@ -21,6 +21,9 @@ import { renderPresence, writePresenceReport } from './report/presence-report.js
 import { runMassJoin } from './scenarios/presence-mass-join.js';
 import { renderObservability, writeObservabilityReport } from './report/observability-report.js';
 import { runObservabilityFanout } from './scenarios/observability-fanout.js';
+import { renderInbound, writeInboundReport } from './report/inbound-report.js';
+import { INBOUND_FULL, runInbound, type InboundConfig } from './scenarios/inbound.js';
+import { runInboundProfile } from './profile/inbound-profile.js';
 
 const log = (line: string) => console.log(line);
 
@@ -118,8 +121,19 @@ async function observability(config: BenchConfig, pairs: number): Promise<void> 
   if (outcome.error) process.exitCode = 1;
 }
 
+/** `--inbound`: the five servers answering client messages; exits 1 if a count check failed. */
+async function inbound(config: InboundConfig): Promise<void> {
+  log(`inbound: ${config.servers.join(', ')} at C = ${config.clientCounts.join(', ')}, depths ${config.depths.join(', ')}, ${config.passes} pass(es)`);
+  const outcome = await runInbound(config, log);
+  const markdown = renderInbound(outcome, machineLine(describeMachine()));
+  log(`\n${markdown}`);
+  const custom = JSON.stringify(config) !== JSON.stringify(INBOUND_FULL);
+  for (const path of writeInboundReport(outcome, markdown, custom)) log(`written: ${path}`);
+  if (outcome.figures.some((figure) => figure.error !== null)) process.exitCode = 1;
+}
+
 async function main(): Promise<void> {
-  const { command, config, soakMinutes, cluster, reportFrom, pairs, history: historyConfig, compressionRounds, presenceSizes, largeRoomSizes, observabilityPairs } =
+  const { command, config, soakMinutes, cluster, reportFrom, pairs, history: historyConfig, compressionRounds, presenceSizes, largeRoomSizes, observabilityPairs, inbound: inboundConfig } =
     parseCli(process.argv.slice(2));
   if (command === 'report') {
     const historyRun = readHistoryOutcome(reportFrom);
@@ -133,6 +147,8 @@ async function main(): Promise<void> {
   else if (command === 'compression') await compression(config, compressionRounds);
   else if (command === 'presence') await presence(presenceSizes, largeRoomSizes);
   else if (command === 'observability') await observability(config, observabilityPairs);
+  else if (command === 'inbound') await inbound(inboundConfig);
+  else if (command === 'inbound-profile') await runInboundProfile(inboundConfig, log);
   else if (command === 'profile') await runProfile(config, log);
   else if (command === 'soak') await runSoak(soakMinutes, log);
   else if (command === 'cluster') await runCluster(cluster, log);

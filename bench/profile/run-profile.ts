@@ -13,9 +13,9 @@ import { measureDeliveries } from '../scenarios/measure-deliveries.js';
 import { summarizeCpuProfile, type CpuProfile, type FrameShare } from './summarize-cpu-profile.js';
 
 const TOP = 25;
-const PROFILE_DIR = join(os.tmpdir(), 'nestjs-channels-bench');
+export const PROFILE_DIR = join(os.tmpdir(), 'nestjs-channels-bench');
 
-function frameTable(title: string, frames: FrameShare[]): string[] {
+export function frameTable(title: string, frames: FrameShare[]): string[] {
   return [
     `#### ${title}`,
     '',
