@@ -3,6 +3,7 @@ import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { CATCH_ALL_EVENT, HANDLE_IN_METADATA, HANDLE_OUT_METADATA, JOIN_METADATA, TERMINATE_METADATA } from '../constants.js';
 import { ChannelContextCreator } from '../context/channel-context-creator.js';
+import { handlerHost, type HandlerHost } from '../context/enhancer-lookup.js';
 import { ChannelDiscovery } from '../decorators/channel.decorator.js';
 import { ChannelsError } from '../errors/channels.error.js';
 import { isReservedEvent, isReservedTopic } from '../protocol/reserved.js';
@@ -49,7 +50,7 @@ export class ChannelExplorer {
         );
       }
       const history = this.history(name, metadata.history);
-      const definition = this.define(name, metadata.topic, wrapper.instance as object, history);
+      const definition = this.define(name, metadata.topic, wrapper.instance as object, history, handlerHost(wrapper));
       // Its errors name the channel (and, for a topic routed twice, both channels).
       router.add(metadata.topic, definition, (target) => target.name);
       if (history) this.historyPolicies.add(metadata.topic, history);
@@ -64,7 +65,7 @@ export class ChannelExplorer {
     return historyPolicy(options as Parameters<typeof historyPolicy>[0], this.options.history);
   }
 
-  private define(name: string, topic: string, instance: object, history: HistoryPolicy | undefined): ChannelDefinition {
+  private define(name: string, topic: string, instance: object, history: HistoryPolicy | undefined, host: HandlerHost | undefined): ChannelDefinition {
     let join: ChannelHandlerFn | undefined;
     let terminate: TerminateHandlerFn | undefined;
     const handleIn = new Map<string, ChannelHandlerFn>();
@@ -78,14 +79,14 @@ export class ChannelExplorer {
           `Channel ${name} has a ${kind} handler for "${event}", an event of the Phoenix protocol that never reaches handlers: name the event otherwise`,
         );
       }
-      map.set(event, kind === '@HandleOut' ? this.contextCreator.createInternalHandler(instance, method) : this.contextCreator.createRequestHandler(instance, method));
+      map.set(event, kind === '@HandleOut' ? this.contextCreator.createInternalHandler(instance, method, host) : this.contextCreator.createRequestHandler(instance, method, host));
     };
 
     for (const method of this.scanner.getAllMethodNames(prototype)) {
       const handler = (instance as Record<string, unknown>)[method];
       if (this.reflector.get<boolean>(JOIN_METADATA, handler as () => void)) {
         if (join) throw new ChannelsError('CHANNELS_ERR_DUPLICATE_HANDLER', `Channel ${name} has more than one @Join() handler`);
-        join = this.contextCreator.createRequestHandler(instance, method);
+        join = this.contextCreator.createRequestHandler(instance, method, host);
       }
       for (const event of this.reflector.get<string[]>(HANDLE_IN_METADATA, handler as () => void) ?? []) {
         claim(handleIn, '@HandleIn', event, method);
@@ -95,7 +96,7 @@ export class ChannelExplorer {
       }
       if (this.reflector.get<boolean>(TERMINATE_METADATA, handler as () => void)) {
         if (terminate) throw new ChannelsError('CHANNELS_ERR_DUPLICATE_HANDLER', `Channel ${name} has more than one @Terminate() handler`);
-        terminate = this.terminateHandler(instance, method);
+        terminate = this.terminateHandler(instance, method, host);
       }
     }
     if (!join) {
@@ -113,12 +114,13 @@ export class ChannelExplorer {
    * A `@Terminate` method with parameter decorators (`@Reason()`, `@ChannelSocket()`, ...) gets
    * them resolved, pipes included; one without is called as `(reason, socket)`.
    */
-  private terminateHandler(instance: object, method: string): TerminateHandlerFn {
+  private terminateHandler(instance: object, method: string, host: HandlerHost | undefined): TerminateHandlerFn {
     if (Reflect.getMetadata(ROUTE_ARGS_METADATA, instance.constructor, method) === undefined) {
       const plain = (instance as Record<string, (reason: string, socket: unknown) => unknown>)[method]!;
       return (reason, socket) => plain.call(instance, reason, socket);
     }
-    const decorated = this.contextCreator.createInternalHandler(instance, method);
+    const decorated = this.contextCreator.createInternalHandler(instance, method, host);
     return (reason, socket) => decorated(socket, undefined, null, undefined, reason);
   }
 }
+
