@@ -3,31 +3,41 @@ import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import type { ExternalContextCreator, ParamsFactory } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { STATIC_CONTEXT } from '@nestjs/core/injector/constants.js';
-import { PipesConsumer } from '@nestjs/core/pipes/pipes-consumer.js';
+import { ParamsTokenFactory } from '@nestjs/core/pipes/params-token-factory.js';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { CHANNELS_CONTEXT_TYPE } from '../constants.js';
 import type { ChannelHandlerFn } from '../discovery/channel-definition.js';
+import { isThenable } from '../socket/thenable.js';
 import type { EnhancerLookup, HandlerHost, HandlerOptions } from './enhancer-lookup.js';
 
 type Method = (...args: unknown[]) => unknown;
+
+/** Argument metadata as Nest's `PipesConsumer` hands it to pipes. */
+interface PipeMetadata {
+  metatype: unknown;
+  type: string;
+  data: unknown;
+  schema?: unknown;
+}
 
 /** One decorated parameter: where it goes, how it is read, and the pipes it passes through. */
 interface LeanParam {
   index: number;
   extractValue: (...args: unknown[]) => unknown;
-  metadata: { metatype: unknown; type: number | string; data: unknown; schema?: unknown };
+  metadata: PipeMetadata;
   pipes: PipeTransform[];
 }
 
-const pipesConsumer = new PipesConsumer();
+const paramsTokens = new ParamsTokenFactory();
+const ignore = () => undefined;
 
 /**
  * The handler `ExternalContextCreator.create` would build for a method that no guard and no
  * interceptor applies to, without the machinery those need: the same parameters, pipes
  * (`PipesConsumer`, global, class, method and parameter pipes in Nest's order) and exception
  * filters (`ExternalExceptionsHandler`), and an Observable result read to its last value, but
- * with no promise hop where nothing is asynchronous. A handler with neither pipes nor custom
- * parameter decorators runs synchronously. Returns null when guards or interceptors apply: Nest's
+ * with no promise hop where nothing is asynchronous: a handler whose parameters and pipes are all
+ * synchronous returns its result synchronously. Returns null when guards or interceptors apply: Nest's
  * own handler serves those (see `ChannelContextCreator`).
  */
 export function createLeanHandler(
@@ -46,7 +56,12 @@ export function createLeanHandler(
   const params: LeanParam[] = (getParamsMetadata(host.moduleKey, STATIC_CONTEXT, host.inquirerId) ?? []).map((param) => ({
     index: param.index,
     extractValue: param.extractValue,
-    metadata: { metatype: paramtypes?.[param.index], type: param.type, data: param.data, schema: (param as { schema?: unknown }).schema },
+    metadata: {
+      metatype: paramtypes?.[param.index],
+      type: paramsTokens.exchangeEnumForString(param.type as never),
+      data: param.data,
+      schema: (param as { schema?: unknown }).schema,
+    },
     pipes: enhancers.pipes.concat(param.pipes),
   }));
   lookup.warnOnMissingParamtypes(instance, methodName, paramtypes, enhancers.pipes, params);
@@ -64,38 +79,32 @@ export function createLeanHandler(
   };
   const settle = (result: unknown, args: unknown[]): unknown => {
     if (isObservable(result)) return lastValueFrom(result).catch((error: unknown) => failed(error, args));
-    if (result instanceof Promise) return result.then(readObservable).catch((error: unknown) => failed(error, args));
+    if (isThenable(result)) return Promise.resolve(result).then(readObservable).catch((error: unknown) => failed(error, args));
     return result;
   };
 
-  // No decorated parameter: the method gets the handler arguments as they are, as from Nest.
-  if (params.length === 0) return invoker((args) => callback.apply(instance, args), settle, failed);
-  // A custom decorator's value may be a promise, which Nest awaits: only this library's own
-  // decorators (numeric types) are read synchronously.
-  const synchronous = params.every((param) => param.pipes.length === 0 && typeof param.metadata.type === 'number');
-  if (synchronous) {
-    return invoker((args) => callback.apply(instance, argumentsFor(params, argsLength, args)), settle, failed);
-  }
-  return (...args: unknown[]) =>
-    pipedArguments(params, argsLength, args).then(
-      (resolved) => settle(callback.apply(instance, resolved), args),
-      (error: unknown) => failed(error, args),
-    ) as Promise<unknown>;
-}
-
-/** Runs `call` and settles its result; a synchronous throw goes to the exception filters too. */
-function invoker(
-  call: (args: unknown[]) => unknown,
-  settle: (result: unknown, args: unknown[]) => unknown,
-  failed: (error: unknown, args: unknown[]) => unknown,
-): ChannelHandlerFn {
-  return ((...args: unknown[]) => {
+  /** The method on resolved arguments: its result settled, a throw to the filters. */
+  const run = (resolved: unknown[], args: unknown[]): unknown => {
+    let result: unknown;
     try {
-      return settle(call(args), args);
+      result = callback.apply(instance, resolved);
     } catch (error) {
       return failed(error, args);
     }
-  }) as ChannelHandlerFn;
+    return settle(result, args);
+  };
+  // No decorated parameter: the method gets the handler arguments as they are, as from Nest.
+  if (params.length === 0) return (...args: unknown[]) => run(args, args);
+  return (...args: unknown[]) => {
+    let resolved: unknown[] | Promise<unknown[]>;
+    try {
+      resolved = resolveArguments(params, argsLength, args);
+    } catch (error) {
+      return failed(error, args);
+    }
+    if (resolved instanceof Promise) return resolved.then((values) => run(values, args), (error: unknown) => failed(error, args));
+    return run(resolved, args);
+  };
 }
 
 /** A promise resolving to an Observable resolves, in Nest, to the Observable's last value. */
@@ -103,20 +112,37 @@ function readObservable(value: unknown): unknown {
   return isObservable(value) ? lastValueFrom(value) : value;
 }
 
-function argumentsFor(params: LeanParam[], argsLength: number, args: unknown[]): unknown[] {
+/**
+ * The arguments, as Nest's `ExternalContextCreator` resolves them: each parameter read, a promised
+ * value (a custom decorator's) awaited, then through its pipes in order, every parameter at once.
+ * Unlike Nest's, it waits only where a value or a pipe's result is a promise.
+ */
+function resolveArguments(params: LeanParam[], argsLength: number, args: unknown[]): unknown[] | Promise<unknown[]> {
   const resolved = new Array<unknown>(argsLength).fill(undefined);
-  for (const param of params) resolved[param.index] = param.extractValue(...args);
-  return resolved;
+  let pending: Array<Promise<unknown>> | null = null;
+  try {
+    for (const param of params) {
+      const value = param.extractValue(...args);
+      const piped = isThenable(value) ? Promise.resolve(value).then((awaited) => applyPipes(awaited, param, 0)) : applyPipes(value, param, 0);
+      if (isThenable(piped)) (pending ??= []).push(Promise.resolve(piped).then((final) => (resolved[param.index] = final)));
+      else resolved[param.index] = piped;
+    }
+  } catch (error) {
+    // The first failure wins, as in Nest's `Promise.all`; the others must not go unhandled.
+    for (const promise of pending ?? []) promise.catch(ignore);
+    throw error;
+  }
+  if (!pending) return resolved;
+  return (pending.length === 1 ? pending[0]! : Promise.all(pending)).then(() => resolved);
 }
 
-/** As Nest's: every parameter's pipes at once, a custom decorator's promised value awaited. */
-async function pipedArguments(params: LeanParam[], argsLength: number, args: unknown[]): Promise<unknown[]> {
-  const resolved = new Array<unknown>(argsLength).fill(undefined);
-  const resolve = async (param: LeanParam) => {
-    const value = param.extractValue(...args);
-    resolved[param.index] = param.pipes.length === 0 ? await value : await pipesConsumer.apply(value, param.metadata as never, param.pipes);
-  };
-  if (params.length === 1) await resolve(params[0]!);
-  else await Promise.all(params.map(resolve));
-  return resolved;
+/** `param`'s pipes from the `from`-th on, in order, as Nest's `PipesConsumer` applies them. */
+function applyPipes(value: unknown, param: LeanParam, from: number): unknown {
+  for (let i = from; i < param.pipes.length; i++) {
+    const { metatype, type, data, schema } = param.metadata;
+    const result = param.pipes[i]!.transform(value, { metatype: metatype as never, type: type as never, data: data as never, schema } as never);
+    if (isThenable(result)) return Promise.resolve(result).then((transformed) => applyPipes(transformed, param, i + 1));
+    value = result;
+  }
+  return value;
 }

@@ -1,7 +1,10 @@
 import type { HistoryPolicy } from '../history/history-options.js';
 
-/** A channel handler after Nest's context creator wrapped it: `(socket, payload, ref, event)`. */
-export type ChannelHandlerFn = (...args: unknown[]) => Promise<unknown>;
+/**
+ * A channel handler after Nest's machinery wrapped it: `(socket, payload, ref, event)`. It returns
+ * the method's result, or a promise of it while something asynchronous runs (see `ChannelContextCreator`).
+ */
+export type ChannelHandlerFn = (...args: unknown[]) => unknown;
 
 /** Runs a channel's `@Terminate` method. */
 export type TerminateHandlerFn = (reason: string, socket: unknown) => unknown;

@@ -19,6 +19,7 @@ import { LazyCompletion } from './lazy-completion.js';
 import { Mailbox } from './mailbox.js';
 import { SocketRef, type ReplyTarget } from './socket-ref.js';
 import { Socket, type SocketOwner } from './socket.js';
+import { isThenable } from './thenable.js';
 import { nextSubscriberId } from '../node-identity.js';
 import type { ChannelHandleInEvent, ChannelJoinEvent } from '../observability/events.js';
 import {
@@ -239,7 +240,8 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
     for (const push of pending) this.host.send(encodeOutbound(this.host.serializer, push));
   }
 
-  private async runHandleIn(message: InboundMessage): Promise<void> {
+  /** Returns a promise only while an asynchronous handler runs: the mailbox goes on at once after a synchronous one. */
+  private runHandleIn(message: InboundMessage): Promise<void> | void {
     if (this.state !== 'joined') {
       if (message.ref !== null) this.sendReply(message.joinRef, message.ref, 'error', { reason: 'unmatched topic' });
       return;
@@ -253,32 +255,47 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
     const { pattern: channel, handleIn } = this.definition;
     const { event, payload } = message;
     const fields = { channel, topic: this.topic, event, catchAll: !handleIn.has(event), transport: this.host.transportName, payload };
-    return observeHandleIn(fields, (observed) => this.handleInWith(handler, message, observed));
+    return observeHandleIn(fields, async (observed) => this.handleInWith(handler, message, observed));
   }
 
   /** Runs `handler` for `message`; `event` (when observed) learns its outcome. */
-  private async handleInWith(handler: ChannelHandlerFn, message: InboundMessage, event?: ChannelHandleInEvent): Promise<void> {
+  private handleInWith(handler: ChannelHandlerFn, message: InboundMessage, event?: ChannelHandleInEvent): Promise<void> | void {
     this.handling = message;
+    let result: unknown;
     try {
       const ref = message.ref === null ? null : new SocketRef(this, this.topic, message.joinRef, message.ref);
-      const result = await handler(this.socket, message.payload, ref, message.event);
-      if (result !== undefined && message.ref !== null && this.state === 'joined') {
-        if (event) event.outcome = 'ok';
-        this.sendReply(message.joinRef, message.ref, 'ok', result);
-      } else {
-        this.host.handled?.(message);
-      }
+      result = handler(this.socket, message.payload, ref, message.event);
     } catch (error) {
-      const reply = toErrorReply(error);
-      if (event) {
-        event.outcome = reply ? 'error' : 'crash';
-        event.error = error;
-      }
-      if (reply && message.ref !== null) this.sendReply(message.joinRef, message.ref, 'error', reply);
-      else if (!reply) this.crash(error, `handle_in "${message.event}"`, true);
-    } finally {
-      this.handling = null;
+      return this.handleInFailed(message, error, event);
     }
+    if (isThenable(result)) {
+      return Promise.resolve(result).then(
+        (value) => this.handleInDone(message, value, event),
+        (error: unknown) => this.handleInFailed(message, error, event),
+      );
+    }
+    this.handleInDone(message, result, event);
+  }
+
+  private handleInDone(message: InboundMessage, result: unknown, event: ChannelHandleInEvent | undefined): void {
+    this.handling = null;
+    if (result !== undefined && message.ref !== null && this.state === 'joined') {
+      if (event) event.outcome = 'ok';
+      this.sendReply(message.joinRef, message.ref, 'ok', result);
+    } else {
+      this.host.handled?.(message);
+    }
+  }
+
+  private handleInFailed(message: InboundMessage, error: unknown, event: ChannelHandleInEvent | undefined): void {
+    this.handling = null;
+    const reply = toErrorReply(error);
+    if (event) {
+      event.outcome = reply ? 'error' : 'crash';
+      event.error = error;
+    }
+    if (reply && message.ref !== null) this.sendReply(message.joinRef, message.ref, 'error', reply);
+    else if (!reply) this.crash(error, `handle_in "${message.event}"`, true);
   }
 
   private async runHandleOut(handler: ChannelHandlerFn, message: BroadcastMessage): Promise<void> {

@@ -102,6 +102,10 @@ class SampleChannel {
     return doubled;
   }
 
+  both(@Doubled() doubled: number, @Payload('text', new ParseIntPipe()) parsed: number) {
+    return doubled + parsed;
+  }
+
   @UseGuards(denyAll)
   guarded() {
     return 'never';
@@ -168,6 +172,8 @@ describe('channel handlers without guards or interceptors (the lean wrapper)', (
     ['rejects', {}],
     ['filtered', {}],
     ['custom', { n: 21 }],
+    ['both', { n: 1, text: '2' }],
+    ['both', { n: 1, text: 'two' }],
     ['guarded', {}],
     ['intercepted', { x: 'y' }],
   ];
@@ -193,12 +199,16 @@ describe('channel handlers without guards or interceptors (the lean wrapper)', (
     expect(await run('intercepted', { x: 'y' })).toEqual({ value: { intercepted: 'Y' } });
   });
 
-  test('a handler with no pipe, guard, interceptor or custom parameter answers synchronously; the others as Nest does', () => {
+  test('a handler whose parameters and pipes are synchronous answers synchronously; the others with a promise, as Nest does', () => {
     const plain = ours.createInternalHandler(instance, 'raw', host);
     expect(plain({}, {}, null, 'ev')).toEqual({ count: 4, event: 'ev' });
-    // APP_PIPE applies to every request handler, so those go through the pipes, asynchronously.
-    expect(ours.createRequestHandler(instance, 'plain', host)({}, { x: 'a' }, null, 'ev')).toBeInstanceOf(Promise);
-    const guarded = ours.createRequestHandler(instance, 'guarded', host)({}, {}, null, 'ev');
+    // The global pipe (synchronous) applies: upper-cased, with no promise.
+    expect(ours.createRequestHandler(instance, 'plain', host)({}, { x: 'a' }, null, 'ev')).toEqual({ got: 'A' });
+    const parsed = ours.createRequestHandler(instance, 'parsed', host)({}, { n: '1' }, null, 'ev');
+    expect(parsed).toBeInstanceOf(Promise);
+    const custom = ours.createRequestHandler(instance, 'custom', host)({}, { n: 1 }, null, 'ev');
+    expect(custom).toBeInstanceOf(Promise);
+    const guarded = ours.createRequestHandler(instance, 'guarded', host)({}, {}, null, 'ev') as Promise<unknown>;
     guarded.catch(() => undefined);
     expect(guarded).toBeInstanceOf(Promise);
   });
