@@ -4,17 +4,13 @@ import { ChannelsError } from '../errors/channels.error.js';
 import { toErrorReply } from '../errors/error-reply.js';
 import { PhxEvent } from '../protocol/events.js';
 import type { InboundMessage, OutboundMessage, ReplyStatus } from '../protocol/messages.js';
-import type { ChannelFanout } from '../fanout/channel-fanout.js';
-import type { HistoryPolicy } from '../history/history-options.js';
-import { recoveryReply, recoveryRequest, replayOrder, withRecovery, type RecoveryRequest } from '../history/join-recovery.js';
 import { formatPosition } from '../history/position.js';
-import { recoveryFailures } from '../history/recovery-failure-log.js';
-import type { Recovery } from '../history/recovery.js';
 import type { BroadcastMessage } from '../pubsub/broadcast-message.js';
-import type { PubSub } from '../pubsub/pubsub.js';
 import { encodeOutbound } from '../serializers/pre-encoded-payload.js';
-import type { ChannelHost } from './channel-host.interface.js';
+import type { ChannelBroadcasts, ChannelHost } from './channel-host.interface.js';
 import { ChannelReceiver } from './channel-receiver.js';
+import { errorDetail, errorSummary } from './error-summary.js';
+import { HistoryJoin } from './history-join.js';
 import { LazyCompletion } from './lazy-completion.js';
 import { Mailbox } from './mailbox.js';
 import { SocketRef, type ReplyTarget } from './socket-ref.js';
@@ -22,31 +18,14 @@ import { Socket, type SocketOwner } from './socket.js';
 import { isThenable } from './thenable.js';
 import { nextSubscriberId } from '../node-identity.js';
 import type { ChannelHandleInEvent, ChannelJoinEvent } from '../observability/events.js';
-import {
-  handleInsObserved,
-  joinsObserved,
-  observeHandleIn,
-  observeJoin,
-  publishCrash,
-  publishLeave,
-  publishRecovery,
-} from '../observability/observed-handlers.js';
+import { handleInsObserved, joinsObserved, observeHandleIn, observeJoin, publishCrash, publishLeave } from '../observability/observed-handlers.js';
 
 const logger = new Logger('Channel');
 
 type State = 'joining' | 'joined' | 'closed';
 
-/** Channels already warned that their join reply cannot carry `recovery`. */
-const warnedNonObjectReply = new WeakSet<ChannelDefinition>();
-
 /** Why a channel ended, as `@Terminate` receives it. */
 export type TerminateReason = 'leave' | 'closed' | 'duplicate_join' | 'crash' | 'shutdown' | (string & {});
-
-/** What a channel process broadcasts through and receives broadcasts from. */
-export interface ChannelBroadcasts {
-  readonly pubsub: PubSub;
-  readonly fanout: ChannelFanout;
-}
 
 /**
  * One joined topic on one connection: Phoenix's channel server. Messages are handled one at a
@@ -163,14 +142,14 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
       return;
     }
     const history = this.definition.history;
-    const recovery = history ? await this.readHistory(message, history) : null;
+    const recovery = history ? await HistoryJoin.start(this.topic, message.payload, history, this.receiver, this.broadcasts) : null;
     let response: unknown;
     try {
       response = await this.definition.join(this.socket, message.payload, null, message.event);
     } catch (error) {
       const reply = toErrorReply(error);
       // Reported already, by Nest's ExceptionsHandler or by the app's exception filter that rethrew it.
-      if (!reply) logger.debug(`${this.definition.name} join crashed on "${this.topic}": ${summary(error)}`);
+      if (!reply) logger.debug(`${this.definition.name} join crashed on "${this.topic}": ${errorSummary(error)}`);
       if (event) {
         event.outcome = reply ? 'error' : 'crash';
         event.error = error;
@@ -188,44 +167,13 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
     if (this.closed) return this.endedWhileJoining();
     this.state = 'joined';
     if (event) event.outcome = 'ok';
-    if (recovery) return this.joinedWithHistory(message, response, recovery);
+    if (recovery) {
+      const reply = (ok: unknown) => message.ref !== null && this.sendReply(message.joinRef, message.ref, 'ok', ok);
+      return recovery.finish(this.definition, this.topic, this.receiver, response, reply, () => this.sendPendingPushes());
+    }
     this.broadcasts.fanout.add(this.topic, this.receiver);
     if (message.ref !== null) this.sendReply(message.joinRef, message.ref, 'ok', response ?? {});
     this.sendPendingPushes();
-  }
-
-  /**
-   * On a history topic, before the join handler runs: subscribed, holding live broadcasts, while
-   * the history says where the topic stands (and what came after the client's `since`). Read
-   * first, so that nothing after the reply's position can fall between the app's state, which the
-   * handler reads, and the subscription: at least once (an app whose reply lists messages should
-   * drop one it then receives again).
-   */
-  private async readHistory(message: InboundMessage, policy: HistoryPolicy): Promise<{ request: RecoveryRequest; read: Recovery | null }> {
-    const request = recoveryRequest(message.payload);
-    this.receiver.hold();
-    this.broadcasts.fanout.add(this.topic, this.receiver);
-    try {
-      return { request, read: await this.broadcasts.pubsub.recover(this.topic, request.since, policy) };
-    } catch (error) {
-      recoveryFailures.failed(this.topic, summary(error));
-      return { request, read: null };
-    }
-  }
-
-  /** The reply with `recovery`, the pushes made while joining, the recovered broadcasts, then the held live ones. */
-  private joinedWithHistory(message: InboundMessage, response: unknown, { request, read }: { request: RecoveryRequest; read: Recovery | null }): void {
-    const held = this.receiver.release();
-    const recovery = recoveryReply(read, request);
-    if (request.asked) publishRecovery(this.definition.pattern, this.topic, recovery.recovered === true, read?.messages.length ?? 0);
-    const reply = withRecovery(response, recovery);
-    if (!reply.merged && !warnedNonObjectReply.has(this.definition)) {
-      warnedNonObjectReply.add(this.definition);
-      logger.warn(`${this.definition.name}'s join returns a non-object, so its reply cannot carry "recovery"; return an object`);
-    }
-    if (message.ref !== null) this.sendReply(message.joinRef, message.ref, 'ok', reply.response);
-    this.sendPendingPushes();
-    for (const broadcast of replayOrder(read, held)) this.receiver.deliver(broadcast);
   }
 
   /** The connection went away while the join ran: the join did happen, so terminate runs. */
@@ -316,8 +264,8 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
    */
   private crash(error: unknown, where: string, reported = false): void {
     if (this.state === 'closed') return;
-    if (reported) logger.debug(`${this.definition.name} crashed in ${where} on "${this.topic}": ${summary(error)}`);
-    else logger.error(`${this.definition.name} crashed in ${where} on "${this.topic}": ${describe(error)}`);
+    if (reported) logger.debug(`${this.definition.name} crashed in ${where} on "${this.topic}": ${errorSummary(error)}`);
+    else logger.error(`${this.definition.name} crashed in ${where} on "${this.topic}": ${errorDetail(error)}`);
     publishCrash(this.definition.pattern, this.topic, where, error);
     this.end('crash', PhxEvent.error);
   }
@@ -345,7 +293,7 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
     try {
       await this.definition.terminate!(reason, this.socket);
     } catch (error) {
-      logger.error(`${this.definition.name} @Terminate failed on "${this.topic}": ${describe(error)}`);
+      logger.error(`${this.definition.name} @Terminate failed on "${this.topic}": ${errorDetail(error)}`);
     } finally {
       this.termination.complete();
     }
@@ -356,10 +304,3 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
   }
 }
 
-function summary(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
-}
