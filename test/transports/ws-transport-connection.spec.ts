@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { SharedFrame } from '../../lib/fanout/shared-frame.js';
@@ -81,6 +82,33 @@ describe('WsTransportConnection writes', () => {
     await endOfRun();
     expect(sockets[0]!.syscalls).toEqual([['a', 'reply']]);
     expect(sockets[1]!.syscalls).toEqual([['a']]);
+  });
+
+  test('a lone reply leaves in one plain write of its whole frame, framed here rather than by ws', async () => {
+    const send = jest.spyOn(fakeWsOf(connections[0]!), 'send');
+    connections[0]!.send({ data: 'reply', binary: false });
+    expect(sockets[0]!.syscalls).toEqual([]);
+    await endOfRun();
+    expect(sockets[0]!.syscalls).toEqual([['reply']]);
+    expect(sockets[0]!.writableCorked).toBe(0);
+    expect(send).not.toHaveBeenCalled();
+  });
+
+  test('replies of one run leave together, in order, in one syscall', async () => {
+    for (const data of ['r1', 'r2', 'r3']) connections[0]!.send({ data, binary: false });
+    await endOfRun();
+    expect(sockets[0]!.syscalls).toEqual([['r1', 'r2', 'r3']]);
+  });
+
+  test('a binary payload over 16 KiB goes through ws (no copy), in order with the frames around it', async () => {
+    const send = jest.spyOn(fakeWsOf(connections[0]!), 'send');
+    const big = Buffer.alloc(16 * 1024 + 1, 'x');
+    connections[0]!.send({ data: 'before', binary: false });
+    connections[0]!.send({ data: big, binary: true });
+    connections[0]!.send({ data: 'after', binary: false });
+    await endOfRun();
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(sockets[0]!.syscalls).toEqual([['before', big.toString(), 'after']]);
   });
 
   test('close writes what is held before the close frame', () => {

@@ -6,7 +6,7 @@ import type { TransportConnection } from '../../interfaces/transport.interface.j
 import type { DisconnectReason } from '../../observability/events.js';
 import type { Frame } from '../../protocol/messages.js';
 import type { OutboundCompression } from './outbound-compression.js';
-import { prebuiltWebSocketFrame } from './prebuilt-frame.js';
+import { ownWebSocketFrame, prebuiltWebSocketFrame } from './prebuilt-frame.js';
 import type { RunWriter, SocketCorker } from './socket-corker.js';
 
 // RFC 6455 limits a close reason to 123 bytes.
@@ -18,13 +18,13 @@ const logger = new Logger('WebSocketTransport');
 
 /**
  * A `ws` socket as the channel layer sees it. Writes of one run of code are held and leave
- * together at its end (see SocketCorker): the first broadcast frame of a run is only kept
- * (`deferred`), so that a lone one is written as is, without the cost of corking; a second write
- * corks the socket behind it.
+ * together at its end (see SocketCorker): the first frame of a run (a broadcast's shared frame, or
+ * a reply or push framed whole here) is only kept (`deferred`), so that a lone one leaves in one
+ * `write`, without the cost of corking; a second write corks the socket behind it.
  */
 export class WsTransportConnection implements TransportConnection, RunWriter {
   readonly name = 'websocket' as const;
-  /** The first shared frame of the current run, not written yet. */
+  /** The first frame of the current run, whole, not written yet. */
   private deferred: Buffer | undefined = undefined;
   /** This connection corked the socket for the current run. */
   private corked = false;
@@ -51,26 +51,22 @@ export class WsTransportConnection implements TransportConnection, RunWriter {
       this.dropSlowConsumer();
       return;
     }
-    if (frame.shared && this.deferred === undefined && !this.corked) {
-      this.deferred = this.sharedFrame(frame as SharedFrame);
+    const whole = this.wholeFrame(frame);
+    if (whole !== undefined && this.deferred === undefined && !this.corked) {
+      this.deferred = whole;
       this.corker.enlist(this);
       return;
     }
     this.corkForRun();
-    if (frame.shared) {
-      this.socket.write(this.sharedFrame(frame as SharedFrame));
+    if (whole !== undefined) {
+      this.socket.write(whole);
       return;
     }
-    const compressed = this.compression?.ownFrame(frame.data, frame.binary);
-    if (compressed !== undefined) {
-      this.socket.write(compressed);
-      return;
-    }
-    // ws writes an uncompressed frame synchronously, so a whole frame written straight to the
-    // socket before or after it cannot interleave with it. `compress: false`: with
-    // permessage-deflate negotiated ws would otherwise deflate it with a zlib stream of its own
-    // per socket, asynchronously (out of order with the frames written here); ours are
-    // compressed by OutboundCompression, with no state per socket.
+    // A large binary payload: ws writes its header and the payload apart, synchronously, so whole
+    // frames written straight to the socket before or after it cannot interleave with it.
+    // `compress: false`: with permessage-deflate negotiated ws would otherwise deflate it with a
+    // zlib stream of its own per socket, asynchronously (out of order with the frames written
+    // here); ours are compressed by OutboundCompression, with no state per socket.
     this.ws.send(frame.data, { binary: frame.binary, compress: false });
   }
 
@@ -98,8 +94,10 @@ export class WsTransportConnection implements TransportConnection, RunWriter {
     }
   }
 
-  private sharedFrame(frame: SharedFrame): Buffer {
-    return this.compression ? this.compression.sharedFrame(frame) : prebuiltWebSocketFrame(frame);
+  /** The frame's bytes on the wire, header included, when built here (see `ownWebSocketFrame`). */
+  private wholeFrame(frame: Frame): Buffer | undefined {
+    if (frame.shared) return this.compression ? this.compression.sharedFrame(frame as SharedFrame) : prebuiltWebSocketFrame(frame as SharedFrame);
+    return this.compression?.ownFrame(frame.data, frame.binary) ?? ownWebSocketFrame(frame.data, frame.binary);
   }
 
   private dropSlowConsumer(): void {
