@@ -15,6 +15,7 @@ import type { ResolvedChannelsOptions } from './interfaces/channels-options.inte
 import type { ConnectInfo, SocketHandler } from './interfaces/socket-handler.interface.js';
 import type { TransportConnection } from './interfaces/transport.interface.js';
 import { PubSub } from './pubsub/pubsub.js';
+import { ReservedChannels } from './router/reserved-channels.js';
 import type { TopicRouter } from './router/topic-router.js';
 import type { Serializer } from './serializers/serializer.interface.js';
 import { CloseCode } from './protocol/close-codes.js';
@@ -50,6 +51,7 @@ export class ChannelsRuntime
     readonly fanout: ChannelFanout,
     private readonly explorer: ChannelExplorer,
     private readonly moduleRef: ModuleRef,
+    private readonly reservedChannels: ReservedChannels,
   ) {
     const { idleTimeoutMs } = options;
     this.connections = new SweptRegistry(
@@ -81,6 +83,10 @@ export class ChannelsRuntime
 
   get malformedFrameAllowance(): RateLimitOptions | false {
     return this.options.malformedFrameAllowance;
+  }
+
+  reservedChannel(topic: string): ChannelDefinition | undefined {
+    return this.reservedChannels.match(topic);
   }
 
   onModuleInit(): void {
