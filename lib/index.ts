@@ -67,6 +67,7 @@ export {
 export { ChannelsDashboardModule } from './observability/dashboard/channels-dashboard.module.js';
 export type { ChannelsDashboardOptions } from './observability/dashboard/dashboard-options.js';
 export type { DashboardNode, NodeSnapshot } from './observability/dashboard/node-snapshot.js';
+export type { DashboardView } from './observability/dashboard/channels-dashboard.service.js';
 export { ChannelsTracingModule } from './observability/tracing/channels-tracing.module.js';
 export type { ChannelsTracingOptions } from './observability/tracing/tracing-options.js';
 export { ChannelsMetricsModule } from './observability/metrics/channels-metrics.module.js';
