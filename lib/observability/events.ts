@@ -66,7 +66,7 @@ export type DisconnectReason =
   | 'rate_limit'
   /** It sent too many malformed frames. */
   | 'malformed'
-  /** A transport error. */
+  /** A transport error: a WebSocket frame `ws` refused (reserved bits, bad opcode, too large, bad UTF-8), or the TCP connection failed (reset). */
   | 'error';
 
 /** @publicApi */

@@ -7,6 +7,7 @@ import { eventually, join, push } from '../support/phoenix-client.js';
 import { EventRecorder } from './event-recorder.js';
 import { PresenceChannel } from './presence.channel.js';
 import { HistoryRoomChannel } from '../history/fixtures.js';
+import { rawUpgrade } from '../support/raw-upgrade.js';
 
 /** Issue 20, part 1: every event fires with its documented payload. */
 
@@ -55,6 +56,21 @@ describe('socket events', () => {
     expect(recorder.of(ChannelsEvents.socketDisconnect)).toEqual([
       { transport: 'websocket', socketId: 'user:bob', reason: 'client' },
       { transport: 'websocket', socketId: 'user:cid', reason: 'server' },
+    ]);
+  });
+
+  test('a transport error disconnects with reason "error": a frame ws cannot accept, or a TCP reset', async () => {
+    // A text frame with all three reserved bits set (masked, empty): ws refuses it with 1002 and closes.
+    const invalid = await rawUpgrade(`${app.socketUrl}/websocket?vsn=2.0.0&user=eve`);
+    invalid.socket.write(Buffer.from([0xf1, 0x80, 1, 2, 3, 4]));
+    await eventually(() => recorder.of(ChannelsEvents.socketDisconnect).length === 1, 'the invalid frame is seen');
+    const reset = await rawUpgrade(`${app.socketUrl}/websocket?vsn=2.0.0&user=fay`);
+    reset.socket.resetAndDestroy();
+    await eventually(() => recorder.of(ChannelsEvents.socketDisconnect).length === 2, 'the reset is seen');
+    invalid.socket.destroy();
+    expect(recorder.of(ChannelsEvents.socketDisconnect)).toEqual([
+      { transport: 'websocket', socketId: 'user:eve', reason: 'error' },
+      { transport: 'websocket', socketId: 'user:fay', reason: 'error' },
     ]);
   });
 

@@ -68,8 +68,13 @@ export class WebSocketEndpoint {
     this.router.install();
   }
 
-  /** Completes an upgrade the transport accepted; `serve` gets the socket and its writer. */
-  accept(request: IncomingMessage, socket: Duplex, head: Buffer, serve: (ws: WebSocket, writer: WsTransportConnection) => void): void {
+  /** Completes an upgrade the transport accepted; `serve` gets the socket, its writer and the TCP socket under it. */
+  accept(
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    serve: (ws: WebSocket, writer: WsTransportConnection, socket: Duplex) => void,
+  ): void {
     if (socket.destroyed) return;
     if (!this.wss) return rejectUpgrade(socket, 404, 'no WebSocket endpoint here');
     const compression = this.negotiateCompression(request);
@@ -77,7 +82,7 @@ export class WebSocketEndpoint {
       const writer = new WsTransportConnection(ws, socket as Socket, this.corker, this.options.maxOutboundBufferBytes, compression);
       this.unfinished.track(ws, socket as Socket);
       if (compression) leanDeflateExtension(ws);
-      serve(ws, writer);
+      serve(ws, writer, socket);
     });
   }
 
