@@ -119,13 +119,19 @@ export class ChannelsRuntime
   }
 
   private async decide(params: Record<string, string>, info: ConnectInfo, vsn: string, event?: SocketConnectEvent): Promise<AcceptedConnection | null> {
-    if (this.draining) return null;
+    if (this.draining) {
+      if (event) event.reason = 'draining';
+      return null;
+    }
     const decision = await authorizeConnection(this.socketHandler, params, info, vsn);
     if (typeof decision !== 'string') {
       if (event) event.outcome = 'ok';
       return decision;
     }
-    if (event) event.outcome = decision;
+    if (event) {
+      event.outcome = decision;
+      event.reason = 'socket_handler';
+    }
     return null;
   }
 

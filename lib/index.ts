@@ -45,6 +45,7 @@ export {
   type ChannelJoinEvent,
   type ChannelLeaveEvent,
   type ChannelRecoverEvent,
+  type ConnectRefusalReason,
   type DisconnectReason,
   type DrainEvent,
   type MessageInEvent,

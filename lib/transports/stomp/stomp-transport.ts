@@ -13,6 +13,7 @@ import type { WebSocket } from 'ws';
 import { RESOLVED_OPTIONS } from '../../channels.tokens.js';
 import type { ResolvedChannelsOptions } from '../../interfaces/channels-options.interface.js';
 import { ShutdownHooksCheck } from '../../shutdown-hooks-check.js';
+import { publishRefusedConnect } from '../../observability/refused-connect.js';
 import { parseProtocols, rejectUpgrade } from '../handshake.js';
 import { createOriginCheck } from '../origin-check.js';
 import { TRANSPORT_HOST, type TransportHost } from '../transport-host.interface.js';
@@ -72,6 +73,7 @@ export class StompTransport implements OnApplicationBootstrap, BeforeApplication
     }
     this.endpoint.mount(server, {
       path: this.options.stomp.path,
+      transport: 'stomp',
       handleProtocols: (protocols) => STOMP_PROTOCOLS.find((protocol) => protocols.has(protocol)) ?? false,
       upgrade: (request, socket, head) => this.upgrade(request, socket, head),
     });
@@ -89,12 +91,19 @@ export class StompTransport implements OnApplicationBootstrap, BeforeApplication
 
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', socketFailed);
-    if (request.method !== 'GET') return rejectUpgrade(socket, 400, 'WebSocket upgrades use GET');
+    if (request.method !== 'GET') {
+      publishRefusedConnect('stomp', 'method');
+      return rejectUpgrade(socket, 400, 'WebSocket upgrades use GET');
+    }
     const { protocols } = parseProtocols(request.headers['sec-websocket-protocol']);
     if (protocols.length > 0 && !protocols.some((protocol) => (STOMP_PROTOCOLS as readonly string[]).includes(protocol))) {
+      publishRefusedConnect('stomp', 'subprotocol');
       return rejectUpgrade(socket, 403, 'unsupported subprotocol');
     }
-    if (!this.checkOrigin(request)) return rejectUpgrade(socket, 403, 'origin not allowed');
+    if (!this.checkOrigin(request)) {
+      publishRefusedConnect('stomp', 'origin');
+      return rejectUpgrade(socket, 403, 'origin not allowed');
+    }
     this.endpoint.accept(request, socket, head, (ws, writer, tcp) => this.serve(ws, writer, tcp, request));
   }
 

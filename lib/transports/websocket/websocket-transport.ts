@@ -9,6 +9,7 @@ import type { InboundConnection } from '../../interfaces/transport.interface.js'
 import type { Serializer } from '../../serializers/serializer.interface.js';
 import type { AcceptedConnection } from '../../socket/socket-acceptor.js';
 import { ShutdownHooksCheck } from '../../shutdown-hooks-check.js';
+import { publishRefusedConnect } from '../../observability/refused-connect.js';
 import { decideConnect, requestParams } from '../connect-request.js';
 import { endpointPath } from '../endpoint-path.js';
 import { parseProtocols, PHOENIX_PROTOCOL, rejectUpgrade } from '../handshake.js';
@@ -48,6 +49,7 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
     }
     this.endpoint.mount(server, {
       path: endpointPath(this.options.path, 'websocket'),
+      transport: 'websocket',
       handleProtocols: (protocols) => (protocols.has(PHOENIX_PROTOCOL) ? PHOENIX_PROTOCOL : false),
       upgrade: (request, socket, head) => void this.upgrade(request, socket, head),
     });
@@ -60,9 +62,13 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
   private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     // The socket handler may be async; a client resetting meanwhile must not crash the process.
     socket.on('error', socketFailed);
-    if (request.method !== 'GET') return rejectUpgrade(socket, 400, 'WebSocket upgrades use GET');
+    if (request.method !== 'GET') {
+      publishRefusedConnect('websocket', 'method');
+      return rejectUpgrade(socket, 400, 'WebSocket upgrades use GET');
+    }
     const { protocols, authToken } = parseProtocols(request.headers['sec-websocket-protocol']);
     if (protocols.length > 0 && !protocols.includes(PHOENIX_PROTOCOL)) {
+      publishRefusedConnect('websocket', 'subprotocol');
       return rejectUpgrade(socket, 403, 'unsupported subprotocol');
     }
     const { params, search } = requestParams(request);
