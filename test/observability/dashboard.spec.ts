@@ -23,6 +23,12 @@ test('without a guard, forRoot refuses at boot', () => {
   expect(() => ChannelsDashboardModule.forRoot({} as never)).toThrow(/needs a guard/);
 });
 
+test('a secret shorter than 32 characters is refused at boot', () => {
+  const guard = class {} as never;
+  expect(() => ChannelsDashboardModule.forRoot({ guard, secret: 'short' })).toThrow(/secret must be a string of at least 32/);
+  expect(() => ChannelsDashboardModule.forRoot({ guard, secret: 'x'.repeat(32) })).not.toThrow();
+});
+
 const describeRedis = describeWhen(await redisAnswers(REDIS_URL), `Redis is not reachable at ${REDIS_URL}`);
 
 async function dashboardData(node: AppNode, headers: Record<string, string> = LET_IN): Promise<{ status: number; body: any }> {

@@ -9,6 +9,7 @@ import { ChannelsOptionError } from '../../errors/channels-option.error.js';
 
 const DEFAULT_PATH = 'channels/dashboard';
 const PHOENIX_CLIENT = Symbol('PHOENIX_CLIENT');
+const MIN_SECRET_LENGTH = 32;
 
 /**
  * A live dashboard of every node of the cluster at `path` (default `/channels/dashboard`):
@@ -26,6 +27,13 @@ export class ChannelsDashboardModule {
         'ChannelsDashboardModule.forRoot() needs a guard: the dashboard shows every node\'s topics and clients, give it the guard (class) that lets a request see it',
         'ChannelsDashboardModule',
         'guard',
+      );
+    }
+    if (options.secret !== undefined && (typeof options.secret !== 'string' || options.secret.length < MIN_SECRET_LENGTH)) {
+      throw new ChannelsOptionError(
+        `ChannelsDashboardModule.forRoot() secret must be a string of at least ${MIN_SECRET_LENGTH} random characters: it signs the grants that let a page join the dashboard topic`,
+        'ChannelsDashboardModule',
+        'secret',
       );
     }
     const path = (options.path ?? DEFAULT_PATH).replace(/^\/+|\/+$/g, '');

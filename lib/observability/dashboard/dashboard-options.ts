@@ -23,7 +23,7 @@ export interface ChannelsDashboardOptions {
   /**
    * The key that signs the page's grants. Default: a random key of each process, so a page's
    * socket must reach the node that served the page. Give every node the same secret (at least
-   * 32 random bytes) when a load balancer may send them elsewhere.
+   * 32 random characters) when a load balancer may send them elsewhere.
    */
   secret?: string;
   /** How many intervals of messages per second the charts keep. Default 300 (5 minutes at 1 s). */
