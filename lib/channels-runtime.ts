@@ -15,6 +15,7 @@ import type { ResolvedChannelsOptions } from './interfaces/channels-options.inte
 import type { ConnectInfo, SocketHandler } from './interfaces/socket-handler.interface.js';
 import type { TransportConnection } from './interfaces/transport.interface.js';
 import { PubSub } from './pubsub/pubsub.js';
+import { ReservedChannels } from './router/reserved-channels.js';
 import type { TopicRouter } from './router/topic-router.js';
 import type { Serializer } from './serializers/serializer.interface.js';
 import { CloseCode } from './protocol/close-codes.js';
@@ -50,6 +51,7 @@ export class ChannelsRuntime
     readonly fanout: ChannelFanout,
     private readonly explorer: ChannelExplorer,
     private readonly moduleRef: ModuleRef,
+    private readonly reservedChannels: ReservedChannels,
   ) {
     const { idleTimeoutMs } = options;
     this.connections = new SweptRegistry(
@@ -83,6 +85,10 @@ export class ChannelsRuntime
     return this.options.malformedFrameAllowance;
   }
 
+  reservedChannel(topic: string): ChannelDefinition | undefined {
+    return this.reservedChannels.match(topic);
+  }
+
   onModuleInit(): void {
     this.router = this.explorer.explore();
     this.socketHandler = resolveSocketHandler(this.options.socketHandler, this.moduleRef);
@@ -113,13 +119,19 @@ export class ChannelsRuntime
   }
 
   private async decide(params: Record<string, string>, info: ConnectInfo, vsn: string, event?: SocketConnectEvent): Promise<AcceptedConnection | null> {
-    if (this.draining) return null;
+    if (this.draining) {
+      if (event) event.reason = 'draining';
+      return null;
+    }
     const decision = await authorizeConnection(this.socketHandler, params, info, vsn);
     if (typeof decision !== 'string') {
       if (event) event.outcome = 'ok';
       return decision;
     }
-    if (event) event.outcome = decision;
+    if (event) {
+      event.outcome = decision;
+      event.reason = 'socket_handler';
+    }
     return null;
   }
 

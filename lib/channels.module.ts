@@ -15,6 +15,7 @@ import { ChannelsHealthIndicator } from './observability/health/channels-health.
 import { Presence } from './presence/presence.js';
 import { PubSub } from './pubsub/pubsub.js';
 import { createPubSubAdapter } from './pubsub/pubsub-option.js';
+import { ReservedChannels } from './router/reserved-channels.js';
 import { ShutdownHooksCheck } from './shutdown-hooks-check.js';
 import { TRANSPORT_HOST } from './transports/transport-host.interface.js';
 import { LongPollTransport } from './transports/longpoll/longpoll-transport.js';
@@ -46,6 +47,7 @@ import { StompTransport } from './transports/stomp/stomp-transport.js';
     ChannelFanout,
     ChannelContextCreator,
     ChannelExplorer,
+    ReservedChannels,
     ChannelsRuntime,
     { provide: TRANSPORT_HOST, useExisting: ChannelsRuntime },
     ChannelsServer,
@@ -56,7 +58,8 @@ import { StompTransport } from './transports/stomp/stomp-transport.js';
     Presence,
     ChannelsHealthIndicator,
   ],
-  exports: [PubSub, ChannelsServer, PUBSUB_ADAPTER, Presence, ChannelsHealthIndicator, NODE_ID],
+  // ReservedChannels and RESOLVED_OPTIONS: for the library's own modules (the dashboard), not in the public API.
+  exports: [PubSub, ChannelsServer, PUBSUB_ADAPTER, Presence, ChannelsHealthIndicator, NODE_ID, ReservedChannels, RESOLVED_OPTIONS],
 })
 export class ChannelsModule extends ConfigurableChannelsModule {
   /** Every option has a default, so `ChannelsModule.forRoot()` alone serves `/socket`. */

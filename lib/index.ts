@@ -45,6 +45,7 @@ export {
   type ChannelJoinEvent,
   type ChannelLeaveEvent,
   type ChannelRecoverEvent,
+  type ConnectRefusalReason,
   type DisconnectReason,
   type DrainEvent,
   type MessageInEvent,
@@ -67,6 +68,7 @@ export {
 export { ChannelsDashboardModule } from './observability/dashboard/channels-dashboard.module.js';
 export type { ChannelsDashboardOptions } from './observability/dashboard/dashboard-options.js';
 export type { DashboardNode, NodeSnapshot } from './observability/dashboard/node-snapshot.js';
+export type { DashboardView } from './observability/dashboard/channels-dashboard.service.js';
 export { ChannelsTracingModule } from './observability/tracing/channels-tracing.module.js';
 export type { ChannelsTracingOptions } from './observability/tracing/tracing-options.js';
 export { ChannelsMetricsModule } from './observability/metrics/channels-metrics.module.js';

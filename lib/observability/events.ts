@@ -66,14 +66,27 @@ export type DisconnectReason =
   | 'rate_limit'
   /** It sent too many malformed frames. */
   | 'malformed'
-  /** A transport error. */
+  /** A transport error: a WebSocket frame `ws` refused (reserved bits, bad opcode, too large, bad UTF-8), or the TCP connection failed (reset). */
   | 'error';
+
+/**
+ * What refused a connection: the socket handler (`false`, or its `connect()` threw), the drain at
+ * shutdown, or a check before the socket handler: an unsupported serializer `vsn`, an origin not
+ * allowed, a WebSocket subprotocol other than the transport's, an upgrade not by GET, or an
+ * upgrade to a path no endpoint serves. @publicApi
+ */
+export type ConnectRefusalReason = 'socket_handler' | 'draining' | 'serializer' | 'origin' | 'subprotocol' | 'method' | 'path';
 
 /** @publicApi */
 export interface SocketConnectEvent {
   readonly transport: TransportName;
-  /** Set before `asyncEnd`: accepted, refused by the socket handler (or draining), or its `connect()` threw. */
+  /**
+   * Set before `asyncEnd`: accepted, refused (by the socket handler or a check before it, see
+   * `reason`), or the socket handler's `connect()` threw.
+   */
   outcome: 'ok' | 'refused' | 'error';
+  /** Set when not `ok`: what refused it. */
+  reason?: ConnectRefusalReason;
 }
 
 /** @publicApi */

@@ -6,7 +6,9 @@ import { HEARTBEAT_TOPIC } from './events.js';
  * Topics: the heartbeat topic `phoenix`, and anything starting with `phx:` or `phx_`, which carry
  * the library's own traffic between nodes (socket disconnects, long-poll forwarding, presence
  * replication). No client joins them, whatever the channel routes, and the public broadcast API
- * refuses them, so no client or app code can forge that traffic.
+ * refuses them, so no client or app code can forge that traffic. The one exception is
+ * {@link LibraryTopic}: topics of the library's own features that a client may join, each only
+ * through the check its feature registers (see `router/reserved-channels.ts`), never through a route.
  *
  * Events: Phoenix's own (`phx_join`, `phx_reply`, `phx_close`, ...; anything starting with `phx_`).
  * A client cannot push one to a handler, and a broadcast cannot carry one.
@@ -28,6 +30,12 @@ export const ControlTopic = {
   presenceReplica: (name: string, vsn: string) => `${CONTROL_PREFIX}presence:replica:${name}:${vsn}`,
   /** Every node's dashboard snapshot, for the dashboard of each (`ChannelsDashboardModule`). */
   dashboard: `${CONTROL_PREFIX}dashboard`,
+} as const;
+
+/** Reserved topics a client may join, through the library's own check only (never an app route). */
+export const LibraryTopic = {
+  /** The dashboard page's live view of the cluster: joined with a grant its guarded page embeds. */
+  dashboard: 'phx_dashboard',
 } as const;
 
 /** The events of that traffic (presence trackers name theirs in `presence/tracker-messages.ts`). */

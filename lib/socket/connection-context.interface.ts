@@ -16,5 +16,7 @@ export interface ConnectionContext {
   readonly byteRateLimit: ByteRateLimitOptions | false;
   readonly maxPayloadDepth: number;
   readonly malformedFrameAllowance: RateLimitOptions | false;
+  /** The library's own channel on reserved `topic` (the dashboard's), asked only for reserved topics. */
+  reservedChannel(topic: string): ChannelDefinition | undefined;
   connectionClosed(connection: SocketConnection): void;
 }

@@ -242,7 +242,7 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
       this.reply(message, 'error', { reason: 'too many channels joined' });
       return;
     }
-    const definition = isReservedTopic(topic) ? undefined : this.context.router.match(topic);
+    const definition = isReservedTopic(topic) ? this.context.reservedChannel(topic) : this.context.router.match(topic);
     if (!definition) {
       logger.debug(`Ignoring join of unmatched topic "${topic}"`);
       this.reply(message, 'error', { reason: 'unmatched topic' });

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { publishRefusedConnect } from '../observability/refused-connect.js';
 import { selectSerializer } from '../serializers/serializer-registry.js';
 import type { Serializer } from '../serializers/serializer.interface.js';
 import type { AcceptedConnection } from '../socket/socket-acceptor.js';
@@ -32,8 +33,14 @@ export async function decideConnect(
   const vsnKeys = [...search.keys()].filter((key) => key === 'vsn' || key.startsWith('vsn['));
   const malformedVsn = vsnKeys.length > 1 || vsnKeys[0]?.startsWith('vsn[') === true;
   const serializer = malformedVsn ? null : selectSerializer(params.vsn, serializers);
-  if (!serializer) return { refused: 'unsupported serializer version' };
-  if (!checkOrigin(request)) return { refused: 'origin not allowed' };
+  if (!serializer) {
+    publishRefusedConnect(transport, 'serializer');
+    return { refused: 'unsupported serializer version' };
+  }
+  if (!checkOrigin(request)) {
+    publishRefusedConnect(transport, 'origin');
+    return { refused: 'origin not allowed' };
+  }
   const info = { transport, headers: request.headers, address: request.socket.remoteAddress, authToken, url: request.url ?? '/' };
   const accepted = await host.authorize(params, info, serializer.vsn);
   return accepted ? { accepted, serializer } : { refused: 'connection refused' };

@@ -1,4 +1,4 @@
-import { push } from '../../test/support/phoenix-client.js';
+import { join, nextEvent, push } from '../../test/support/phoenix-client.js';
 import { parseSamples, sampleValue } from '../../test/observability/prometheus-text.js';
 import { SampleClients, signIn, startSampleApp, type SampleApp } from './support/sample-app.js';
 
@@ -69,7 +69,17 @@ test('GET /channels/dashboard serves the dashboard to a signed-in user only', as
   const page = await fetch(`${server.baseUrl}/channels/dashboard?token=${encodeURIComponent(token)}`);
   expect(page.status).toBe(200);
   expect(page.headers.get('content-type')).toMatch(/^text\/html/);
-  expect(await page.text()).toContain('nestjs-channels dashboard');
+  const html = await page.text();
+  expect(html).toContain('nestjs-channels dashboard');
+  // The page's socket signs in with the page's own ?token= (the sample's socket handler needs
+  // one), then joins the reserved dashboard topic with the grant the guarded page embeds.
+  const grant = /"grant":"([^"]+)"/.exec(html)?.[1];
+  const socket = await clients.connected(token);
+  expect(await join(socket.channel('phx_dashboard', {}))).toMatchObject({ status: 'error', response: { reason: 'unauthorized' } });
+  const channel = socket.channel('phx_dashboard', { grant });
+  const view = nextEvent<{ nodes: unknown[] }>(channel, 'view');
+  expect(await join(channel)).toEqual({ status: 'ok', response: {} });
+  expect((await view).nodes.length).toBeLessThanOrEqual(1);
   let nodes: unknown[] = [];
   const deadline = Date.now() + 5000;
   while (nodes.length === 0 && Date.now() < deadline) {

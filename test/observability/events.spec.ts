@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { ChannelsEvents, ChannelsServer } from '../../lib/index.js';
 import { conformanceApp } from '../fixtures/conformance.app.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -7,6 +8,7 @@ import { eventually, join, push } from '../support/phoenix-client.js';
 import { EventRecorder } from './event-recorder.js';
 import { PresenceChannel } from './presence.channel.js';
 import { HistoryRoomChannel } from '../history/fixtures.js';
+import { rawUpgrade } from '../support/raw-upgrade.js';
 
 /** Issue 20, part 1: every event fires with its documented payload. */
 
@@ -15,7 +17,9 @@ let clients: ClientScope;
 let recorder: EventRecorder;
 
 beforeAll(async () => {
-  app = await startTestApp(conformanceApp('express', {}, { providers: [PresenceChannel, HistoryRoomChannel], logger: new CapturedLogger() }));
+  app = await startTestApp(
+    conformanceApp('express', { transports: ['websocket', 'longpoll'] }, { providers: [PresenceChannel, HistoryRoomChannel], logger: new CapturedLogger() }),
+  );
   clients = new ClientScope(() => app.socketUrl, {});
 });
 
@@ -40,9 +44,46 @@ describe('socket events', () => {
     ]);
     expect(recorder.of(ChannelsEvents.socketConnect)).toEqual([
       { transport: 'websocket', outcome: 'ok' },
-      { transport: 'websocket', outcome: 'refused' },
+      { transport: 'websocket', outcome: 'refused', reason: 'socket_handler' },
     ]);
     expect(recorder.of(ChannelsEvents.socketOpen)).toEqual([{ transport: 'websocket', socketId: 'user:ann' }]);
+  });
+
+  test('refusals before the socket handler are published too, each with what refused it', async () => {
+    const base = app.socketUrl.replace(/^ws/, 'http');
+    const upgrade = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
+      new Promise<number>((resolve, reject) => {
+        const request = httpRequest(`${base}${path}`, {
+          method,
+          headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version': '13', ...headers },
+        });
+        request.once('response', (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        });
+        request.once('upgrade', (_response, socket) => {
+          socket.destroy();
+          reject(new Error(`${path} was upgraded`));
+        });
+        request.once('error', reject);
+        request.end();
+      });
+    expect(await upgrade('/websocket?vsn=9.9.9&user=a')).toBe(403);
+    expect(await upgrade('/websocket?vsn=2.0.0&user=a', { Origin: 'https://elsewhere.example' })).toBe(403);
+    expect(await upgrade('/websocket?vsn=2.0.0&user=a', { 'Sec-WebSocket-Protocol': 'mqtt' })).toBe(403);
+    expect(await upgrade('/websocket?vsn=2.0.0&user=a', {}, 'POST')).toBe(400);
+    expect(await upgrade('/nowhere?vsn=2.0.0&user=a')).toBe(404);
+    const longPoll = await fetch(`${base}/longpoll?vsn=2.0.0&user=a`, { headers: { Origin: 'https://elsewhere.example' } });
+    expect(await longPoll.json()).toEqual({ status: 403 }); // long-poll answers its status in the body
+    await eventually(() => recorder.of(ChannelsEvents.socketConnect).length === 6, 'every refusal is published');
+    expect(recorder.of(ChannelsEvents.socketConnect)).toEqual([
+      { transport: 'websocket', outcome: 'refused', reason: 'serializer' },
+      { transport: 'websocket', outcome: 'refused', reason: 'origin' },
+      { transport: 'websocket', outcome: 'refused', reason: 'subprotocol' },
+      { transport: 'websocket', outcome: 'refused', reason: 'method' },
+      { transport: 'websocket', outcome: 'refused', reason: 'path' },
+      { transport: 'longpoll', outcome: 'refused', reason: 'origin' },
+    ]);
   });
 
   test('disconnect says why: the client closed, or the server disconnected the socket id', async () => {
@@ -55,6 +96,21 @@ describe('socket events', () => {
     expect(recorder.of(ChannelsEvents.socketDisconnect)).toEqual([
       { transport: 'websocket', socketId: 'user:bob', reason: 'client' },
       { transport: 'websocket', socketId: 'user:cid', reason: 'server' },
+    ]);
+  });
+
+  test('a transport error disconnects with reason "error": a frame ws cannot accept, or a TCP reset', async () => {
+    // A text frame with all three reserved bits set (masked, empty): ws refuses it with 1002 and closes.
+    const invalid = await rawUpgrade(`${app.socketUrl}/websocket?vsn=2.0.0&user=eve`);
+    invalid.socket.write(Buffer.from([0xf1, 0x80, 1, 2, 3, 4]));
+    await eventually(() => recorder.of(ChannelsEvents.socketDisconnect).length === 1, 'the invalid frame is seen');
+    const reset = await rawUpgrade(`${app.socketUrl}/websocket?vsn=2.0.0&user=fay`);
+    reset.socket.resetAndDestroy();
+    await eventually(() => recorder.of(ChannelsEvents.socketDisconnect).length === 2, 'the reset is seen');
+    invalid.socket.destroy();
+    expect(recorder.of(ChannelsEvents.socketDisconnect)).toEqual([
+      { transport: 'websocket', socketId: 'user:eve', reason: 'error' },
+      { transport: 'websocket', socketId: 'user:fay', reason: 'error' },
     ]);
   });
 

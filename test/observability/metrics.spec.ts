@@ -7,6 +7,7 @@ import { eventually, join, push } from '../support/phoenix-client.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { MetricsController, TEST_REGISTRY } from './metrics.controller.js';
 import { parseSamples, sampleValue, type Sample } from './prometheus-text.js';
+import { rawUpgrade } from '../support/raw-upgrade.js';
 
 /** Issue 20, part 2: the Prometheus metrics, read from `/metrics` as Prometheus would. */
 
@@ -91,6 +92,19 @@ describe('a scripted session', () => {
     // No label anywhere names a topic.
     expect(after.filter((sample) => Object.values(sample.labels).some((label) => label.startsWith('room:') && label !== 'room:*'))).toEqual([]);
   });
+});
+
+test('a socket closed by a transport error is counted with reason "error"', async () => {
+  const app = await startApp(new Registry());
+  try {
+    const { socket } = await rawUpgrade(`${app.socketUrl}/websocket?vsn=2.0.0&user=eve`);
+    socket.write(Buffer.from([0xf1, 0x80, 1, 2, 3, 4])); // reserved bits set: ws refuses the frame
+    await eventually(() => app.app.get(ChannelsServerRef).connectionCount === 0, 'the server closed the socket');
+    socket.destroy();
+    expect(sampleValue(await scrape(app), 'channels_socket_disconnects_total', { transport: 'websocket', reason: 'error' })).toBe(1);
+  } finally {
+    await app.close();
+  }
 });
 
 describe('cardinality', () => {

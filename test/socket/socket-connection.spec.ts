@@ -106,6 +106,8 @@ interface ConnectOptions {
   byteRateLimit?: ByteRateLimitOptions | false;
   maxPayloadDepth?: number;
   malformedFrameAllowance?: RateLimitOptions | false;
+  /** The library's own channels on reserved topics (ReservedChannels). */
+  reserved?: Record<string, ChannelDefinition>;
 }
 
 function connect(options: ConnectOptions = {}) {
@@ -122,6 +124,7 @@ function connect(options: ConnectOptions = {}) {
     byteRateLimit: options.byteRateLimit ?? false,
     maxPayloadDepth: options.maxPayloadDepth ?? 32,
     malformedFrameAllowance: options.malformedFrameAllowance ?? { messagesPerSecond: 1, burst: 10 },
+    reservedChannel: (topic) => options.reserved?.[topic],
     connectionClosed: (connection) => closed.push(connection),
   };
   const transport = new FakeTransport();
@@ -195,6 +198,16 @@ describe('SocketConnection: heartbeats and joins', () => {
     ]);
     expect(seen).toEqual(['join anything {}']);
     expect(connection.channelCount).toBe(1);
+  });
+
+  test("a reserved topic is joined only through the library's own channel for it, never through a route", async () => {
+    const dashboard = roomChannel({ join: (socket) => ({ reserved: socket.topic }) });
+    const { transport, join } = connect({ routes: { '*': roomChannel() }, reserved: { phx_dashboard: dashboard } });
+    join('phx_dashboard', '1');
+    join('phx_other', '2');
+    await settle();
+    expect(transport.wire).toEqual([error('2', '2', 'phx_other', { reason: 'unmatched topic' }), ok('1', '1', 'phx_dashboard', { reserved: 'phx_dashboard' })]);
+    expect(seen).toEqual([]);
   });
 
   test('a topic longer than 255 bytes is refused with "invalid topic"; 255 bytes is joined', async () => {

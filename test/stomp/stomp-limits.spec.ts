@@ -1,4 +1,6 @@
 import WebSocket from 'ws';
+import { ChannelsEvents } from '../../lib/index.js';
+import { EventRecorder } from '../observability/event-recorder.js';
 import { conformanceApp } from '../fixtures/conformance.app.js';
 import { useTestApp } from '../support/app-scope.js';
 import { eventually, sleep } from '../support/phoenix-client.js';
@@ -189,6 +191,22 @@ describe('STOMP on shutdown', () => {
     expect(await client.closed()).toBe(1012);
     expect(journal.terminationsOf('room:drain')).toEqual(['shutdown']);
     await client.stop();
+  });
+
+  test('a frame ws refuses (past maxFrameSize) closes the socket with 1009, and the disconnect says "error"', async () => {
+    const { startTestApp } = await import('../support/test-app.js');
+    const node = await startTestApp(conformanceApp('express', { transports: ['stomp'], maxFrameSize: 4096 }, { logger: ['error'] }));
+    const recorder = new EventRecorder([ChannelsEvents.socketDisconnect]);
+    try {
+      const raw = await rawStomp(`${node.socketUrl}/stomp`);
+      raw.ws.send('x'.repeat(5000));
+      expect(await raw.closed).toBe(1009);
+      await eventually(() => recorder.of(ChannelsEvents.socketDisconnect).length === 1, 'the disconnect is published');
+      expect(recorder.of(ChannelsEvents.socketDisconnect)).toEqual([{ transport: 'stomp', socketId: 'user:raw', reason: 'error' }]);
+    } finally {
+      recorder.stop();
+      await node.close();
+    }
   });
 });
 

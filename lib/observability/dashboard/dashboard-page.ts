@@ -1,9 +1,28 @@
+import { LibraryTopic } from '../../protocol/reserved.js';
+import { VIEW_EVENT } from './dashboard-channel.js';
+
+/** What the page needs to reach its topic. */
+export interface DashboardPageConfig {
+  /** The channels endpoint (`/socket`). */
+  socketPath: string;
+  /** The app serves no WebSocket transport: the page uses long-poll. */
+  longPoll: boolean;
+  /** The grant its join of the dashboard topic presents (see DashboardGrants). */
+  grant: string;
+}
+
 /**
- * The dashboard page: one HTML document, its style and script inline (no CDN, nothing to build),
- * that reads `dataUrl` (with the page's own query string) every interval and draws each node's
- * figures, with the messages per second of the last minutes as small SVG charts.
+ * The dashboard page: one HTML document, its style and script inline (no CDN, nothing to build).
+ * Its script imports the phoenix client the app serves next to the page (`<page>/phoenix.mjs`),
+ * connects to the app's channels endpoint with the page's own query as the socket's params (the
+ * app's socket handler decides, as for any socket: a token in the page's link serves both), joins
+ * the reserved dashboard topic with its grant and draws every view pushed there, with the messages
+ * per second of the last minutes as small SVG charts. Refused later (its grant expired on a
+ * reconnect), it reloads itself, so that the guard decides again.
  */
-export function dashboardPage(dataUrl: string): string {
+export function dashboardPage(config: DashboardPageConfig): string {
+  // Inside a script element: a "<" escaped, so that nothing in the JSON can end the element.
+  const settings = JSON.stringify({ ...config, topic: LibraryTopic.dashboard, event: VIEW_EVENT }).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -27,8 +46,8 @@ export function dashboardPage(dataUrl: string): string {
 <body>
 <h1>nestjs-channels dashboard <span class="legend" id="status"></span></h1>
 <div id="nodes"></div>
-<script>
-const dataUrl = ${JSON.stringify(dataUrl)};
+<script type="module">
+const settings = ${settings};
 const esc = (text) => String(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 const rows = (entries, empty) => entries.length === 0 ? '<tr><td>' + empty + '</td></tr>' : entries.map(([k, v]) => '<tr><td>' + esc(k) + '</td><td class="n">' + esc(v) + '</td></tr>').join('');
 function chart(rates) {
@@ -51,20 +70,22 @@ function render({ nodes }) {
     '</section>').join('');
   document.getElementById('status').textContent = nodes.length + ' node(s), ' + new Date().toLocaleTimeString();
 }
-async function refresh() {
-  try {
-    // The page's own query goes along: a guard may read a token from it.
-    const response = await fetch(dataUrl + location.search, { credentials: 'same-origin' });
-    if (!response.ok) throw new Error('HTTP ' + response.status);
-    const data = await response.json();
-    render(data);
-    setTimeout(refresh, data.intervalMs);
-  } catch (error) {
-    document.getElementById('status').textContent = 'unreachable: ' + error.message;
-    setTimeout(refresh, 2000);
-  }
-}
-refresh();
+const status = (text) => (document.getElementById('status').textContent = text);
+const loadedAt = Date.now();
+const { Socket, LongPoll } = await import(location.pathname.replace(/\\/+$/, '') + '/phoenix.mjs');
+const params = Object.fromEntries(new URLSearchParams(location.search));
+const socket = new Socket(settings.socketPath, settings.longPoll ? { params, transport: LongPoll } : { params });
+socket.onError(() => status('socket unreachable, retrying'));
+socket.connect();
+const channel = socket.channel(settings.topic, { grant: settings.grant });
+channel.on(settings.event, render);
+channel.join().receive('error', (reply) => {
+  channel.leave();
+  socket.disconnect();
+  // A grant lasts a minute: a rejoin after a reconnect may come too late. A fresh page gets a fresh one.
+  if (Date.now() - loadedAt > 10_000) location.reload();
+  else status('refused: ' + (reply.reason ?? 'error') + (reply.grant ? ' (grant ' + reply.grant + ')' : ''));
+});
 </script>
 </body>
 </html>

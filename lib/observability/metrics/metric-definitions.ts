@@ -14,7 +14,7 @@ export function defineMetrics(prom: typeof PromClient, prefix: string, registers
     topics: gauge('topics', 'Topics with joined channels on this node'),
     presences: gauge('presences', 'Presences tracked by this node'),
     pubsubUp: gauge('pubsub_up', 'Whether the PubSub link to the other nodes is up (1) or not (0); 1 with the in-memory adapter'),
-    socketConnects: counter('socket_connects_total', 'Connection attempts decided by the socket handler', ['transport', 'result']),
+    socketConnects: counter('socket_connects_total', 'Connection attempts: accepted, refused (by the socket handler or a check before it), or errored', ['transport', 'result']),
     socketDisconnects: counter('socket_disconnects_total', 'Connections ended, by reason', ['transport', 'reason']),
     joins: counter('joins_total', 'Channel joins, by channel route pattern and result', ['channel', 'result']),
     messagesIn: counter('messages_in_total', 'Client messages handled by a @HandleIn', ['channel']),

@@ -7,6 +7,7 @@ import { NODE_ID } from '../../node-identity.js';
 import { PubSub } from '../../pubsub/pubsub.js';
 import { ShutdownHooksCheck } from '../../shutdown-hooks-check.js';
 import { SweptRegistry } from '../../socket/swept-registry.js';
+import { publishRefusedConnect } from '../../observability/refused-connect.js';
 import { decideConnect, requestParams } from '../connect-request.js';
 import { endpointPath } from '../endpoint-path.js';
 import { createOriginCheck } from '../origin-check.js';
@@ -103,7 +104,11 @@ export class LongPollTransport implements OnApplicationBootstrap, OnApplicationS
       response.writeHead(400).end();
       return;
     }
-    if (!this.checkOrigin(request)) return this.refuse(request, response, 403);
+    if (!this.checkOrigin(request)) {
+      // No session can come from an origin refused here: every such request is a refused connect.
+      publishRefusedConnect('longpoll', 'origin');
+      return this.refuse(request, response, 403);
+    }
     const { params, search } = requestParams(request);
     const queryTokens = search.getAll('token');
     const headerToken = request.headers[TOKEN_HEADER];

@@ -98,12 +98,12 @@ export class StompSession implements HeartbeatingSession, EndableSession {
     return this.state === 'connected' ? this.connection!.handlePing() : this.state !== 'closed';
   }
 
-  /** The WebSocket closed. */
-  closed(): void {
+  /** The WebSocket closed (`error`: it failed; otherwise the transport's own reason, or the client). */
+  closed(why?: 'error'): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.cleanUp();
-    this.connection?.transportClosed();
+    this.connection?.transportClosed(why);
   }
 
   heartbeat(): void {

@@ -13,6 +13,7 @@ import type { WebSocket } from 'ws';
 import { RESOLVED_OPTIONS } from '../../channels.tokens.js';
 import type { ResolvedChannelsOptions } from '../../interfaces/channels-options.interface.js';
 import { ShutdownHooksCheck } from '../../shutdown-hooks-check.js';
+import { publishRefusedConnect } from '../../observability/refused-connect.js';
 import { parseProtocols, rejectUpgrade } from '../handshake.js';
 import { createOriginCheck } from '../origin-check.js';
 import { TRANSPORT_HOST, type TransportHost } from '../transport-host.interface.js';
@@ -72,6 +73,7 @@ export class StompTransport implements OnApplicationBootstrap, BeforeApplication
     }
     this.endpoint.mount(server, {
       path: this.options.stomp.path,
+      transport: 'stomp',
       handleProtocols: (protocols) => STOMP_PROTOCOLS.find((protocol) => protocols.has(protocol)) ?? false,
       upgrade: (request, socket, head) => this.upgrade(request, socket, head),
     });
@@ -88,30 +90,40 @@ export class StompTransport implements OnApplicationBootstrap, BeforeApplication
   }
 
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', destroyOnError);
-    if (request.method !== 'GET') return rejectUpgrade(socket, 400, 'WebSocket upgrades use GET');
+    socket.on('error', socketFailed);
+    if (request.method !== 'GET') {
+      publishRefusedConnect('stomp', 'method');
+      return rejectUpgrade(socket, 400, 'WebSocket upgrades use GET');
+    }
     const { protocols } = parseProtocols(request.headers['sec-websocket-protocol']);
     if (protocols.length > 0 && !protocols.some((protocol) => (STOMP_PROTOCOLS as readonly string[]).includes(protocol))) {
+      publishRefusedConnect('stomp', 'subprotocol');
       return rejectUpgrade(socket, 403, 'unsupported subprotocol');
     }
-    if (!this.checkOrigin(request)) return rejectUpgrade(socket, 403, 'origin not allowed');
-    this.endpoint.accept(request, socket, head, (ws, writer) => this.serve(ws, writer, request));
+    if (!this.checkOrigin(request)) {
+      publishRefusedConnect('stomp', 'origin');
+      return rejectUpgrade(socket, 403, 'origin not allowed');
+    }
+    this.endpoint.accept(request, socket, head, (ws, writer, tcp) => this.serve(ws, writer, tcp, request));
   }
 
-  private serve(ws: WebSocket, writer: WsTransportConnection, request: IncomingMessage): void {
-    (ws as ServedWebSocket)[SESSION] = new StompSession(ws, writer, request, this.context);
+  private serve(ws: WebSocket, writer: WsTransportConnection, socket: Duplex, request: IncomingMessage): void {
+    const session = new StompSession(ws, writer, request, this.context);
+    (ws as ServedWebSocket)[SESSION] = session;
+    (socket as ServedSocket)[SESSION] = session;
     this.shutdownHooks.clientServed();
     ws.on('message', relayMessage);
     ws.on('ping', relayPing);
     ws.on('pong', relayPong);
     ws.on('close', relayClose);
-    ws.on('error', logWebSocketError);
+    ws.on('error', relayError);
   }
 }
 
 /** Listeners shared by every served socket (called with it as `this`): closures would add to every idle connection. */
 const SESSION = Symbol('nestjs-channels stomp session');
 type ServedWebSocket = WebSocket & { [SESSION]: StompSession };
+type ServedSocket = Duplex & { [SESSION]?: StompSession };
 
 function relayMessage(this: WebSocket, data: Buffer): void {
   UnfinishedMessageBudget.finished(this);
@@ -133,10 +145,14 @@ function relayClose(this: WebSocket): void {
 
 const wsLogger = new Logger('StompTransport');
 
-function logWebSocketError(error: Error): void {
+/** ws closes the socket itself after an error (a frame it could not accept): the disconnect says `error`. */
+function relayError(this: WebSocket, error: Error): void {
   wsLogger.debug(`WebSocket error: ${error.message}`);
+  (this as ServedWebSocket)[SESSION].closed('error');
 }
 
-function destroyOnError(this: Duplex): void {
+/** The TCP socket failed (a reset): once served, the disconnect says `error`. */
+function socketFailed(this: ServedSocket): void {
+  this[SESSION]?.closed('error');
   this.destroy();
 }

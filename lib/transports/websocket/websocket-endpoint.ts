@@ -3,6 +3,8 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ResolvedChannelsOptions } from '../../interfaces/channels-options.interface.js';
+import type { TransportName } from '../../interfaces/transport.interface.js';
+import { publishRefusedConnect } from '../../observability/refused-connect.js';
 import { rejectUpgrade } from '../handshake.js';
 import { requestPath, ServerListenerRouter } from '../server-listener-router.js';
 import { acceptDeflateOffer } from './deflate-offer.js';
@@ -15,6 +17,8 @@ import { WsTransportConnection } from './ws-transport-connection.js';
 /** What differs between the WebSocket endpoints (the Phoenix one, STOMP): the rest is shared here. */
 export interface WebSocketEndpointSpec {
   path: string;
+  /** What the connect event names an upgrade refused here for its path. */
+  transport: TransportName;
   /** The subprotocol to answer among those offered, or false for none. */
   handleProtocols: (protocols: Set<string>) => string | false;
   /** Runs the transport's own checks, then `accept`s the upgrade or rejects it. */
@@ -63,13 +67,21 @@ export class WebSocketEndpoint {
       'upgrade',
       (request) => requestPath(request) === spec.path,
       spec.upgrade,
-      (_request, socket: Duplex) => rejectUpgrade(socket, 404, 'no WebSocket endpoint here'),
+      (_request, socket: Duplex) => {
+        publishRefusedConnect(spec.transport, 'path');
+        rejectUpgrade(socket, 404, 'no WebSocket endpoint here');
+      },
     );
     this.router.install();
   }
 
-  /** Completes an upgrade the transport accepted; `serve` gets the socket and its writer. */
-  accept(request: IncomingMessage, socket: Duplex, head: Buffer, serve: (ws: WebSocket, writer: WsTransportConnection) => void): void {
+  /** Completes an upgrade the transport accepted; `serve` gets the socket, its writer and the TCP socket under it. */
+  accept(
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    serve: (ws: WebSocket, writer: WsTransportConnection, socket: Duplex) => void,
+  ): void {
     if (socket.destroyed) return;
     if (!this.wss) return rejectUpgrade(socket, 404, 'no WebSocket endpoint here');
     const compression = this.negotiateCompression(request);
@@ -77,7 +89,7 @@ export class WebSocketEndpoint {
       const writer = new WsTransportConnection(ws, socket as Socket, this.corker, this.options.maxOutboundBufferBytes, compression);
       this.unfinished.track(ws, socket as Socket);
       if (compression) leanDeflateExtension(ws);
-      serve(ws, writer);
+      serve(ws, writer, socket);
     });
   }
 

@@ -9,6 +9,7 @@ import type { InboundConnection } from '../../interfaces/transport.interface.js'
 import type { Serializer } from '../../serializers/serializer.interface.js';
 import type { AcceptedConnection } from '../../socket/socket-acceptor.js';
 import { ShutdownHooksCheck } from '../../shutdown-hooks-check.js';
+import { publishRefusedConnect } from '../../observability/refused-connect.js';
 import { decideConnect, requestParams } from '../connect-request.js';
 import { endpointPath } from '../endpoint-path.js';
 import { parseProtocols, PHOENIX_PROTOCOL, rejectUpgrade } from '../handshake.js';
@@ -48,6 +49,7 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
     }
     this.endpoint.mount(server, {
       path: endpointPath(this.options.path, 'websocket'),
+      transport: 'websocket',
       handleProtocols: (protocols) => (protocols.has(PHOENIX_PROTOCOL) ? PHOENIX_PROTOCOL : false),
       upgrade: (request, socket, head) => void this.upgrade(request, socket, head),
     });
@@ -59,10 +61,14 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
 
   private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     // The socket handler may be async; a client resetting meanwhile must not crash the process.
-    socket.on('error', destroyOnError);
-    if (request.method !== 'GET') return rejectUpgrade(socket, 400, 'WebSocket upgrades use GET');
+    socket.on('error', socketFailed);
+    if (request.method !== 'GET') {
+      publishRefusedConnect('websocket', 'method');
+      return rejectUpgrade(socket, 400, 'WebSocket upgrades use GET');
+    }
     const { protocols, authToken } = parseProtocols(request.headers['sec-websocket-protocol']);
     if (protocols.length > 0 && !protocols.includes(PHOENIX_PROTOCOL)) {
+      publishRefusedConnect('websocket', 'subprotocol');
       return rejectUpgrade(socket, 403, 'unsupported subprotocol');
     }
     const { params, search } = requestParams(request);
@@ -75,16 +81,18 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
     });
     if ('refused' in decision) return rejectUpgrade(socket, 403, decision.refused);
     const { accepted, serializer } = decision;
-    this.endpoint.accept(request, socket, head, (ws, writer) => this.serve(ws, writer, serializer, accepted));
+    this.endpoint.accept(request, socket, head, (ws, writer, tcp) => this.serve(ws, writer, tcp, serializer, accepted));
   }
 
-  private serve(ws: WebSocket, writer: WsTransportConnection, serializer: Serializer, accepted: AcceptedConnection): void {
-    (ws as ServedWebSocket)[CONNECTION] = this.host.open(writer, serializer, accepted);
+  private serve(ws: WebSocket, writer: WsTransportConnection, socket: Duplex, serializer: Serializer, accepted: AcceptedConnection): void {
+    const connection = this.host.open(writer, serializer, accepted);
+    (ws as ServedWebSocket)[CONNECTION] = connection;
+    (socket as ServedSocket)[CONNECTION] = connection;
     this.shutdownHooks.clientServed();
     ws.on('message', relayFrame);
     ws.on('ping', relayPing);
     ws.on('close', relayClose);
-    ws.on('error', logWebSocketError);
+    ws.on('error', relayError);
   }
 }
 
@@ -94,6 +102,8 @@ export class WebSocketTransport implements OnApplicationBootstrap, OnApplication
  */
 const CONNECTION = Symbol('nestjs-channels connection');
 type ServedWebSocket = WebSocket & { [CONNECTION]: InboundConnection };
+/** The TCP socket under a served WebSocket carries its connection too (nothing until it is served). */
+type ServedSocket = Duplex & { [CONNECTION]?: InboundConnection };
 
 function relayFrame(this: WebSocket, data: Buffer, isBinary: boolean): void {
   // Not on pings: they may come between the fragments of a message, which ws still holds.
@@ -112,11 +122,18 @@ function relayClose(this: WebSocket): void {
 
 const wsLogger = new Logger('WebSocketTransport');
 
-// ws closes the socket itself after an error (1009 too large, 1007 bad UTF-8, ...).
-function logWebSocketError(error: Error): void {
+/**
+ * A frame ws could not accept (reserved bits set, a bad opcode, 1009 too large, 1007 bad UTF-8,
+ * ...): ws closes the socket itself, and the disconnect says `error` (the close that follows
+ * finds the connection closed already).
+ */
+function relayError(this: WebSocket, error: Error): void {
   wsLogger.debug(`WebSocket error: ${error.message}`);
+  (this as ServedWebSocket)[CONNECTION].transportClosed('error');
 }
 
-function destroyOnError(this: Duplex): void {
+/** The TCP socket failed (a reset): before it is served, it is only destroyed; once served, the disconnect says `error`. */
+function socketFailed(this: ServedSocket): void {
+  this[CONNECTION]?.transportClosed('error');
   this.destroy();
 }

@@ -4,7 +4,9 @@ import { SessionService } from '../session/session.service.js';
 /**
  * Lets through any signed-in user: a session token as `Authorization: Bearer <token>` or as
  * `?token=` (a page opened from a link). Fine for the demo's dashboard; a real app lets only its
- * operators see it (every node's topics and disconnects).
+ * operators see it (every node's topics and disconnects). The page passes its `?token=` on to its
+ * socket, which the sample's socket handler admits; its join of the dashboard topic needs the
+ * grant that the page got only through this guard.
  */
 @Injectable()
 export class SignedInGuard implements CanActivate {
