@@ -34,17 +34,26 @@ export class InboundRateLimit extends TokenBucket {
   private floodStartedAt = 0;
   private lastRefusedAt = -Infinity;
   private answers: TokenBucket | undefined;
-  /** The socket's inbound bytes, when they are limited too (a token per byte). */
-  private readonly bytes: TokenBucket | undefined;
+  /**
+   * The socket's inbound bytes, when they are limited too (a token per byte): a second bucket
+   * kept in two fields of this one, with the node's options, rather than an object of its own.
+   */
+  private byteTokens: number;
+  private bytesRefilledAt: number;
 
-  constructor(options: RateLimitOptions, byteLimit: ByteRateLimitOptions | false = false, now = Date.now()) {
+  constructor(
+    options: RateLimitOptions,
+    private readonly byteLimit: ByteRateLimitOptions | false = false,
+    now = Date.now(),
+  ) {
     super(options, now);
-    if (byteLimit) this.bytes = new TokenBucket({ messagesPerSecond: byteLimit.bytesPerSecond, burst: byteLimit.burstBytes }, now);
+    this.byteTokens = byteLimit ? byteLimit.burstBytes : 0;
+    this.bytesRefilledAt = now;
   }
 
   /** A frame of `size` bytes (0 for a control frame such as a ping). */
   take(now = Date.now(), size = 0): RateVerdict {
-    if (this.takeToken(now) && (this.bytes === undefined || size === 0 || this.bytes.takeTokens(size, now))) {
+    if (this.takeToken(now) && (this.byteLimit === false || size === 0 || this.takeBytes(size, now))) {
       this.refusedInARow = 0;
       return 'accept';
     }
@@ -54,5 +63,18 @@ export class InboundRateLimit extends TokenBucket {
     if (this.refusedInARow > this.options.burst || now - this.floodStartedAt >= FLOOD_WINDOW_MS) return 'close';
     this.answers ??= new TokenBucket({ messagesPerSecond: ANSWERS_PER_SECOND, burst: ANSWERS_PER_SECOND }, now);
     return this.answers.takeToken(now) ? 'refuse' : 'drop';
+  }
+
+  /** {@link TokenBucket.takeTokens} for the byte bucket. */
+  private takeBytes(size: number, now: number): boolean {
+    const { bytesPerSecond, burstBytes } = this.byteLimit as ByteRateLimitOptions;
+    const elapsed = now - this.bytesRefilledAt;
+    if (elapsed > 0) {
+      this.byteTokens = Math.min(burstBytes, this.byteTokens + (elapsed * bytesPerSecond) / 1000);
+      this.bytesRefilledAt = now;
+    }
+    if (this.byteTokens < size) return false;
+    this.byteTokens -= size;
+    return true;
   }
 }
