@@ -1,0 +1,63 @@
+import { readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { withSession } from '../harness/bench-session.js';
+import { sleep } from '../harness/clock.js';
+import { FANOUT_TOPIC } from '../harness/payload.js';
+import { CLIENT_PROTOCOL } from '../scenarios/client-protocols.js';
+import type { ServerKind } from '../servers/bench-server.interface.js';
+import { groupHeapSnapshot, perConnection } from './summarize-heap-snapshot.js';
+
+/**
+ * Heap per idle subscribed connection, in-process and after GC: a fresh server process, N bench
+ * clients subscribed to one topic, the server's `heapUsed` growth since boot divided by N, for
+ * each server kind and each repetition. With `--snapshot`, a heap snapshot at boot and at N,
+ * grouped by constructor: the growth per connection of each (shallow sizes).
+ *
+ *   node bench/dist/bench/profile/idle-heap.js [--kinds=ws-prebuilt-stomp,nestjs-channels-stomp] [--n=2000] [--repeat=3] [--snapshot [--keep]]
+ */
+async function main(): Promise<void> {
+  const flags = new Map(process.argv.slice(2).map((arg): [string, string | undefined] => {
+    const [name, value] = arg.replace(/^--/, '').split('=');
+    return [name!, value];
+  }));
+  const kinds = (flags.get('kinds') ?? 'ws-prebuilt-stomp,nestjs-channels,nestjs-channels-stomp').split(',') as ServerKind[];
+  const n = Number(flags.get('n') ?? 2000);
+  const repeat = Number(flags.get('repeat') ?? 3);
+  const snapshot = flags.has('snapshot');
+  for (let round = 0; round < repeat; round++) {
+    for (const kind of kinds) {
+      await withSession(kind, {}, CLIENT_PROTOCOL[kind], n, async ({ server, clients }) => {
+        await sleep(200);
+        const boot = await server.settledMemory();
+        const before = snapshot ? await readSnapshot(await server.heapSnapshot(join(os.tmpdir(), `idle-heap-${kind}-0.heapsnapshot`))) : null;
+        const batch = await clients.grow(server.baseUrl, n, FANOUT_TOPIC);
+        if (batch.failed > 0) throw new Error(`${kind}: ${batch.failed} sockets failed: ${batch.firstError}`);
+        await sleep(500);
+        const idle = await server.settledMemory();
+        const heap = (idle.heapUsed - boot.heapUsed) / n;
+        const external = (idle.external - boot.external) / n;
+        const rss = (idle.rss - boot.rss) / n;
+        console.log(`round ${round + 1} ${kind} N=${n}: heap ${heap.toFixed(0)} B, external ${external.toFixed(0)} B, RSS ${rss.toFixed(0)} B per connection`);
+        if (before === null) return;
+        const after = await readSnapshot(await server.heapSnapshot(join(os.tmpdir(), `idle-heap-${kind}-${n}.heapsnapshot`)));
+        const rows = perConnection(before, after, n);
+        console.log(`| ${kind} | count per conn | bytes per conn |\n| --- | ---: | ---: |`);
+        for (const row of rows) console.log(`| ${row.key} | ${row.count.toFixed(2)} | ${row.bytes.toFixed(0)} |`);
+        console.log(`| total | | ${rows.reduce((sum, row) => sum + row.bytes, 0).toFixed(0)} |`);
+      });
+      await sleep(300);
+    }
+  }
+}
+
+async function readSnapshot(path: string) {
+  const groups = groupHeapSnapshot(readFileSync(path, 'utf8'));
+  if (!process.argv.includes('--keep')) rmSync(path, { force: true });
+  return groups;
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
