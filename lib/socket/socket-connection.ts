@@ -35,7 +35,8 @@ export const MAX_TOPIC_BYTES = 255;
  * joins to channels and every other message to the channel joined on its topic.
  */
 export class SocketConnection implements ChannelHost, BroadcastSubscriber {
-  readonly subscriberId = nextSubscriberId('socket');
+  /** Made when first asked for (a socket id's control topic, a log line): most connections never need one. */
+  private ownSubscriberId: string | undefined;
   /** When the last frame arrived (ms since epoch); the idle sweep reads it. */
   lastSeenAt = Date.now();
   private readonly channels = new SocketChannels<ChannelProcess>();
@@ -57,6 +58,10 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
   ) {
     if (socketId !== null) context.pubsub.subscribe(ControlTopic.socket(socketId), this);
     if (context.rateLimit) this.rateLimit = new InboundRateLimit(context.rateLimit, context.byteRateLimit);
+  }
+
+  get subscriberId(): string {
+    return (this.ownSubscriberId ??= nextSubscriberId('socket'));
   }
 
   get transportName(): TransportName {
