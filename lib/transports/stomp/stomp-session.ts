@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import { Logger } from '@nestjs/common';
-import type { WebSocket } from 'ws';
 import { CloseCode } from '../../protocol/close-codes.js';
 import { nextStompId } from './stomp-ids.js';
 import type { TransportHost } from '../transport-host.interface.js';
@@ -58,7 +57,6 @@ export class StompSession extends StompConnection implements HeartbeatingSession
   private connectTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly ws: WebSocket,
     writer: WsTransportConnection,
     request: IncomingMessage,
     private readonly context: StompSessionContext,
@@ -117,7 +115,7 @@ export class StompSession extends StompConnection implements HeartbeatingSession
     const now = Date.now();
     if (now - this.lastPingAt < this.context.heartbeats.pingAfterMs) return;
     this.lastPingAt = now;
-    if (this.ws.readyState === this.ws.OPEN) this.ws.ping();
+    this.writer.ping();
   }
 
   /** A frame the parser read (or one queued while CONNECT was being decided); false once the session closed. */

@@ -100,7 +100,7 @@ export class StompTransport implements OnApplicationBootstrap, BeforeApplication
   }
 
   private serve(ws: WebSocket, writer: WsTransportConnection, request: IncomingMessage): void {
-    (ws as ServedWebSocket)[SESSION] = new StompSession(ws, writer, request, this.context);
+    (ws as ServedWebSocket)[SESSION] = new StompSession(writer, request, this.context);
     this.shutdownHooks.clientServed();
     ws.on('message', relayMessage);
     ws.on('ping', relayPing);
