@@ -58,7 +58,9 @@ export abstract class StompConnection extends StompSubscriptions implements Tran
     const template = StompMessageTemplate.of(frame, this.escaping);
     const topic = this.topic(template.topic);
     if (topic === undefined) return;
-    for (const id of topic.ids) this.writer.send(template.forSubscription(id));
+    const only = topic.only;
+    if (only !== undefined) this.writer.send(template.forSubscription(only));
+    else for (const id of topic.ids) this.writer.send(template.forSubscription(id));
   }
 
   /** The handler returned without a reply: the SEND's receipt, if it asked for one. */
