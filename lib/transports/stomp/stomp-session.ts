@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { CloseCode } from '../../protocol/close-codes.js';
+import { connectInfo } from '../connect-info.js';
 import { nextStompId } from './stomp-ids.js';
 import type { TransportHost } from '../transport-host.interface.js';
 import type { WsTransportConnection } from '../websocket/ws-transport-connection.js';
@@ -157,8 +158,7 @@ export class StompSession extends StompConnection implements HeartbeatingSession
     const { params, authToken } = connectParams(frame.headers);
     const request = this.request!;
     this.request = undefined;
-    const info = { transport: 'stomp' as const, headers: request.headers, address: request.socket.remoteAddress, authToken, url: request.url ?? '/' };
-    void this.context.host.authorize(params, info, '2.0.0').then(
+    void this.context.host.authorize(params, connectInfo('stomp', request, authToken), '2.0.0').then(
       (accepted) => {
         if (this.state === 'closed') return;
         if (accepted === null) return this.refuse('connection refused');
