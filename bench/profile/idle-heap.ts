@@ -9,12 +9,14 @@ import type { ServerKind } from '../servers/bench-server.interface.js';
 import { groupHeapSnapshot, perConnection } from './summarize-heap-snapshot.js';
 
 /**
- * Heap per idle subscribed connection, in-process and after GC: a fresh server process, N bench
- * clients subscribed to one topic, the server's `heapUsed` growth since boot divided by N, for
- * each server kind and each repetition. With `--snapshot`, a heap snapshot at boot and at N,
- * grouped by constructor: the growth per connection of each (shallow sizes).
+ * Heap per idle subscribed connection, in-process and after GC: a fresh server process, bench
+ * clients subscribed to one topic, the growth of the server's `heapUsed` (and RSS) since boot
+ * divided by the connections, for each server kind and each repetition. With several sizes the
+ * clients grow through them on the same server, as `--stomp` does. With `--snapshot` (one size),
+ * a heap snapshot at boot and at N, grouped by constructor: the growth per connection of each
+ * (shallow sizes).
  *
- *   node bench/dist/bench/profile/idle-heap.js [--kinds=ws-prebuilt-stomp,nestjs-channels-stomp] [--n=2000] [--repeat=3] [--snapshot [--keep]]
+ *   node bench/dist/bench/profile/idle-heap.js [--kinds=ws-prebuilt-stomp,nestjs-channels-stomp] [--n=2000 | --n=1000,5000] [--repeat=3] [--snapshot [--keep]]
  */
 async function main(): Promise<void> {
   const flags = new Map(process.argv.slice(2).map((arg): [string, string | undefined] => {
@@ -22,24 +24,25 @@ async function main(): Promise<void> {
     return [name!, value];
   }));
   const kinds = (flags.get('kinds') ?? 'ws-prebuilt-stomp,nestjs-channels,nestjs-channels-stomp').split(',') as ServerKind[];
-  const n = Number(flags.get('n') ?? 2000);
+  const sizes = (flags.get('n') ?? '2000').split(',').map(Number);
   const repeat = Number(flags.get('repeat') ?? 3);
-  const snapshot = flags.has('snapshot');
+  const snapshot = flags.has('snapshot') && sizes.length === 1;
   for (let round = 0; round < repeat; round++) {
     for (const kind of kinds) {
-      await withSession(kind, {}, CLIENT_PROTOCOL[kind], n, async ({ server, clients }) => {
+      await withSession(kind, {}, CLIENT_PROTOCOL[kind], Math.max(...sizes), async ({ server, clients }) => {
         await sleep(200);
         const boot = await server.settledMemory();
         const before = snapshot ? await readSnapshot(await server.heapSnapshot(join(os.tmpdir(), `idle-heap-${kind}-0.heapsnapshot`))) : null;
-        const batch = await clients.grow(server.baseUrl, n, FANOUT_TOPIC);
-        if (batch.failed > 0) throw new Error(`${kind}: ${batch.failed} sockets failed: ${batch.firstError}`);
-        await sleep(500);
-        const idle = await server.settledMemory();
-        const heap = (idle.heapUsed - boot.heapUsed) / n;
-        const external = (idle.external - boot.external) / n;
-        const rss = (idle.rss - boot.rss) / n;
-        console.log(`round ${round + 1} ${kind} N=${n}: heap ${heap.toFixed(0)} B, external ${external.toFixed(0)} B, RSS ${rss.toFixed(0)} B per connection`);
+        for (const n of sizes) {
+          const batch = await clients.grow(server.baseUrl, n, FANOUT_TOPIC);
+          if (batch.failed > 0) throw new Error(`${kind}: ${batch.failed} sockets failed: ${batch.firstError}`);
+          await sleep(500);
+          const idle = await server.settledMemory();
+          const per = (key: 'heapUsed' | 'external' | 'rss') => ((idle[key] - boot[key]) / n).toFixed(0);
+          console.log(`round ${round + 1} ${kind} N=${n}: heap ${per('heapUsed')} B, external ${per('external')} B, RSS ${per('rss')} B per connection`);
+        }
         if (before === null) return;
+        const n = sizes[0]!;
         const after = await readSnapshot(await server.heapSnapshot(join(os.tmpdir(), `idle-heap-${kind}-${n}.heapsnapshot`)));
         const rows = perConnection(before, after, n);
         console.log(`| ${kind} | count per conn | bytes per conn |\n| --- | ---: | ---: |`);
