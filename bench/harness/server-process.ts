@@ -52,6 +52,11 @@ export class ServerProcess {
     return this.peer.request('settledMemory', { timeoutMs }, timeoutMs + 30_000);
   }
 
+  /** Writes a V8 heap snapshot (after a full GC) to `path`; returns `path`. */
+  heapSnapshot(path: string): Promise<string> {
+    return this.peer.request('heapSnapshot', { path }, 300_000);
+  }
+
   /** CPU time used so far (µs), user and kernel. */
   cpu(): Promise<NodeJS.CpuUsage> {
     return this.peer.request('cpu');

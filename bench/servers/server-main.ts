@@ -1,3 +1,4 @@
+import { writeHeapSnapshot } from 'node:v8';
 import { chatBodies, makePayload } from '../harness/payload.js';
 import { serveCommands } from '../harness/ipc.js';
 import type { BenchServer, ServerKind, ServerOptions } from './bench-server.interface.js';
@@ -64,6 +65,10 @@ async function main(): Promise<void> {
       settledMemory: async (args: { timeoutMs: number }): Promise<SettledMemorySample> => {
         const waitedMs = await untilYoungGenerationShrunk(collectGarbage, args.timeoutMs);
         return { ...sampleMemory(), newSpace: newSpaceBytes(), waitedMs };
+      },
+      heapSnapshot: (args: { path: string }): string => {
+        collectGarbage();
+        return writeHeapSnapshot(args.path);
       },
       cpu: () => process.cpuUsage(),
       burst: (args) => driver.burst(args),

@@ -30,29 +30,62 @@ const ANSWERS_PER_SECOND = 10;
  * would otherwise keep from ever being refused `burst` times in a row.
  */
 export class InboundRateLimit extends TokenBucket {
-  private refusedInARow = 0;
-  private floodStartedAt = 0;
-  private lastRefusedAt = -Infinity;
-  private answers: TokenBucket | undefined;
-  /** The socket's inbound bytes, when they are limited too (a token per byte). */
-  private readonly bytes: TokenBucket | undefined;
+  /** Made at the first refusal: most sockets are never refused. */
+  private refusals: Refusals | undefined;
+  /**
+   * The socket's inbound bytes, when they are limited too (a token per byte): a second bucket
+   * kept in two fields of this one, with the node's options, rather than an object of its own.
+   */
+  private byteTokens: number;
+  private bytesRefilledAt: number;
 
-  constructor(options: RateLimitOptions, byteLimit: ByteRateLimitOptions | false = false, now = Date.now()) {
+  constructor(
+    options: RateLimitOptions,
+    private readonly byteLimit: ByteRateLimitOptions | false = false,
+    now = Date.now(),
+  ) {
     super(options, now);
-    if (byteLimit) this.bytes = new TokenBucket({ messagesPerSecond: byteLimit.bytesPerSecond, burst: byteLimit.burstBytes }, now);
+    this.byteTokens = byteLimit ? byteLimit.burstBytes : 0;
+    this.bytesRefilledAt = now;
   }
 
   /** A frame of `size` bytes (0 for a control frame such as a ping). */
   take(now = Date.now(), size = 0): RateVerdict {
-    if (this.takeToken(now) && (this.bytes === undefined || size === 0 || this.bytes.takeTokens(size, now))) {
-      this.refusedInARow = 0;
+    if (this.takeToken(now) && (this.byteLimit === false || size === 0 || this.takeBytes(size, now))) {
+      if (this.refusals !== undefined) this.refusals.inARow = 0;
       return 'accept';
     }
-    this.refusedInARow += 1;
-    if (now - this.lastRefusedAt > STREAK_BREAK_MS) this.floodStartedAt = now;
-    this.lastRefusedAt = now;
-    if (this.refusedInARow > this.options.burst || now - this.floodStartedAt >= FLOOD_WINDOW_MS) return 'close';
-    this.answers ??= new TokenBucket({ messagesPerSecond: ANSWERS_PER_SECOND, burst: ANSWERS_PER_SECOND }, now);
-    return this.answers.takeToken(now) ? 'refuse' : 'drop';
+    const refusals = (this.refusals ??= new Refusals(now));
+    refusals.inARow += 1;
+    if (now - refusals.lastAt > STREAK_BREAK_MS) refusals.floodStartedAt = now;
+    refusals.lastAt = now;
+    if (refusals.inARow > this.options.burst || now - refusals.floodStartedAt >= FLOOD_WINDOW_MS) return 'close';
+    return refusals.answers.takeToken(now) ? 'refuse' : 'drop';
+  }
+
+  /** {@link TokenBucket.takeTokens} for the byte bucket. */
+  private takeBytes(size: number, now: number): boolean {
+    const { bytesPerSecond, burstBytes } = this.byteLimit as ByteRateLimitOptions;
+    const elapsed = now - this.bytesRefilledAt;
+    if (elapsed > 0) {
+      this.byteTokens = Math.min(burstBytes, this.byteTokens + (elapsed * bytesPerSecond) / 1000);
+      this.bytesRefilledAt = now;
+    }
+    if (this.byteTokens < size) return false;
+    this.byteTokens -= size;
+    return true;
+  }
+}
+
+/** A refused socket's streak, flood window and allowance of answered refusals. */
+class Refusals {
+  inARow = 0;
+  floodStartedAt: number;
+  lastAt = -Infinity;
+  readonly answers: TokenBucket;
+
+  constructor(now: number) {
+    this.floodStartedAt = now;
+    this.answers = new TokenBucket({ messagesPerSecond: ANSWERS_PER_SECOND, burst: ANSWERS_PER_SECOND }, now);
   }
 }

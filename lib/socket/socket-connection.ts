@@ -13,6 +13,7 @@ import { ChannelProcess, type TerminateReason } from './channel-process.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import type { ConnectionContext } from './connection-context.interface.js';
 import { InboundRateLimit } from './inbound-rate-limit.js';
+import { SocketChannels } from './socket-channels.js';
 import { TokenBucket } from './token-bucket.js';
 import { nextSubscriberId } from '../node-identity.js';
 import { ThrottledWarning } from '../logging/throttled-warning.js';
@@ -34,10 +35,11 @@ export const MAX_TOPIC_BYTES = 255;
  * joins to channels and every other message to the channel joined on its topic.
  */
 export class SocketConnection implements ChannelHost, BroadcastSubscriber {
-  readonly subscriberId = nextSubscriberId('socket');
+  /** Made when first asked for (a socket id's control topic, a log line): most connections never need one. */
+  private ownSubscriberId: string | undefined;
   /** When the last frame arrived (ms since epoch); the idle sweep reads it. */
   lastSeenAt = Date.now();
-  private readonly channels = new Map<string, ChannelProcess>();
+  private readonly channels = new SocketChannels<ChannelProcess>();
   private readonly rateLimit: InboundRateLimit | undefined;
   /** Made at the first malformed frame: most sockets never send one. */
   private malformedAllowance: TokenBucket | undefined;
@@ -56,6 +58,10 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
   ) {
     if (socketId !== null) context.pubsub.subscribe(ControlTopic.socket(socketId), this);
     if (context.rateLimit) this.rateLimit = new InboundRateLimit(context.rateLimit, context.byteRateLimit);
+  }
+
+  get subscriberId(): string {
+    return (this.ownSubscriberId ??= nextSubscriberId('socket'));
   }
 
   get transportName(): TransportName {
@@ -155,7 +161,7 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
   }
 
   channelEnded(channel: ChannelProcess): void {
-    if (this.channels.get(channel.topic) === channel) this.channels.delete(channel.topic);
+    this.channels.delete(channel.topic, channel);
   }
 
   /** A message on this socket id's control topic: `disconnect` closes the socket. */
@@ -181,8 +187,7 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
       eventChannels.socketDisconnect.publish({ transport: this.transport.name, socketId: this.socketId, reason: why });
     }
     if (this.socketId !== null) this.context.pubsub.unsubscribe(ControlTopic.socket(this.socketId), this);
-    const terminated = [...this.channels.values()].map((channel) => channel.shutdown(terminateReason, false));
-    this.channels.clear();
+    const terminated = this.channels.takeAll().map((channel) => channel.shutdown(terminateReason, false));
     this.terminated = Promise.all(terminated).then(() => undefined);
     this.context.connectionClosed(this);
   }
@@ -249,7 +254,7 @@ export class SocketConnection implements ChannelHost, BroadcastSubscriber {
       return;
     }
     const channel = new ChannelProcess(this, definition, topic, message.joinRef ?? message.ref, this.context);
-    this.channels.set(topic, channel);
+    this.channels.add(channel);
     channel.join(message);
   }
 

@@ -26,8 +26,8 @@ export class Socket<TAssigns extends object = Record<string, unknown>> {
   readonly assigns: TAssigns;
   /** Callbacks for the end of this channel, made on the first (most channels register none). */
   private endHooks: Set<(reason: string) => void> | undefined;
-  private hasEnded = false;
-  private endReason = '';
+  /** Why this channel ended; undefined until it does (one field for both: every channel holds it). */
+  private endReason: string | undefined;
 
   /** @internal Made by the channel process. */
   constructor(
@@ -59,7 +59,7 @@ export class Socket<TAssigns extends object = Record<string, unknown>> {
 
   /** True once the channel has ended (and its end hooks ran). */
   get ended(): boolean {
-    return this.hasEnded;
+    return this.endReason !== undefined;
   }
 
   /**
@@ -69,7 +69,7 @@ export class Socket<TAssigns extends object = Record<string, unknown>> {
    * that keep state per channel (`Presence` untracks with it).
    */
   onEnd(hook: (reason: string) => void): () => void {
-    if (this.hasEnded) {
+    if (this.endReason !== undefined) {
       hook(this.endReason);
       return () => {};
     }
@@ -84,8 +84,7 @@ export class Socket<TAssigns extends object = Record<string, unknown>> {
 
   /** @internal Called once by the channel process when the channel ends. */
   markEnded(reason: string): void {
-    if (this.hasEnded) return;
-    this.hasEnded = true;
+    if (this.endReason !== undefined) return;
     this.endReason = reason;
     const hooks = this.endHooks ?? [];
     this.endHooks = undefined;

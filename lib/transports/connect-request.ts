@@ -3,6 +3,7 @@ import { publishRefusedConnect } from '../observability/refused-connect.js';
 import { selectSerializer } from '../serializers/serializer-registry.js';
 import type { Serializer } from '../serializers/serializer.interface.js';
 import type { AcceptedConnection } from '../socket/socket-acceptor.js';
+import { connectInfo } from './connect-info.js';
 import { parseParams } from './handshake.js';
 import type { TransportHost } from './transport-host.interface.js';
 
@@ -41,8 +42,7 @@ export async function decideConnect(
     publishRefusedConnect(transport, 'origin');
     return { refused: 'origin not allowed' };
   }
-  const info = { transport, headers: request.headers, address: request.socket.remoteAddress, authToken, url: request.url ?? '/' };
-  const accepted = await host.authorize(params, info, serializer.vsn);
+  const accepted = await host.authorize(params, connectInfo(transport, request, authToken), serializer.vsn);
   return accepted ? { accepted, serializer } : { refused: 'connection refused' };
 }
 

@@ -49,6 +49,16 @@ describe('InboundRateLimit', () => {
     }
   });
 
+  test('with a byte limit, a frame needs a token and its bytes; the bytes refill at bytesPerSecond up to burstBytes', () => {
+    const limit = new InboundRateLimit({ messagesPerSecond: 1000, burst: 1000 }, { bytesPerSecond: 100, burstBytes: 300 }, 0);
+    expect([limit.take(0, 200), limit.take(0, 100), limit.take(0, 1), limit.take(0, 0)]).toEqual(['accept', 'accept', 'refuse', 'accept']);
+    expect(limit.take(499, 50)).toBe('refuse');
+    expect(limit.take(1000, 50)).toBe('accept');
+    expect(limit.take(1000, 51)).toBe('refuse');
+    // A long quiet spell refills to burstBytes, never more.
+    expect([limit.take(60_000, 300), limit.take(60_000, 1)]).toEqual(['accept', 'refuse']);
+  });
+
   test('answers at most 10 refusals a second; the rest are dropped', () => {
     const limit = new InboundRateLimit({ messagesPerSecond: 1, burst: 100 }, false, 0);
     for (let token = 0; token < 100; token++) limit.take(0);

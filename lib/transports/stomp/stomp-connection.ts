@@ -1,4 +1,4 @@
-import type { TransportConnection } from '../../interfaces/transport.interface.js';
+import type { DecodedInboundConnection, TransportConnection } from '../../interfaces/transport.interface.js';
 import type { DisconnectReason } from '../../observability/events.js';
 import type { Frame, InboundMessage, ReplyMessage } from '../../protocol/messages.js';
 import { CloseCode } from '../../protocol/close-codes.js';
@@ -8,16 +8,8 @@ import { encodeFrame, encodeFrameWithBody } from './stomp-frame-encoder.js';
 import type { StompHeaders } from './stomp-frame.js';
 import { StompMessageTemplate } from './stomp-message-template.js';
 import { BINARY_CONTENT_TYPE, StompChannelEnd, StompReply, stompBody, TOPIC_PREFIX } from './stomp-serializer.js';
-import type { StompSubscriptions, StompTopic } from './stomp-subscriptions.js';
+import { StompSubscriptions, type StompTopic } from './stomp-subscriptions.js';
 import { nextStompId } from './stomp-ids.js';
-
-/**
- * What ends a STOMP connection: every channel ends, then the socket closes. The session itself,
- * rather than a closure per connection (idle connections hold what they are built with).
- */
-export interface EndableSession {
-  end(code: number, reason: string): void;
-}
 
 /** Server heart-beat: one EOL. */
 const HEARTBEAT = Buffer.from('\n');
@@ -27,21 +19,32 @@ const HEARTBEAT = Buffer.from('\n');
  * `MESSAGE`, `RECEIPT` or `ERROR` their request calls for, broadcasts and pushes become a
  * `MESSAGE` per subscription of their topic. Writes go through the WebSocket transport's
  * connection, which coalesces a run's writes into one and drops slow consumers.
+ *
+ * One layer of a STOMP connection's single object: it extends the subscriptions it answers for,
+ * and the session (which reads the client's frames) extends it. Separate objects linked by fields
+ * would cost every idle connection a header and a link each; methods on a prototype cost nothing.
  */
-export class StompConnection implements TransportConnection {
-  readonly name = 'stomp' as const;
-  private closed = false;
+export abstract class StompConnection extends StompSubscriptions implements TransportConnection {
+  /** Header escaping of the negotiated version; set at CONNECT. */
+  escaping: HeaderEscaping = 'none';
+  /** The channel layer's side of this client, once its CONNECT is accepted. */
+  inbound: DecodedInboundConnection | undefined;
+  private writesClosed = false;
 
-  constructor(
-    private readonly writer: WsTransportConnection,
-    readonly escaping: HeaderEscaping,
-    private readonly subscriptions: StompSubscriptions,
-    /** Ends the connection after an ERROR. */
-    private readonly session: EndableSession,
-  ) {}
+  constructor(protected readonly writer: WsTransportConnection) {
+    super();
+  }
+
+  /** Ends the connection from this side (every channel ends, then the socket closes): after an ERROR, or at DISCONNECT. */
+  abstract end(code: number, reason: string): void;
+
+  /** On the prototype, not a field of every connection. */
+  get name(): 'stomp' {
+    return 'stomp';
+  }
 
   get isClosed(): boolean {
-    return this.closed;
+    return this.writesClosed;
   }
 
   get closeReason(): DisconnectReason | undefined {
@@ -49,30 +52,32 @@ export class StompConnection implements TransportConnection {
   }
 
   send(frame: Frame): void {
-    if (this.closed) return;
+    if (this.writesClosed) return;
     if (frame instanceof StompReply) return this.answer(frame.reply);
     if (frame instanceof StompChannelEnd) return this.channelEnded(frame);
     const template = StompMessageTemplate.of(frame, this.escaping);
-    const topic = this.subscriptions.topic(template.topic);
+    const topic = this.topic(template.topic);
     if (topic === undefined) return;
-    for (const id of topic.ids) this.writer.send(template.forSubscription(id));
+    const only = topic.only;
+    if (only !== undefined) this.writer.send(template.forSubscription(only));
+    else for (const id of topic.ids) this.writer.send(template.forSubscription(id));
   }
 
   /** The handler returned without a reply: the SEND's receipt, if it asked for one. */
   handled(message: InboundMessage): void {
-    const request = this.subscriptions.take(message.ref);
+    const request = this.take(message.ref);
     if (request?.kind === 'send' && request.receipt !== undefined) this.receipt(request.receipt);
   }
 
   close(code: number, reason: string): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.writesClosed) return;
+    this.writesClosed = true;
     this.writer.close(code, reason);
   }
 
   /** Writes a frame built here or by the session (CONNECTED, RECEIPT); one with a byte body goes as a binary message (a text one must be UTF-8). */
   write(data: Buffer, binary = false): void {
-    if (!this.closed) this.writer.send({ data, binary });
+    if (!this.writesClosed) this.writer.send({ data, binary });
   }
 
   heartbeat(): void {
@@ -88,14 +93,14 @@ export class StompConnection implements TransportConnection {
    * connection: STOMP allows nothing after an ERROR.
    */
   fail(reason: string, response: unknown, extra: StompHeaders = [], code: number = CloseCode.policyViolation): void {
-    if (this.closed) return;
+    if (this.writesClosed) return;
     const { body, contentType } = stompBody(response);
     this.write(encodeFrameWithBody('ERROR', [['message', reason], ...extra], body, contentType, this.escaping), contentType === BINARY_CONTENT_TYPE);
-    this.session.end(code, reason);
+    this.end(code, reason);
   }
 
   private answer(reply: ReplyMessage): void {
-    const request = this.subscriptions.take(reply.ref);
+    const request = this.take(reply.ref);
     if (reply.status === 'error') {
       const receipt = request !== undefined && request.kind !== 'join' ? request.receipt : undefined;
       this.fail(reasonOf(reply.response), reply.response, receipt === undefined ? [] : [['receipt-id', receipt]]);
@@ -105,7 +110,7 @@ export class StompConnection implements TransportConnection {
     if (request.kind === 'join') return this.joined(request.topic, reply);
     if (request.receipt === undefined) return;
     if (request.kind === 'send') {
-      const id = this.subscriptions.topic(request.topic)?.ids[0];
+      const id = this.topic(request.topic)?.ids[0];
       if (id !== undefined) this.replyMessage(request.topic, id, 'send', reply.response, [['receipt-id', request.receipt]]);
     }
     this.receipt(request.receipt);
@@ -137,9 +142,9 @@ export class StompConnection implements TransportConnection {
 
   /** The server ended the channel (`phx_close`) or it crashed (`phx_error`): its subscriptions get that event last and end. */
   private channelEnded({ message }: StompChannelEnd): void {
-    const topic = this.subscriptions.topic(message.topic);
+    const topic = this.topic(message.topic);
     if (topic === undefined || topic.joinRef !== message.joinRef) return;
-    this.subscriptions.drop(topic);
+    this.drop(topic);
     for (const id of topic.ids) {
       const headers: StompHeaders = [
         ['destination', TOPIC_PREFIX + topic.topic],

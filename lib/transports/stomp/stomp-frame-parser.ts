@@ -20,57 +20,61 @@ const CONTENT_LENGTH = /^\d{1,15}$/;
 type Head = { command: string; headers: Map<string, string>; bodyStart: number };
 
 /**
+ * One client's byte stream as the parser reads it: the only state it keeps between messages is
+ * the start of an unfinished frame (usually none), so a parser serves every connection of a node.
+ */
+export interface StompFrameStream {
+  /** The start of a frame not complete yet, kept until the rest arrives. */
+  unfinished: Buffer | undefined;
+  /** Header escaping of frames after CONNECT (CONNECT and STOMP frames are never escaped). */
+  readonly escaping: HeaderEscaping;
+  /** A complete frame; returning false stops reading (the session closed). */
+  onFrame(frame: StompFrame): boolean | void;
+  /** An EOL between frames: a client heart-beat. */
+  onHeartbeat(): void;
+}
+
+/**
  * Reads STOMP 1.0–1.2 frames from a byte stream: a frame may span several WebSocket messages and
  * a message may hold several frames, with heart-beat EOLs between them. Written by hand: there is
  * no well-kept server-side STOMP parser for Node, and this one has to enforce the limits itself.
  * Throws a {@link StompFrameError} for anything malformed; the stream is unusable after one.
+ * Holds nothing per stream (see {@link StompFrameStream}): one parser serves a node's sessions.
  */
 export class StompFrameParser {
-  /** Header escaping of frames after CONNECT; the session sets it once the version is known. */
-  escaping: HeaderEscaping = 'none';
-  /** The start of a frame not complete yet, kept until the rest arrives. */
-  private pending: Buffer | undefined;
-
   constructor(private readonly limits: StompFrameLimits) {}
 
-  /** Bytes held for an unfinished frame. */
-  get pendingBytes(): number {
-    return this.pending?.length ?? 0;
-  }
-
-  /**
-   * Reads `chunk`, calling `onFrame` for each complete frame and `onHeartbeat` for each EOL
-   * between frames. `onFrame` returning false stops reading (the session closed).
-   */
-  push(chunk: Buffer, onFrame: (frame: StompFrame) => boolean | void, onHeartbeat: () => void): void {
-    const data = this.pending === undefined ? chunk : Buffer.concat([this.pending, chunk]);
-    this.pending = undefined;
+  /** Reads `chunk` of `stream`, calling its `onFrame` for each complete frame and `onHeartbeat` for each EOL between frames. */
+  push(stream: StompFrameStream, chunk: Buffer): void {
+    const unfinished = stream.unfinished;
+    const data = unfinished === undefined ? chunk : Buffer.concat([unfinished, chunk]);
+    stream.unfinished = undefined;
     let position = 0;
     while (position < data.length) {
       if (data[position] === LF) {
         position++;
-        onHeartbeat();
+        stream.onHeartbeat();
         continue;
       }
       if (data[position] === CR) {
         if (position + 1 === data.length) break;
         if (data[position + 1] !== LF) throw stompFrameError('a carriage return must be followed by a line feed');
         position += 2;
-        onHeartbeat();
+        stream.onHeartbeat();
         continue;
       }
-      const end = this.readFrame(data, position, onFrame);
+      const end = this.readFrame(stream, data, position);
       if (end === null) break;
       if (end === -1) return;
       position = end;
     }
     // A copy: the rest of a WebSocket message would otherwise stay in memory with it.
-    if (position < data.length) this.pending = Buffer.from(data.subarray(position));
+    if (position < data.length) stream.unfinished = Buffer.from(data.subarray(position));
   }
 
   /** Reads the frame at `start`: the position after it, null when incomplete, -1 when reading stopped. */
-  private readFrame(data: Buffer, start: number, onFrame: (frame: StompFrame) => boolean | void): number | null {
-    const head = this.readHead(data, start);
+  private readFrame(stream: StompFrameStream, data: Buffer, start: number): number | null {
+    const head = this.readHead(data, start, stream.escaping);
     if (head === null) {
       this.checkUnfinished(data.length - start);
       return null;
@@ -95,11 +99,11 @@ export class StompFrameParser {
     if (bodyEnd + 1 - start > this.limits.maxFrameBytes) throw this.tooLarge();
     // A copy, so that a handler may keep the body without the rest of the message.
     const body = Buffer.from(data.subarray(bodyStart, bodyEnd));
-    return onFrame({ command, headers, body, size: bodyEnd + 1 - start }) === false ? -1 : bodyEnd + 1;
+    return stream.onFrame({ command, headers, body, size: bodyEnd + 1 - start }) === false ? -1 : bodyEnd + 1;
   }
 
   /** The command and headers of the frame at `start`, or null when its blank line has not arrived. */
-  private readHead(data: Buffer, start: number): Head | null {
+  private readHead(data: Buffer, start: number, escaping: HeaderEscaping): Head | null {
     const { maxHeaders, maxHeaderBytes } = this.limits;
     let lineStart = start;
     let command: string | undefined;
@@ -122,15 +126,14 @@ export class StompFrameParser {
       }
       if (line === '') return { command, headers, bodyStart: lineStart };
       if (++count > maxHeaders) throw stompFrameError(`a frame may have at most ${maxHeaders} headers`);
-      this.addHeader(headers, line, command);
+      this.addHeader(headers, line, command === 'CONNECT' || command === 'STOMP' ? 'none' : escaping);
     }
   }
 
-  private addHeader(headers: Map<string, string>, line: string, command: string): void {
+  /** `escaping` is 'none' for CONNECT and STOMP frames, which are never escaped (STOMP 1.2, "Value Encoding"). */
+  private addHeader(headers: Map<string, string>, line: string, escaping: HeaderEscaping): void {
     const colon = line.indexOf(':');
     if (colon <= 0) throw stompFrameError(`header line "${line.slice(0, 32)}" has no name and colon`);
-    // CONNECT and STOMP frames are never escaped (STOMP 1.2, "Value Encoding").
-    const escaping = command === 'CONNECT' || command === 'STOMP' ? 'none' : this.escaping;
     const name = unescapeHeader(line.slice(0, colon), escaping);
     const value = unescapeHeader(line.slice(colon + 1), escaping);
     if (name === null || value === null) throw stompFrameError(`header "${line.slice(0, 32)}" has an undefined escape sequence`);

@@ -1,22 +1,20 @@
 import type { IncomingMessage } from 'node:http';
 import { Logger } from '@nestjs/common';
-import type { WebSocket } from 'ws';
-import type { DecodedInboundConnection } from '../../interfaces/transport.interface.js';
 import { CloseCode } from '../../protocol/close-codes.js';
+import { connectInfo } from '../connect-info.js';
 import { nextStompId } from './stomp-ids.js';
 import type { TransportHost } from '../transport-host.interface.js';
 import type { WsTransportConnection } from '../websocket/ws-transport-connection.js';
 import { connectParams, negotiateHeartbeats, negotiateVersion, type HeartbeatOffer } from './stomp-connect.js';
-import { StompConnection, type EndableSession } from './stomp-connection.js';
+import { StompConnection } from './stomp-connection.js';
 import { escapingOf } from './stomp-escaping.js';
 import { encodeFrame, encodeFrameWithBody } from './stomp-frame-encoder.js';
 import { StompFrameError } from './stomp-frame-error.js';
-import { StompFrameParser, type StompFrameLimits } from './stomp-frame-parser.js';
+import type { StompFrameParser, StompFrameStream } from './stomp-frame-parser.js';
 import { STOMP_VERSIONS, type StompFrame } from './stomp-frame.js';
 import type { HeartbeatingSession, StompHeartbeats } from './stomp-heartbeats.js';
 import { StompSerializer } from './stomp-serializer.js';
-import { StompCommands } from './stomp-commands.js';
-import { StompSubscriptions } from './stomp-subscriptions.js';
+import { runStompCommand } from './stomp-commands.js';
 
 /** Frames a client may send between CONNECT and CONNECTED (while the socket handler decides). */
 const MAX_FRAMES_WHILE_CONNECTING = 32;
@@ -28,7 +26,8 @@ export interface StompSessionContext {
   readonly host: TransportHost;
   readonly heartbeats: StompHeartbeats;
   readonly offer: HeartbeatOffer;
-  readonly limits: StompFrameLimits;
+  /** Reads every session's frames: it keeps no state of its own per session. */
+  readonly parser: StompFrameParser;
   readonly maxPayloadDepth: number;
   readonly maxSubscriptions: number;
   readonly connectTimeoutMs: number;
@@ -40,33 +39,31 @@ type State = 'awaiting-connect' | 'authorizing' | 'connected' | 'closed';
 
 /**
  * One STOMP client over one WebSocket: reads its frames, runs CONNECT through the socket handler,
- * then hands every other frame to {@link StompCommands}, which maps it onto the channel protocol.
+ * then hands every other frame to {@link runStompCommand}, which maps it onto the channel protocol.
  * Any protocol error is an `ERROR` frame, then the close STOMP requires; nobody else is affected.
+ * The session is the connection's only object: it extends the {@link StompConnection} the channel
+ * layer writes to (which extends its subscriptions), and is the stream the shared parser reads.
  */
-export class StompSession implements HeartbeatingSession, EndableSession {
+export class StompSession extends StompConnection implements HeartbeatingSession, StompFrameStream {
   lastReadAt = Date.now();
   lastWriteAt = Date.now();
   outgoingMs = 0;
   incomingMs = 0;
+  unfinished: Buffer | undefined;
   private lastPingAt = 0;
   private state: State = 'awaiting-connect';
-  private readonly parser: StompFrameParser;
   /** The upgrade request, until CONNECT has been decided. */
   private request: IncomingMessage | undefined;
   private queued: StompFrame[] | undefined;
   private connectTimer: NodeJS.Timeout | undefined;
-  private connection: DecodedInboundConnection | undefined;
-  private stomp: StompConnection | undefined;
-  private commands: StompCommands | undefined;
 
   constructor(
-    private readonly ws: WebSocket,
-    private readonly writer: WsTransportConnection,
+    writer: WsTransportConnection,
     request: IncomingMessage,
     private readonly context: StompSessionContext,
   ) {
+    super(writer);
     this.request = request;
-    this.parser = new StompFrameParser(context.limits);
     this.connectTimer = setTimeout(() => this.refuse('no CONNECT frame in time'), context.connectTimeoutMs);
     this.connectTimer.unref();
     context.connecting.add(this);
@@ -82,7 +79,7 @@ export class StompSession implements HeartbeatingSession, EndableSession {
     if (this.state === 'closed') return;
     this.lastReadAt = Date.now();
     try {
-      this.parser.push(data, (frame) => this.frame(frame), () => this.clientHeartbeat());
+      this.context.parser.push(this, data);
     } catch (error) {
       if (!(error instanceof StompFrameError)) throw error;
       this.error(error.message, { reason: 'malformed frame', detail: error.message }, CloseCode.malformed);
@@ -95,7 +92,7 @@ export class StompSession implements HeartbeatingSession, EndableSession {
    */
   activity(): boolean {
     this.lastReadAt = Date.now();
-    return this.state === 'connected' ? this.connection!.handlePing() : this.state !== 'closed';
+    return this.state === 'connected' ? this.inbound!.handlePing() : this.state !== 'closed';
   }
 
   /** The WebSocket closed (`error`: it failed; otherwise the transport's own reason, or the client). */
@@ -103,12 +100,12 @@ export class StompSession implements HeartbeatingSession, EndableSession {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.cleanUp();
-    this.connection?.transportClosed(why);
+    this.inbound?.transportClosed(why);
   }
 
-  heartbeat(): void {
+  override heartbeat(): void {
     this.lastWriteAt = Date.now();
-    this.stomp?.heartbeat();
+    if (this.inbound !== undefined) super.heartbeat();
   }
 
   heartbeatMissed(): void {
@@ -119,10 +116,11 @@ export class StompSession implements HeartbeatingSession, EndableSession {
     const now = Date.now();
     if (now - this.lastPingAt < this.context.heartbeats.pingAfterMs) return;
     this.lastPingAt = now;
-    if (this.ws.readyState === this.ws.OPEN) this.ws.ping();
+    this.writer.ping();
   }
 
-  private frame(frame: StompFrame): boolean {
+  /** A frame the parser read (or one queued while CONNECT was being decided); false once the session closed. */
+  onFrame(frame: StompFrame): boolean {
     if (this.state === 'closed') return false;
     if (frame.command === 'CONNECT' || frame.command === 'STOMP') {
       if (this.state !== 'awaiting-connect') this.error('already connected', { reason: 'already connected' });
@@ -133,7 +131,7 @@ export class StompSession implements HeartbeatingSession, EndableSession {
       this.queued!.push(frame);
       if (this.queued!.length > MAX_FRAMES_WHILE_CONNECTING) this.error('too many frames before CONNECTED', { reason: 'rate limited' });
     } else {
-      this.commands!.run(frame);
+      runStompCommand(this, frame, this.context);
     }
     return this.isOpen();
   }
@@ -154,23 +152,17 @@ export class StompSession implements HeartbeatingSession, EndableSession {
       return this.end(CloseCode.policyViolation, 'unsupported STOMP version');
     }
     const heartbeats = negotiateHeartbeats(frame.headers.get('heart-beat'), this.context.offer);
-    this.parser.escaping = escapingOf(version);
+    this.escaping = escapingOf(version);
     this.state = 'authorizing';
     this.queued = [];
     const { params, authToken } = connectParams(frame.headers);
     const request = this.request!;
     this.request = undefined;
-    const info = { transport: 'stomp' as const, headers: request.headers, address: request.socket.remoteAddress, authToken, url: request.url ?? '/' };
-    void this.context.host.authorize(params, info, '2.0.0').then(
+    void this.context.host.authorize(params, connectInfo('stomp', request, authToken), '2.0.0').then(
       (accepted) => {
         if (this.state === 'closed') return;
         if (accepted === null) return this.refuse('connection refused');
-        const escaping = escapingOf(version);
-        const subscriptions = new StompSubscriptions();
-        const stomp = new StompConnection(this.writer, escaping, subscriptions, this);
-        this.stomp = stomp;
-        this.connection = this.context.host.open(stomp, StompSerializer.for(escaping), accepted);
-        this.commands = new StompCommands(stomp, subscriptions, this.connection, this.context, this);
+        this.inbound = this.context.host.open(this, StompSerializer.for(this.escaping), accepted);
         const headers: Array<[string, string]> = [
           ['version', version],
           ['heart-beat', heartbeats.header],
@@ -185,7 +177,7 @@ export class StompSession implements HeartbeatingSession, EndableSession {
         this.context.heartbeats.add(this);
         const queued = this.queued ?? [];
         this.queued = undefined;
-        for (const frame of queued) if (this.frame(frame) === false) break;
+        for (const frame of queued) if (this.onFrame(frame) === false) break;
       },
       (error: unknown) => {
         logger.error(`Authorizing a STOMP client failed: ${String(error)}`);
@@ -194,8 +186,9 @@ export class StompSession implements HeartbeatingSession, EndableSession {
     );
   }
 
-  private clientHeartbeat(): void {
-    if (this.state === 'connected') this.connection!.handlePing();
+  /** An EOL between frames: the client's heart-beat, which takes a token of the rate limit like a ping. */
+  onHeartbeat(): void {
+    if (this.state === 'connected') this.inbound!.handlePing();
   }
 
   /** Refused before CONNECTED: an ERROR without escaping, then the close. */
@@ -208,8 +201,8 @@ export class StompSession implements HeartbeatingSession, EndableSession {
   /** An ERROR frame, then the close. */
   private error(reason: string, response: unknown, code: number = CloseCode.policyViolation): void {
     if (this.state === 'closed') return;
-    if (this.stomp === undefined) return this.refuse(reason, code);
-    this.stomp.fail(reason, response, [], code);
+    if (this.inbound === undefined) return this.refuse(reason, code);
+    this.fail(reason, response, [], code);
   }
 
   private writeRaw(data: Buffer): void {
@@ -221,9 +214,8 @@ export class StompSession implements HeartbeatingSession, EndableSession {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.cleanUp();
-    this.connection?.transportClosed();
-    if (this.stomp !== undefined) this.stomp.close(code, reason);
-    else this.writer.close(code, reason);
+    this.inbound?.transportClosed();
+    this.close(code, reason);
   }
 
   private cleanUp(): void {

@@ -6,8 +6,11 @@ export interface WaitingSubscription {
 
 /** One joined (or joining) topic of a STOMP connection and the subscriptions that share its join. */
 export class StompTopic {
-  /** Its subscription ids; an array literal of one, not `[]` grown by a push (which reserves 17 slots). */
-  readonly ids: string[];
+  /**
+   * Its subscription ids: nearly always one, kept as is; an array is made for a second (an array
+   * of one id cost an idle connection 56 B).
+   */
+  private idOrIds: string | string[];
   /** Subscriptions waiting for the join reply; null once joined (so an idle connection holds none). */
   waiting: WaitingSubscription[] | null = [];
 
@@ -17,7 +20,38 @@ export class StompTopic {
     readonly joinRef: string,
     firstId: string,
   ) {
-    this.ids = [firstId];
+    this.idOrIds = firstId;
+  }
+
+  /** Its subscription ids in the order they subscribed; a copy when there is one (see {@link only}). */
+  get ids(): readonly string[] {
+    return typeof this.idOrIds === 'string' ? [this.idOrIds] : this.idOrIds;
+  }
+
+  /** Its one subscription id, or undefined when it has several: what a broadcast is written for without an array. */
+  get only(): string | undefined {
+    return typeof this.idOrIds === 'string' ? this.idOrIds : undefined;
+  }
+
+  get size(): number {
+    return typeof this.idOrIds === 'string' ? 1 : this.idOrIds.length;
+  }
+
+  has(id: string): boolean {
+    return typeof this.idOrIds === 'string' ? this.idOrIds === id : this.idOrIds.includes(id);
+  }
+
+  add(id: string): void {
+    if (typeof this.idOrIds === 'string') this.idOrIds = [this.idOrIds, id];
+    else this.idOrIds.push(id);
+  }
+
+  /** Removes subscription `id` (which it has); returns whether that was its last. */
+  remove(id: string): boolean {
+    if (typeof this.idOrIds === 'string') return true;
+    this.idOrIds.splice(this.idOrIds.indexOf(id), 1);
+    if (this.idOrIds.length === 1) this.idOrIds = this.idOrIds[0]!;
+    return false;
   }
 }
 
@@ -59,9 +93,9 @@ export class StompSubscriptions {
   }
 
   topicOf(id: string): StompTopic | undefined {
-    if (this.first?.ids.includes(id)) return this.first;
+    if (this.first?.has(id)) return this.first;
     if (this.others === undefined) return undefined;
-    for (const topic of this.others.values()) if (topic.ids.includes(id)) return topic;
+    for (const topic of this.others.values()) if (topic.has(id)) return topic;
     return undefined;
   }
 
@@ -74,7 +108,7 @@ export class StompSubscriptions {
     this.subscriptionCount++;
     const existing = this.topic(name);
     if (existing !== undefined) {
-      existing.ids.push(id);
+      existing.add(id);
       return { topic: existing, isNew: false };
     }
     const topic = new StompTopic(name, joinRef(), id);
@@ -88,9 +122,8 @@ export class StompSubscriptions {
     const topic = this.topicOf(id);
     if (topic === undefined) return undefined;
     this.subscriptionCount--;
-    topic.ids.splice(topic.ids.indexOf(id), 1);
+    const last = topic.remove(id);
     if (topic.waiting) topic.waiting = topic.waiting.filter((waiting) => waiting.id !== id);
-    const last = topic.ids.length === 0;
     if (last) this.forget(topic);
     return { topic, last };
   }
@@ -98,7 +131,7 @@ export class StompSubscriptions {
   /** Forgets `topic` and every subscription to it (its channel ended). */
   drop(topic: StompTopic): void {
     if (this.topic(topic.topic) !== topic) return;
-    this.subscriptionCount -= topic.ids.length;
+    this.subscriptionCount -= topic.size;
     this.forget(topic);
   }
 

@@ -20,6 +20,7 @@ import { TRANSPORT_HOST, type TransportHost } from '../transport-host.interface.
 import { UnfinishedMessageBudget } from '../websocket/unfinished-message-budget.js';
 import { WebSocketEndpoint } from '../websocket/websocket-endpoint.js';
 import type { WsTransportConnection } from '../websocket/ws-transport-connection.js';
+import { StompFrameParser } from './stomp-frame-parser.js';
 import { StompHeartbeats } from './stomp-heartbeats.js';
 import { StompSession, type StompSessionContext } from './stomp-session.js';
 
@@ -56,7 +57,7 @@ export class StompTransport implements OnApplicationBootstrap, BeforeApplication
       host,
       heartbeats: new StompHeartbeats(Math.max(MIN_SWEEP_MS, Math.min(MAX_SWEEP_MS, Math.floor(finest / 2))), Math.floor(options.idleTimeoutMs / 2)),
       offer: stomp.heartbeat,
-      limits: { maxFrameBytes: options.maxFrameSize, maxHeaders: stomp.maxHeaders, maxHeaderBytes: stomp.maxHeaderBytes },
+      parser: new StompFrameParser({ maxFrameBytes: options.maxFrameSize, maxHeaders: stomp.maxHeaders, maxHeaderBytes: stomp.maxHeaderBytes }),
       maxPayloadDepth: options.maxPayloadDepth,
       maxSubscriptions: options.maxChannelsPerSocket,
       connectTimeoutMs: stomp.connectTimeoutMs,
@@ -108,7 +109,7 @@ export class StompTransport implements OnApplicationBootstrap, BeforeApplication
   }
 
   private serve(ws: WebSocket, writer: WsTransportConnection, socket: Duplex, request: IncomingMessage): void {
-    const session = new StompSession(ws, writer, request, this.context);
+    const session = new StompSession(writer, request, this.context);
     (ws as ServedWebSocket)[SESSION] = session;
     (socket as ServedSocket)[SESSION] = session;
     this.shutdownHooks.clientServed();

@@ -23,7 +23,6 @@ const logger = new Logger('WebSocketTransport');
  * `write`, without the cost of corking; a second write corks the socket behind it.
  */
 export class WsTransportConnection implements TransportConnection, RunWriter {
-  readonly name = 'websocket' as const;
   /** The first frame of the current run, whole, not written yet. */
   private deferred: Buffer | undefined = undefined;
   /** This connection corked the socket for the current run. */
@@ -39,6 +38,16 @@ export class WsTransportConnection implements TransportConnection, RunWriter {
     /** Set when the socket negotiated permessage-deflate: the frames for its window size. */
     private readonly compression?: OutboundCompression,
   ) {}
+
+  /** On the prototype, not a field of every connection. */
+  get name(): 'websocket' {
+    return 'websocket';
+  }
+
+  /** A WebSocket ping, if the socket is open. */
+  ping(): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.ping();
+  }
 
   send(frame: Frame): void {
     if (frame.fromOtherNode) this.corker.holdUntilNextPoll();

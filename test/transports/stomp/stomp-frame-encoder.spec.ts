@@ -25,7 +25,7 @@ describe('STOMP frame encoding', () => {
     const frame = encodeFrameWithBody('SEND', [['destination', '/topic/x']], body, 'application/octet-stream', 'escaped');
     const parser = new StompFrameParser({ maxFrameBytes: 1024, maxHeaders: 8, maxHeaderBytes: 128 });
     let parsed: Buffer | undefined;
-    parser.push(frame, (decoded) => void (parsed = decoded.body), () => {});
+    parser.push({ unfinished: undefined, escaping: 'escaped', onFrame: (decoded) => void (parsed = decoded.body), onHeartbeat: () => {} }, frame);
     expect(parsed).toEqual(body);
   });
 });

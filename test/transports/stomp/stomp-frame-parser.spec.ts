@@ -1,18 +1,22 @@
-import { StompFrameParser } from '../../../lib/transports/stomp/stomp-frame-parser.js';
+import { StompFrameParser, type StompFrameStream } from '../../../lib/transports/stomp/stomp-frame-parser.js';
 import { StompFrameError } from '../../../lib/transports/stomp/stomp-frame-error.js';
 import type { StompFrame } from '../../../lib/transports/stomp/stomp-frame.js';
 
 const LIMITS = { maxFrameBytes: 1024, maxHeaders: 8, maxHeaderBytes: 128 };
 
-function parse(chunks: Array<string | Buffer>, escaping: 'none' | 'escaped' = 'escaped'): { frames: StompFrame[]; heartbeats: number; parser: StompFrameParser } {
-  const parser = new StompFrameParser(LIMITS);
-  parser.escaping = escaping;
+/** One parser for every stream, as the transport has: nothing of one stream may leak into another. */
+const parser = new StompFrameParser(LIMITS);
+
+function streamOf(escaping: 'none' | 'escaped', onFrame: StompFrameStream['onFrame'], onHeartbeat = () => {}): StompFrameStream {
+  return { unfinished: undefined, escaping, onFrame, onHeartbeat };
+}
+
+function parse(chunks: Array<string | Buffer>, escaping: 'none' | 'escaped' = 'escaped'): { frames: StompFrame[]; heartbeats: number; stream: StompFrameStream } {
   const frames: StompFrame[] = [];
   let heartbeats = 0;
-  for (const chunk of chunks) {
-    parser.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, 'utf8'), (frame) => void frames.push(frame), () => heartbeats++);
-  }
-  return { frames, heartbeats, parser };
+  const stream = streamOf(escaping, (frame) => void frames.push(frame), () => heartbeats++);
+  for (const chunk of chunks) parser.push(stream, Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, 'utf8'));
+  return { frames, heartbeats, stream };
 }
 
 function headersOf(frame: StompFrame): Record<string, string> {
@@ -94,9 +98,22 @@ describe('StompFrameParser: the STOMP 1.2 specification examples', () => {
       const { frames } = parse([whole.slice(0, cut), whole.slice(cut)]);
       expect(frames.map((frame) => frame.body.toString())).toEqual(['abc', 'xyz']);
     }
-    const { frames, parser } = parse(['SEND\n', 'destination:/t', 'opic/a\n\nab']);
+    const { frames, stream } = parse(['SEND\n', 'destination:/t', 'opic/a\n\nab']);
     expect(frames).toHaveLength(0);
-    expect(parser.pendingBytes).toBeGreaterThan(0);
+    expect(stream.unfinished?.toString()).toBe('SEND\ndestination:/topic/a\n\nab');
+  });
+
+  test('one parser reads many streams: each keeps its own unfinished frame and its own escaping', () => {
+    const frames: Array<[string, string | undefined]> = [];
+    const a = streamOf('escaped', (frame) => void frames.push(['a', frame.headers.get('x')]));
+    const b = streamOf('none', (frame) => void frames.push(['b', frame.headers.get('x')]));
+    parser.push(a, Buffer.from('SEND\nx:1\\c'));
+    parser.push(b, Buffer.from('SEND\nx:2\\c'));
+    parser.push(a, Buffer.from('2\n\n\0'));
+    expect(b.unfinished).toBeDefined();
+    parser.push(b, Buffer.from('2\n\n\0'));
+    expect(frames).toEqual([['a', '1:2'], ['b', '2\\c2']]);
+    expect([a.unfinished, b.unfinished]).toEqual([undefined, undefined]);
   });
 });
 
@@ -142,12 +159,12 @@ describe('StompFrameParser: malformed frames are errors, never crashes', () => {
   });
 
   test('reading stops when the frame handler says so', () => {
-    const parser = new StompFrameParser(LIMITS);
     const seen: string[] = [];
-    parser.push(Buffer.from('SEND\n\n\0SEND\n\n\0'), (frame) => {
+    const stream = streamOf('escaped', (frame) => {
       seen.push(frame.command);
       return false;
-    }, () => {});
+    });
+    parser.push(stream, Buffer.from('SEND\n\n\0SEND\n\n\0'));
     expect(seen).toEqual(['SEND']);
   });
 });

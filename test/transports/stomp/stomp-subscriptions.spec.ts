@@ -1,4 +1,4 @@
-import { StompSubscriptions } from '../../../lib/transports/stomp/stomp-subscriptions.js';
+import { StompSubscriptions, StompTopic } from '../../../lib/transports/stomp/stomp-subscriptions.js';
 
 // One topic lives in a field and the others in a Map made for the second: every path between
 // the two must find the same subscriptions.
@@ -44,4 +44,16 @@ test('drop forgets a topic and all its subscriptions; a stale topic object is ig
   expect(subs.size).toBe(2);
   subs.drop(a);
   expect([subs.size, subs.topicCount, subs.has('sub-0')]).toEqual([0, 0, false]);
+});
+
+test('a topic keeps one id as is and an array for more, in the order they subscribed', () => {
+  const topic = new StompTopic('room:a', '1', 'sub-0');
+  expect([topic.ids, topic.only, topic.size, topic.has('sub-0'), topic.has('sub-1')]).toEqual([['sub-0'], 'sub-0', 1, true, false]);
+  topic.add('sub-1');
+  topic.add('sub-2');
+  expect([topic.ids, topic.only, topic.size, topic.has('sub-2')]).toEqual([['sub-0', 'sub-1', 'sub-2'], undefined, 3, true]);
+  expect(topic.remove('sub-0')).toBe(false);
+  expect(topic.remove('sub-2')).toBe(false);
+  expect([topic.ids, topic.only, topic.size, topic.has('sub-0')]).toEqual([['sub-1'], 'sub-1', 1, false]);
+  expect(topic.remove('sub-1')).toBe(true);
 });
