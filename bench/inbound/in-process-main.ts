@@ -16,18 +16,18 @@ class CountingTransport implements TransportConnection {
   close(): void {}
 }
 
-const BATCH = 10;
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * nestjs-channels' own CPU per client message, with no socket: frames go straight to the
- * connection's frame handler, `BATCH` per event-loop turn (as a pipelining client's arrive), and
- * the replies are counted. Deterministic enough to compare two versions of the inbound path;
- * `node in-process-main.js [pipe|plain] [messages]`.
+ * connection's frame handler, `batch` per event-loop turn (10, as a pipelining client's arrive; 1
+ * as a closed loop's), and the replies are counted. Deterministic enough to compare two versions
+ * of the inbound path: `node in-process-main.js [pipe|plain] [messages] [batch]`.
  */
 async function main(): Promise<void> {
   const validate = process.argv[2] !== 'plain';
   const messages = Number(process.argv[3] ?? 200_000);
+  const batch = Number(process.argv[4] ?? 10);
   const app = await NestFactory.createApplicationContext(inboundAppModule(validate, true), { logger: ['error', 'warn'] });
   const runtime = app.get(ChannelsRuntime, { strict: false });
   const serializer = selectSerializer('2.0.0', runtime.options.serializers)!;
@@ -37,11 +37,11 @@ async function main(): Promise<void> {
   const connection = runtime.open(transport, serializer, accepted);
   connection.handleFrame(Buffer.from(JSON.stringify(['1', '1', INBOUND_TOPIC, 'phx_join', {}])), false);
   await nextTurn();
-  const frames = Array.from({ length: BATCH }, (_, i) => Buffer.from(`["1","${i + 2}","${INBOUND_TOPIC}","${INBOUND_EVENT}",{"body":"${INBOUND_BODY}"}]`));
+  const frames = Array.from({ length: batch }, (_, i) => Buffer.from(`["1","${i + 2}","${INBOUND_TOPIC}","${INBOUND_EVENT}",{"body":"${INBOUND_BODY}"}]`));
   const run = async (count: number) => {
     const before = transport.frames;
     const started = process.cpuUsage();
-    for (let sent = 0; sent < count; sent += BATCH) {
+    for (let sent = 0; sent < count; sent += batch) {
       for (const frame of frames) connection.handleFrame(frame, false);
       await nextTurn();
     }
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   };
   await run(messages / 4);
   const samples = [await run(messages), await run(messages), await run(messages)];
-  console.log(JSON.stringify({ validate, messages, microsPerMessage: samples.map((s) => Number(s.toFixed(2))) }));
+  console.log(JSON.stringify({ validate, messages, batch, microsPerMessage: samples.map((s) => Number(s.toFixed(2))) }));
   await app.close();
 }
 
