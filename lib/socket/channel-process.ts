@@ -12,7 +12,7 @@ import { ChannelReceiver } from './channel-receiver.js';
 import { errorDetail, errorSummary } from './error-summary.js';
 import { HistoryJoin } from './history-join.js';
 import { LazyCompletion } from './lazy-completion.js';
-import { Mailbox } from './mailbox.js';
+import { Mailbox, type MailboxOwner } from './mailbox.js';
 import { SocketRef, type ReplyTarget } from './socket-ref.js';
 import { Socket, type SocketOwner } from './socket.js';
 import { isThenable } from './thenable.js';
@@ -31,13 +31,13 @@ export type TerminateReason = 'leave' | 'closed' | 'duplicate_join' | 'crash' | 
  * One joined topic on one connection: Phoenix's channel server. Messages are handled one at a
  * time through a mailbox; broadcasts reach the client through its `receiver` (see ChannelReceiver).
  */
-export class ChannelProcess implements SocketOwner, ReplyTarget {
+export class ChannelProcess implements SocketOwner, ReplyTarget, MailboxOwner {
   readonly subscriberId = nextSubscriberId('channel');
   readonly socket: Socket;
   /** What the fan-out delivers this channel's broadcasts to. */
   readonly receiver: ChannelReceiver;
   private state: State = 'joining';
-  private readonly mailbox = new Mailbox((error) => this.crash(error, 'mailbox'));
+  private readonly mailbox = new Mailbox(this);
   /** Pushes made while joining wait here so that the join reply goes first. */
   private pendingPushes: OutboundMessage[] | null = [];
   private handling: InboundMessage | null = null;
@@ -54,9 +54,17 @@ export class ChannelProcess implements SocketOwner, ReplyTarget {
     private readonly broadcasts: ChannelBroadcasts,
   ) {
     this.socket = new Socket(this, topic, joinRef, host.assigns, host.socketId, host.transportName, host.serializer.vsn);
-    this.receiver = new ChannelReceiver(this.subscriberId, host, definition.handleOut, (handler, message) =>
-      this.mailbox.enqueue(() => this.runHandleOut(handler, message)),
-    );
+    this.receiver = new ChannelReceiver(this.subscriberId, host, definition.handleOut, this);
+  }
+
+  /** @internal A mailbox task threw past its own handling. */
+  mailboxFailed(error: unknown): void {
+    this.crash(error, 'mailbox');
+  }
+
+  /** @internal A broadcast a `@HandleOut` intercepts: it runs in the channel's turn. */
+  handleOutLater(handler: ChannelHandlerFn, message: BroadcastMessage): void {
+    this.mailbox.enqueue(() => this.runHandleOut(handler, message));
   }
 
   /** Settles once the channel ended and its `@Terminate` (if any) returned. */

@@ -2,6 +2,11 @@ import { isThenable } from './thenable.js';
 
 type Task = () => unknown;
 
+/** Who hears of a task that threw anyway. An object, not a callback: every channel has a mailbox, and a closure each would add to what an idle channel holds. */
+export interface MailboxOwner {
+  mailboxFailed(error: unknown): void;
+}
+
 /**
  * Runs tasks one at a time, in order, awaiting async ones: a channel handles its messages like a
  * Phoenix channel process does, without holding up other channels or the socket's heartbeats.
@@ -13,7 +18,7 @@ export class Mailbox {
   private readonly queue: Task[] = [];
   private running = false;
 
-  constructor(private readonly onUnhandled: (error: unknown) => void) {}
+  constructor(private readonly owner: MailboxOwner) {}
 
   enqueue(task: Task): void {
     this.queue.push(task);
@@ -28,7 +33,7 @@ export class Mailbox {
       try {
         result = task();
       } catch (error) {
-        this.onUnhandled(error);
+        this.owner.mailboxFailed(error);
         continue;
       }
       if (isThenable(result)) {
@@ -36,7 +41,7 @@ export class Mailbox {
         result.then(
           () => this.drain(),
           (error: unknown) => {
-            this.onUnhandled(error);
+            this.owner.mailboxFailed(error);
             this.drain();
           },
         );

@@ -22,7 +22,7 @@ describe('Mailbox', () => {
 
   beforeEach(() => {
     unhandled = [];
-    mailbox = new Mailbox((error) => unhandled.push(error));
+    mailbox = new Mailbox({ mailboxFailed: (error) => unhandled.push(error) });
   });
 
   test('runs tasks in the order they were enqueued', async () => {
