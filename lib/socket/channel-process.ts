@@ -57,12 +57,12 @@ export class ChannelProcess implements SocketOwner, ReplyTarget, MailboxOwner {
     this.receiver = new ChannelReceiver(this.subscriberId, host, definition.handleOut, this);
   }
 
-  /** @internal A mailbox task threw past its own handling. */
+  /** A mailbox task threw past its own handling. */
   mailboxFailed(error: unknown): void {
     this.crash(error, 'mailbox');
   }
 
-  /** @internal A broadcast a `@HandleOut` intercepts: it runs in the channel's turn. */
+  /** A broadcast a `@HandleOut` intercepts: it runs in the channel's turn. */
   handleOutLater(handler: ChannelHandlerFn, message: BroadcastMessage): void {
     this.mailbox.enqueue(() => this.runHandleOut(handler, message));
   }
