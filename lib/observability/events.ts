@@ -75,7 +75,7 @@ export type DisconnectReason =
  * allowed, a WebSocket subprotocol other than the transport's, an upgrade not by GET, or an
  * upgrade to a path no endpoint serves. @publicApi
  */
-export type ConnectRefusalReason = 'socket_handler' | 'draining' | 'serializer' | 'origin' | 'subprotocol' | 'method' | 'path';
+export type ConnectRefusalReason = 'socket_handler' | 'draining' | 'serializer' | 'origin' | 'subprotocol' | 'method' | 'path' | 'protocol';
 
 /** @publicApi */
 export interface SocketConnectEvent {

@@ -6,7 +6,7 @@ const NOTHING = async () => undefined;
 
 /**
  * A connection refused before the socket handler ran (a bad `vsn`, origin, subprotocol, method or
- * path): traced on the connect channel like the socket handler's decisions, so that subscribers
+ * path, or a STOMP client that sent no CONNECT first): traced on the connect channel like the socket handler's decisions, so that subscribers
  * (the metrics) count it. Nothing is made when no one subscribes.
  */
 export function publishRefusedConnect(transport: TransportName, reason: ConnectRefusalReason): void {

@@ -193,6 +193,33 @@ describe('STOMP on shutdown', () => {
     await client.stop();
   });
 
+  test('a client that sends no CONNECT in time, or another frame first, is refused and the connect event says "protocol"', async () => {
+    const { startTestApp } = await import('../support/test-app.js');
+    const node = await startTestApp(conformanceApp('express', { transports: ['stomp'], stomp: { connectTimeoutMs: 300 } }, { logger: ['error'] }));
+    const recorder = new EventRecorder([ChannelsEvents.socketConnect]);
+    const open = async () => {
+      const ws = new WebSocket(`${node.socketUrl}/stomp`, STOMP_PROTOCOLS);
+      const closed = new Promise<number>((resolve) => ws.on('close', resolve));
+      await new Promise((resolve) => ws.once('open', resolve));
+      return { ws, closed };
+    };
+    try {
+      const silent = await open();
+      expect(await silent.closed).toBe(1008);
+      const early = await open();
+      early.ws.send('SEND\ndestination:/topic/room:a\nevent:x\n\n{}\0');
+      expect(await early.closed).toBe(1008);
+      await eventually(() => recorder.of(ChannelsEvents.socketConnect).length === 2, 'both refusals are published');
+      expect(recorder.of(ChannelsEvents.socketConnect)).toEqual([
+        { transport: 'stomp', outcome: 'refused', reason: 'protocol' },
+        { transport: 'stomp', outcome: 'refused', reason: 'protocol' },
+      ]);
+    } finally {
+      recorder.stop();
+      await node.close();
+    }
+  });
+
   test('a frame ws refuses (past maxFrameSize) closes the socket with 1009, and the disconnect says "error"', async () => {
     const { startTestApp } = await import('../support/test-app.js');
     const node = await startTestApp(conformanceApp('express', { transports: ['stomp'], maxFrameSize: 4096 }, { logger: ['error'] }));

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { Logger } from '@nestjs/common';
+import { publishRefusedConnect } from '../../observability/refused-connect.js';
 import { CloseCode } from '../../protocol/close-codes.js';
 import { connectInfo } from '../connect-info.js';
 import { nextStompId } from './stomp-ids.js';
@@ -64,7 +65,10 @@ export class StompSession extends StompConnection implements HeartbeatingSession
   ) {
     super(writer);
     this.request = request;
-    this.connectTimer = setTimeout(() => this.refuse('no CONNECT frame in time'), context.connectTimeoutMs);
+    this.connectTimer = setTimeout(() => {
+      publishRefusedConnect('stomp', 'protocol');
+      this.refuse('no CONNECT frame in time');
+    }, context.connectTimeoutMs);
     this.connectTimer.unref();
     context.connecting.add(this);
   }
@@ -126,6 +130,7 @@ export class StompSession extends StompConnection implements HeartbeatingSession
       if (this.state !== 'awaiting-connect') this.error('already connected', { reason: 'already connected' });
       else this.connect(frame);
     } else if (this.state === 'awaiting-connect') {
+      publishRefusedConnect('stomp', 'protocol');
       this.refuse(`expected CONNECT, got ${frame.command}`);
     } else if (this.state === 'authorizing') {
       this.queued!.push(frame);
