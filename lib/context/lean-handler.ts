@@ -138,9 +138,11 @@ function resolveArguments(params: LeanParam[], argsLength: number, args: unknown
 
 /** `param`'s pipes from the `from`-th on, in order, as Nest's `PipesConsumer` applies them. */
 function applyPipes(value: unknown, param: LeanParam, from: number): unknown {
+  if (from >= param.pipes.length) return value;
+  // A fresh object per call, shared by its pipes, as Nest's `PipesConsumer` makes it.
+  const metadata = { ...param.metadata } as never;
   for (let i = from; i < param.pipes.length; i++) {
-    const { metatype, type, data, schema } = param.metadata;
-    const result = param.pipes[i]!.transform(value, { metatype: metatype as never, type: type as never, data: data as never, schema } as never);
+    const result = param.pipes[i]!.transform(value, metadata);
     if (isThenable(result)) return Promise.resolve(result).then((transformed) => applyPipes(transformed, param, i + 1));
     value = result;
   }
