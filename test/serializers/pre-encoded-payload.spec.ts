@@ -15,8 +15,9 @@ describe('PreEncodedPayload', () => {
     const second = encodeOutbound(serializer, { ...message(shared), joinRef: '8' });
     const payloadEncodes = stringify.mock.calls.filter(([value]) => value === payload).length;
     stringify.mockRestore();
-    expect(first).toEqual(serializer.encodeMessage(message(payload)));
-    expect(second).toEqual(serializer.encodeMessage({ ...message(payload), joinRef: '8' }));
+    const text = (frame: { data: string | Buffer; binary: boolean }) => ({ data: frame.data.toString(), binary: frame.binary });
+    expect(text(first)).toEqual(serializer.encodeMessage(message(payload)));
+    expect(text(second)).toEqual(serializer.encodeMessage({ ...message(payload), joinRef: '8' }));
     expect(payloadEncodes).toBe(1);
   });
 

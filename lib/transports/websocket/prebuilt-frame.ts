@@ -42,12 +42,13 @@ export function prebuiltWebSocketFrame(frame: SharedFrame): Buffer {
   return frame.prepared(WEBSOCKET, build);
 }
 
-/** Past this, a binary payload for one socket is left to `ws` (header and payload written apart, no copy of the payload). */
+/** Past this, a payload in a Buffer for one socket is left to `ws` (header and payload written apart, no copy of the payload). */
 const COPY_LIMIT_BYTES = 16 * 1024;
 
 /**
  * A reply or push for one socket framed whole, so that a lone one leaves in one `write` rather
- * than a corked socket and a `writev`; undefined for a binary payload above 16 KiB.
+ * than a corked socket and a `writev`; undefined for a Buffer payload (binary, or text already
+ * encoded) above 16 KiB.
  */
 export function ownWebSocketFrame(data: string | Buffer, binary: boolean): Buffer | undefined {
   if (typeof data !== 'string' && data.length > COPY_LIMIT_BYTES) return undefined;

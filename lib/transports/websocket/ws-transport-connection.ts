@@ -71,7 +71,7 @@ export class WsTransportConnection implements TransportConnection, RunWriter {
       this.socket.write(whole);
       return;
     }
-    // A large binary payload: ws writes its header and the payload apart, synchronously, so whole
+    // A large payload in a Buffer (binary, or a pre-encoded list): ws writes its header and the payload apart, synchronously, so whole
     // frames written straight to the socket before or after it cannot interleave with it.
     // `compress: false`: with permessage-deflate negotiated ws would otherwise deflate it with a
     // zlib stream of its own per socket, asynchronously (out of order with the frames written
