@@ -2,6 +2,8 @@ import WebSocket from 'ws';
 import { serveCommands } from '../harness/ipc.js';
 import { IDLE_TOPIC, MASS_JOIN_TOPIC } from '../harness/payload.js';
 import { sourceAddressFor } from '../harness/source-addresses.js';
+import { type PresenceList, PresenceLists } from './presence-list.js';
+import { SharedFrames } from './shared-frames.js';
 
 /** One mass join, as the runner asks for it. */
 export interface MassJoinArgs {
@@ -43,41 +45,31 @@ export interface MassJoinReport {
   /** Heartbeat round trips of a client in another room during the run: the slowest (ms), how many. */
   idleHeartbeatMaxMs: number;
   idleHeartbeats: number;
+  /** This process's CPU from the first join to the end (ms): near the wall time, the clients were the bottleneck. */
+  clientCpuMs: number;
+  /** From the first join: the last join reply, the last state (ms). */
+  lastJoinReplyAtMs: number;
+  lastStateAtMs: number;
+  /** Frames parsed (the others were byte-identical to a recent one), and members whose list left a shared one. */
+  framesParsed: number;
+  listForks: number;
 }
 
 const PHOENIX_JOIN_TIMEOUT_MS = 10_000;
 
-/**
- * A member of the room: keeps the list as phoenix.js `Presence` does (a state replaces it, a diff
- * adds the joined metas and drops the left ones, by `phx_ref`), with the keys only, so that the
- * clients' own work stays small beside the server's.
- */
+/** A member of the room: its socket, its list, its join's round trip. */
 class Member {
-  readonly keys = new Map<string, Set<string>>();
+  readonly list: PresenceList;
   joinSentAt = 0;
   joinReplyMs: number | null = null;
   /** Keys of the last `presence_summary`. */
   summaryKeys = 0;
 
-  constructor(readonly socket: WebSocket) {}
-
-  applyState(state: Record<string, { metas: Array<{ phx_ref: string }> }>): void {
-    this.keys.clear();
-    for (const [key, entry] of Object.entries(state)) this.keys.set(key, new Set(entry.metas.map((meta) => meta.phx_ref)));
-  }
-
-  applyDiff(diff: { joins: Record<string, { metas: Array<{ phx_ref: string }> }>; leaves: Record<string, { metas: Array<{ phx_ref: string }> }> }): void {
-    for (const [key, entry] of Object.entries(diff.joins)) {
-      let refs = this.keys.get(key);
-      if (!refs) this.keys.set(key, (refs = new Set()));
-      for (const meta of entry.metas) refs.add(meta.phx_ref);
-    }
-    for (const [key, entry] of Object.entries(diff.leaves)) {
-      const refs = this.keys.get(key);
-      if (!refs) continue;
-      for (const meta of entry.metas) refs.delete(meta.phx_ref);
-      if (refs.size === 0) this.keys.delete(key);
-    }
+  constructor(
+    readonly socket: WebSocket,
+    lists: PresenceLists,
+  ) {
+    this.list = lists.list();
   }
 }
 
@@ -114,29 +106,43 @@ async function massJoin(args: MassJoinArgs): Promise<MassJoinReport> {
     joinsUnanswered: 0,
     idleHeartbeatMaxMs: 0,
     idleHeartbeats: 0,
+    clientCpuMs: 0,
+    lastJoinReplyAtMs: 0,
+    lastStateAtMs: 0,
+    framesParsed: 0,
+    listForks: 0,
   };
   // The probe's figures are filled in by the runner.
-  const members = (await openAll(args.baseUrl, args.n)).map((socket) => new Member(socket));
+  const lists = new PresenceLists();
+  const members = (await openAll(args.baseUrl, args.n)).map((socket) => new Member(socket, lists));
 
   const listed = args.listCap === undefined ? args.n : Math.min(args.n, args.listCap);
-  const isComplete = (member: Member) => member.keys.size === listed && (args.listCap === undefined || member.summaryKeys === args.n);
+  const isComplete = (member: Member) => member.list.size === listed && (args.listCap === undefined || member.summaryKeys === args.n);
   let complete = 0;
   let started = 0;
+  let ended = false;
   let done!: () => void;
-  const finished = new Promise<void>((resolve) => (done = resolve));
+  const finished = new Promise<void>((resolve) => (done = () => ((ended = true), resolve())));
+  const frames = new SharedFrames();
   for (const member of members) {
     member.socket.on('message', (data: Buffer) => {
-      const [, ref, , event, payload] = JSON.parse(data.toString()) as [string | null, string | null, string, string, any];
+      if (ended) return;
+      // Checked here too: a process flooded with frames runs its timers late.
+      if (performance.now() - started > args.timeoutMs) return done();
+      const [, ref, , event, payload] = frames.parse(data) as [string | null, string | null, string, string, any];
       const wasComplete = isComplete(member);
-      if (event === 'phx_reply' && ref === '1') member.joinReplyMs = performance.now() - member.joinSentAt;
-      else if (event === 'presence_state') {
+      if (event === 'phx_reply' && ref === '1') {
+        member.joinReplyMs = performance.now() - member.joinSentAt;
+        report.lastJoinReplyAtMs = performance.now() - started;
+      } else if (event === 'presence_state') {
+        report.lastStateAtMs = performance.now() - started;
         report.stateFrames++;
         report.stateBytes += data.length;
-        member.applyState(payload);
+        member.list.applyState(payload);
       } else if (event === 'presence_diff') {
         report.diffFrames++;
         report.diffBytes += data.length;
-        member.applyDiff(payload);
+        member.list.applyDiff(payload);
       } else if (event === 'presence_summary') {
         report.summaryFrames++;
         report.summaryBytes += data.length;
@@ -152,6 +158,7 @@ async function massJoin(args: MassJoinArgs): Promise<MassJoinReport> {
   }
 
   started = performance.now();
+  const cpuBefore = process.cpuUsage();
   members.forEach((member, index) => {
     setTimeout(() => {
       member.joinSentAt = performance.now();
@@ -161,6 +168,10 @@ async function massJoin(args: MassJoinArgs): Promise<MassJoinReport> {
   const timer = setTimeout(done, args.timeoutMs);
   await finished;
   clearTimeout(timer);
+  const cpu = process.cpuUsage(cpuBefore);
+  report.clientCpuMs = (cpu.user + cpu.system) / 1000;
+  report.framesParsed = frames.parsed;
+  report.listForks = lists.forks;
 
   report.completeLists = complete;
   for (const member of members) {
@@ -170,7 +181,9 @@ async function massJoin(args: MassJoinArgs): Promise<MassJoinReport> {
       if (member.joinReplyMs > PHOENIX_JOIN_TIMEOUT_MS) report.joinsOver10s++;
     }
   }
-  for (const member of members) member.socket.terminate();
+  // Left open until `leave`: the runner reads the server's CPU first, without the leaves (a diff
+  // per leave to every member in per-join mode).
+  joined = members.map((member) => member.socket);
   return report;
 }
 
@@ -214,6 +227,8 @@ class Probe {
 }
 
 let probe: Probe | null = null;
+/** The members' sockets after `massJoin`, until `leave`. */
+let joined: WebSocket[] = [];
 
 serveCommands(
   {
@@ -223,6 +238,10 @@ serveCommands(
       probe = new Probe(socket!, heartbeatMs);
     },
     stopProbe: () => probe?.stop() ?? { maxMs: 0, count: 0 },
+    leave: () => {
+      for (const socket of joined) socket.terminate();
+      joined = [];
+    },
   },
   {},
 );

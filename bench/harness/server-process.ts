@@ -58,8 +58,8 @@ export class ServerProcess {
   }
 
   /** CPU time used so far (µs), user and kernel. */
-  cpu(): Promise<NodeJS.CpuUsage> {
-    return this.peer.request('cpu');
+  cpu(timeoutMs?: number): Promise<NodeJS.CpuUsage> {
+    return this.peer.request('cpu', {}, timeoutMs);
   }
 
   burst(topic: string, turns: number, perTurn: number, timeoutMs: number): Promise<SendWindow> {
