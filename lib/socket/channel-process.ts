@@ -27,6 +27,9 @@ type State = 'joining' | 'joined' | 'closed';
 /** Why a channel ended, as `@Terminate` receives it. */
 export type TerminateReason = 'leave' | 'closed' | 'duplicate_join' | 'crash' | 'shutdown' | (string & {});
 
+/** The end has come: see `ChannelProcess.terminated`. */
+const ENDED = Symbol('ended');
+
 /**
  * One joined topic on one connection: Phoenix's channel server. Messages are handled one at a
  * time through a mailbox; broadcasts reach the client through its `receiver` (see ChannelReceiver).
@@ -37,14 +40,16 @@ export class ChannelProcess implements SocketOwner, ReplyTarget, MailboxOwner {
   /** What the fan-out delivers this channel's broadcasts to. */
   readonly receiver: ChannelReceiver;
   private state: State = 'joining';
-  private readonly mailbox = new Mailbox(this);
+  /** While tasks are queued or running: an idle channel holds none. */
+  private mailbox: Mailbox | undefined;
   /** Pushes made while joining wait here so that the join reply goes first. */
   private pendingPushes: OutboundMessage[] | null = [];
   private handling: InboundMessage | null = null;
   private endReason: TerminateReason = 'closed';
   /** The history broadcast a `@HandleOut` is running for: a push of its event carries its position. */
   private intercepted: BroadcastMessage | null = null;
-  private readonly termination = new LazyCompletion();
+  /** Made when somebody waits for the end (a shutdown draining), `ENDED` once ended: an idle channel holds neither. */
+  private termination: LazyCompletion | typeof ENDED | undefined;
 
   constructor(
     private readonly host: ChannelHost,
@@ -62,14 +67,30 @@ export class ChannelProcess implements SocketOwner, ReplyTarget, MailboxOwner {
     this.crash(error, 'mailbox');
   }
 
+  mailboxIdle(): void {
+    this.mailbox = undefined;
+  }
+
+  private enqueue(task: () => unknown): void {
+    (this.mailbox ??= new Mailbox(this)).enqueue(task);
+  }
+
   /** A broadcast a `@HandleOut` intercepts: it runs in the channel's turn. */
   handleOutLater(handler: ChannelHandlerFn, message: BroadcastMessage): void {
-    this.mailbox.enqueue(() => this.runHandleOut(handler, message));
+    this.enqueue(() => this.runHandleOut(handler, message));
   }
 
   /** Settles once the channel ended and its `@Terminate` (if any) returned. */
   get terminated(): Promise<void> {
+    if (this.termination === ENDED) return Promise.resolve();
+    this.termination ??= new LazyCompletion();
     return this.termination.settled;
+  }
+
+  private completeTermination(): void {
+    const waiting = this.termination;
+    this.termination = ENDED;
+    if (waiting instanceof LazyCompletion) waiting.complete();
   }
 
   get joined(): boolean {
@@ -81,16 +102,16 @@ export class ChannelProcess implements SocketOwner, ReplyTarget, MailboxOwner {
   }
 
   join(message: InboundMessage): void {
-    this.mailbox.enqueue(() => this.runJoin(message));
+    this.enqueue(() => this.runJoin(message));
   }
 
   handleIn(message: InboundMessage): void {
-    this.mailbox.enqueue(() => this.runHandleIn(message));
+    this.enqueue(() => this.runHandleIn(message));
   }
 
   /** The client left: reply ok, then `phx_close` and terminate. */
   leave(message: InboundMessage): void {
-    this.mailbox.enqueue(() => {
+    this.enqueue(() => {
       if (message.ref !== null) this.sendReply(message.joinRef, message.ref, 'ok', {});
       this.end('leave', PhxEvent.close);
     });
@@ -129,7 +150,7 @@ export class ChannelProcess implements SocketOwner, ReplyTarget, MailboxOwner {
 
   stop(reason: string): void {
     // Queued, so the handler that asked finishes (and replies) first.
-    this.mailbox.enqueue(() => this.end(reason, PhxEvent.close));
+    this.enqueue(() => this.end(reason, PhxEvent.close));
   }
 
   replyLater(joinRef: string | null, ref: string, status: ReplyStatus, response: unknown): void {
@@ -146,7 +167,7 @@ export class ChannelProcess implements SocketOwner, ReplyTarget, MailboxOwner {
   /** The join; `event` (when observed) learns its outcome. */
   private async joinNow(message: InboundMessage, event?: ChannelJoinEvent): Promise<void> {
     if (this.state === 'closed') {
-      this.termination.complete();
+      this.completeTermination();
       return;
     }
     const history = this.definition.history;
@@ -168,7 +189,7 @@ export class ChannelProcess implements SocketOwner, ReplyTarget, MailboxOwner {
       this.broadcasts.fanout.remove(this.topic, this.receiver);
       this.host.channelEnded(this);
       this.socket.markEnded('join_failed');
-      this.termination.complete();
+      this.completeTermination();
       if (message.ref !== null) this.sendReply(message.joinRef, message.ref, 'error', reply ?? { reason: 'join crashed' });
       return;
     }
@@ -187,7 +208,7 @@ export class ChannelProcess implements SocketOwner, ReplyTarget, MailboxOwner {
   /** The connection went away while the join ran: the join did happen, so terminate runs. */
   private async endedWhileJoining(): Promise<void> {
     if (this.definition.terminate) await this.runTerminate(this.endReason);
-    else this.termination.complete();
+    else this.completeTermination();
   }
 
   private sendPendingPushes(): void {
@@ -292,9 +313,9 @@ export class ChannelProcess implements SocketOwner, ReplyTarget, MailboxOwner {
     this.host.channelEnded(this);
     this.socket.markEnded(reason);
     if (wasJoined) publishLeave(this.definition.pattern, this.topic, this.host.transportName, reason);
-    if (wasJoined && this.definition.terminate) this.mailbox.enqueue(() => this.runTerminate(reason));
+    if (wasJoined && this.definition.terminate) this.enqueue(() => this.runTerminate(reason));
     // A join still running settles `terminated` itself when it returns.
-    else if (wasJoined) this.termination.complete();
+    else if (wasJoined) this.completeTermination();
   }
 
   private async runTerminate(reason: TerminateReason): Promise<void> {
@@ -303,7 +324,7 @@ export class ChannelProcess implements SocketOwner, ReplyTarget, MailboxOwner {
     } catch (error) {
       logger.error(`${this.definition.name} @Terminate failed on "${this.topic}": ${errorDetail(error)}`);
     } finally {
-      this.termination.complete();
+      this.completeTermination();
     }
   }
 

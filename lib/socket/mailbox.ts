@@ -2,9 +2,10 @@ import { isThenable } from './thenable.js';
 
 type Task = () => unknown;
 
-/** Who hears of a task that threw anyway. An object, not a callback: every channel has a mailbox, and a closure each would add to what an idle channel holds. */
+/** Who hears of a task that threw anyway, and of the mailbox running out of tasks (it may then drop it). */
 export interface MailboxOwner {
   mailboxFailed(error: unknown): void;
+  mailboxIdle(): void;
 }
 
 /**
@@ -49,8 +50,6 @@ export class Mailbox {
       }
     }
     this.running = false;
-    // Emptied by `shift`, which leaves the array's backing store (about 140 B) behind: every idle
-    // channel would keep the one its join's task grew. Setting the length to 0 releases it.
-    this.queue.length = 0;
+    this.owner.mailboxIdle();
   }
 }

@@ -18,11 +18,25 @@ function settle(): Promise<void> {
 
 describe('Mailbox', () => {
   let unhandled: unknown[];
+  let idle: number;
   let mailbox: Mailbox;
 
   beforeEach(() => {
     unhandled = [];
-    mailbox = new Mailbox({ mailboxFailed: (error) => unhandled.push(error) });
+    idle = 0;
+    mailbox = new Mailbox({ mailboxFailed: (error) => unhandled.push(error), mailboxIdle: () => idle++ });
+  });
+
+  test('tells its owner when it has run out of tasks (so an idle channel can drop it), not while one is pending', async () => {
+    const held = deferred();
+    mailbox.enqueue(() => undefined);
+    expect(idle).toBe(1);
+    mailbox.enqueue(() => held.promise);
+    mailbox.enqueue(() => undefined);
+    expect(idle).toBe(1);
+    held.resolve();
+    await settle();
+    expect(idle).toBe(2);
   });
 
   test('runs tasks in the order they were enqueued', async () => {
