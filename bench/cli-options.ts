@@ -14,6 +14,7 @@ import {
 import { INBOUND_SERVERS, type InboundServerKind } from './inbound/inbound-kinds.js';
 import { INBOUND_FULL, INBOUND_QUICK, type InboundConfig } from './scenarios/inbound.js';
 import type { ServerKind } from './servers/bench-server.interface.js';
+import type { PairedProtocol } from './scenarios/paired.js';
 
 export type Command = 'compare' | 'profile' | 'soak' | 'cluster' | 'report' | 'paired' | 'history' | 'stomp' | 'compression' | 'presence' | 'observability' | 'inbound' | 'inbound-profile';
 
@@ -26,8 +27,10 @@ export interface CliOptions {
   cluster: ClusterConfig;
   /** `--report=<file>`: a saved run's JSON to render again, without measuring. */
   reportFrom?: string;
-  /** `--paired[=K]`: pairs of back-to-back measurements per N, 10 unless K is given. */
+  /** `--paired[=K]`, `--paired-stomp[=K]`: pairs of back-to-back measurements per N, 10 unless K is given. */
   pairs: number;
+  /** `--paired`: the Phoenix WebSocket; `--paired-stomp`: STOMP, each against raw ws writing its pre-built frames. */
+  pairedProtocol: PairedProtocol;
   /** The `--history` run (defaults unless `--history` and its flags were given). */
   history: HistoryConfig;
   /** `--compression[=K]`: rounds per N, 6 unless K is given (`--quick` 3). */
@@ -59,6 +62,8 @@ const USAGE = `usage: npm run bench -- [--quick] [--servers=a,b] [--passes=N] [-
   --paired[=K] nestjs-channels and raw ws running at once, measured by turns: K pairs (default 10) of fan-out (1 and
                10 per turn), idle reach and paced p99 at each N (--sizes, --quick apply), ratios within each pair
                -> bench/results/paired.md
+  --paired-stomp[=K] the same for nestjs-channels over STOMP against raw ws writing one pre-built STOMP MESSAGE
+               frame per socket -> bench/results/paired-stomp.md
   --history[=K] missed-message recovery: nestjs-channels with history against without, K pairs per figure (default 10,
                --quick 3): fan-out by turns in memory (N = 1000,10000, or --sizes) and on Redis A -> B (1000,5000),
                a recovery storm with since against without, memory per history topic -> bench/results/history.md
@@ -105,6 +110,7 @@ export function parseCli(argv: string[]): CliOptions {
   let clusterHoldS: number | undefined;
   let wsBaseline = true;
   let pairs = 10;
+  let pairedProtocol: PairedProtocol = 'phoenix';
   let compressionRounds: number | undefined;
   let historyPairs: number | undefined;
   let stormClients: number | undefined;
@@ -142,8 +148,9 @@ export function parseCli(argv: string[]): CliOptions {
     else if (flag === '--observability') {
       command = 'observability';
       if (value) observabilityPairs = positiveInteger(flag, value);
-    } else if (flag === '--paired') {
+    } else if (flag === '--paired' || flag === '--paired-stomp') {
       command = 'paired';
+      pairedProtocol = flag === '--paired' ? 'phoenix' : 'stomp';
       if (value) pairs = positiveInteger(flag, value);
     } else if (flag === '--cluster') {
       command = 'cluster';
@@ -201,7 +208,7 @@ export function parseCli(argv: string[]): CliOptions {
     clientCounts: sizesGiven ? config.sizes : inboundDefaults.clientCounts,
     servers: inboundServers ?? inboundDefaults.servers,
   };
-  return { command, config, soakMinutes, cluster, reportFrom, pairs, history, compressionRounds: rounds, presenceSizes, largeRoomSizes, observabilityPairs, inbound };
+  return { command, config, soakMinutes, cluster, reportFrom, pairs, pairedProtocol, history, compressionRounds: rounds, presenceSizes, largeRoomSizes, observabilityPairs, inbound };
 }
 
 /** `--inbound=a,b`: some of the five servers, in the tables' order. */

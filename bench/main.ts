@@ -11,7 +11,7 @@ import { readHistoryOutcome, renderHistory, writeHistoryReport } from './report/
 import { historyErrors, runHistory, type HistoryOutcome } from './scenarios/history.js';
 import { readCompressionOutcome, renderCompression, writeCompressionReport } from './report/compression-report.js';
 import { runCompression } from './scenarios/compression.js';
-import { runPaired } from './scenarios/paired.js';
+import { runPaired, type PairedProtocol } from './scenarios/paired.js';
 import { runSoak } from './scenarios/soak.js';
 import { runRedisPass, type RedisPassResult } from './scenarios/redis-pass.js';
 import { runServerPass, type ServerPassResult } from './scenarios/server-pass.js';
@@ -57,9 +57,9 @@ function report(set: ResultSet): void {
 }
 
 /** `--paired`: the two servers at once, measured by turns; exits 1 if the run stopped early. */
-async function paired(config: BenchConfig, pairs: number): Promise<void> {
-  log(`paired: nestjs-channels and raw ws at N = ${config.sizes.join(', ')}, ${pairs} pairs each`);
-  const outcome = await runPaired(config, pairs, log);
+async function paired(config: BenchConfig, pairs: number, protocol: PairedProtocol): Promise<void> {
+  log(`paired: nestjs-channels${protocol === 'stomp' ? ' over STOMP' : ''} and raw ws at N = ${config.sizes.join(', ')}, ${pairs} pairs each`);
+  const outcome = await runPaired(config, pairs, log, protocol);
   const markdown = renderPaired(outcome);
   log(`\n${markdown}`);
   for (const path of writePairedReport(outcome, markdown)) log(`written: ${path}`);
@@ -133,7 +133,7 @@ async function inbound(config: InboundConfig): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const { command, config, soakMinutes, cluster, reportFrom, pairs, history: historyConfig, compressionRounds, presenceSizes, largeRoomSizes, observabilityPairs, inbound: inboundConfig } =
+  const { command, config, soakMinutes, cluster, reportFrom, pairs, pairedProtocol, history: historyConfig, compressionRounds, presenceSizes, largeRoomSizes, observabilityPairs, inbound: inboundConfig } =
     parseCli(process.argv.slice(2));
   if (command === 'report') {
     const historyRun = readHistoryOutcome(reportFrom);
@@ -142,7 +142,7 @@ async function main(): Promise<void> {
     else if (compressionRun) log(renderCompression(compressionRun));
     else report(readResults(reportFrom!));
   } else if (command === 'history') await history(config, historyConfig);
-  else if (command === 'paired') await paired(config, pairs);
+  else if (command === 'paired') await paired(config, pairs, pairedProtocol);
   else if (command === 'stomp') await stomp(config);
   else if (command === 'compression') await compression(config, compressionRounds);
   else if (command === 'presence') await presence(presenceSizes, largeRoomSizes);

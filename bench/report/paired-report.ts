@@ -35,7 +35,7 @@ export function renderPaired(outcome: PairedOutcome): string {
     `## Paired run (${outcome.date})`,
     '',
     `- Machine: ${machineLine(outcome.machine)}`,
-    `- nestjs-channels and raw ws (one pre-built frame per socket) running at once; at each N, ${outcome.pairs} pairs of ` +
+    `- ${outcome.protocol === 'stomp' ? 'nestjs-channels over STOMP and raw ws (one pre-built STOMP MESSAGE frame per socket)' : 'nestjs-channels and raw ws (one pre-built frame per socket)'} running at once; at each N, ${outcome.pairs} pairs of ` +
       'back-to-back measurements, the order swapped every pair. Run time ' +
       `${outcome.durationS.toFixed(0)} s.${outcome.error ? ` Stopped early: ${outcome.error}` : ''}`,
     '',
@@ -53,7 +53,8 @@ export function renderPaired(outcome: PairedOutcome): string {
 /** Writes `paired.md` and `paired.json`; returns the paths. */
 export function writePairedReport(outcome: PairedOutcome, markdown: string): string[] {
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const paths = [join(RESULTS_DIR, 'paired.md'), join(RESULTS_DIR, 'paired.json')];
+  const name = outcome.protocol === 'stomp' ? 'paired-stomp' : 'paired';
+  const paths = [join(RESULTS_DIR, `${name}.md`), join(RESULTS_DIR, `${name}.json`)];
   writeFileSync(paths[0]!, markdown);
   writeFileSync(paths[1]!, `${JSON.stringify(outcome, null, 2)}\n`);
   return paths;

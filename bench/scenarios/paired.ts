@@ -8,7 +8,13 @@ import { measurePairs, warmUp, type PairedMetric } from './measure-pairs.js';
 
 export { PAIRED_METRICS, type PairedMetric } from './measure-pairs.js';
 
-const OURS: ServerKind = 'nestjs-channels';
+/** Which of our transports `--paired` compares with raw ws writing the same protocol's pre-built frames. */
+export type PairedProtocol = 'phoenix' | 'stomp';
+
+const KINDS: Record<PairedProtocol, { ours: ServerKind; baseline: ServerKind }> = {
+  phoenix: { ours: 'nestjs-channels', baseline: BASELINE },
+  stomp: { ours: 'nestjs-channels-stomp', baseline: 'ws-prebuilt-stomp' },
+};
 
 /** One subscriber count: per pair, nestjs-channels' figure and the baseline's, measured back to back. */
 export interface PairedStep {
@@ -19,6 +25,8 @@ export interface PairedStep {
 /** A whole `--paired` run, as saved in `bench/results/paired.json`. */
 export interface PairedOutcome {
   date: string;
+  /** Absent in runs from before `--paired-stomp`: phoenix. */
+  protocol?: PairedProtocol;
   machine: MachineDescription;
   pairs: number;
   sizes: number[];
@@ -39,10 +47,12 @@ export interface PairedOutcome {
  * between passes), which buries the few percent that "no slower" asks about. Seconds apart, the
  * pairs see the same box.
  */
-export async function runPaired(config: BenchConfig, pairs: number, log: (line: string) => void): Promise<PairedOutcome> {
+export async function runPaired(config: BenchConfig, pairs: number, log: (line: string) => void, protocol: PairedProtocol = 'phoenix'): Promise<PairedOutcome> {
   const started = Date.now();
+  const { ours: oursKind, baseline: baselineKind } = KINDS[protocol];
   const outcome: PairedOutcome = {
     date: new Date().toISOString(),
+    protocol,
     machine: describeMachine(),
     pairs,
     sizes: config.sizes,
@@ -52,8 +62,8 @@ export async function runPaired(config: BenchConfig, pairs: number, log: (line: 
   };
   const maxSockets = Math.max(...config.sizes);
   try {
-    await withSession(OURS, {}, CLIENT_PROTOCOL[OURS], maxSockets, (ours) =>
-      withSession(BASELINE, {}, CLIENT_PROTOCOL[BASELINE], maxSockets, async (baseline) => {
+    await withSession(oursKind, {}, CLIENT_PROTOCOL[oursKind], maxSockets, (ours) =>
+      withSession(baselineKind, {}, CLIENT_PROTOCOL[baselineKind], maxSockets, async (baseline) => {
         for (const n of config.sizes) {
           outcome.steps.push(await measureStep(config, pairs, n, ours, baseline));
           log(`  paired N=${n}: ${pairs} pairs (${((Date.now() - started) / 1000).toFixed(0)} s)`);
