@@ -32,13 +32,10 @@ const ENDED = Symbol('ended');
 
 /**
  * One joined topic on one connection: Phoenix's channel server. Messages are handled one at a
- * time through a mailbox; broadcasts reach the client through its `receiver` (see ChannelReceiver).
+ * time through a mailbox; broadcasts reach the client through the ChannelReceiver it extends.
  */
-export class ChannelProcess implements SocketOwner, ReplyTarget, MailboxOwner {
-  readonly subscriberId = nextSubscriberId('channel');
+export class ChannelProcess extends ChannelReceiver implements SocketOwner, ReplyTarget, MailboxOwner {
   readonly socket: Socket;
-  /** What the fan-out delivers this channel's broadcasts to. */
-  readonly receiver: ChannelReceiver;
   private state: State = 'joining';
   /** While tasks are queued or running: an idle channel holds none. */
   private mailbox: Mailbox | undefined;
@@ -58,8 +55,8 @@ export class ChannelProcess implements SocketOwner, ReplyTarget, MailboxOwner {
     readonly joinRef: string | null,
     private readonly broadcasts: ChannelBroadcasts,
   ) {
+    super(nextSubscriberId('channel'), host, definition.handleOut);
     this.socket = new Socket(this, topic, joinRef, host.assigns, host.socketId, host.transportName, host.serializer.vsn);
-    this.receiver = new ChannelReceiver(this.subscriberId, host, definition.handleOut, this);
   }
 
   /** A mailbox task threw past its own handling. */
@@ -171,7 +168,7 @@ export class ChannelProcess implements SocketOwner, ReplyTarget, MailboxOwner {
       return;
     }
     const history = this.definition.history;
-    const recovery = history ? await HistoryJoin.start(this.topic, message.payload, history, this.receiver, this.broadcasts) : null;
+    const recovery = history ? await HistoryJoin.start(this.topic, message.payload, history, this, this.broadcasts) : null;
     let response: unknown;
     try {
       response = await this.definition.join(this.socket, message.payload, null, message.event);
@@ -186,7 +183,7 @@ export class ChannelProcess implements SocketOwner, ReplyTarget, MailboxOwner {
       if (!reply) publishCrash(this.definition.pattern, this.topic, 'join', error);
       this.state = 'closed';
       this.pendingPushes = null;
-      this.broadcasts.fanout.remove(this.topic, this.receiver);
+      this.broadcasts.fanout.remove(this.topic, this);
       this.host.channelEnded(this);
       this.socket.markEnded('join_failed');
       this.completeTermination();
@@ -198,9 +195,9 @@ export class ChannelProcess implements SocketOwner, ReplyTarget, MailboxOwner {
     if (event) event.outcome = 'ok';
     if (recovery) {
       const reply = (ok: unknown) => message.ref !== null && this.sendReply(message.joinRef, message.ref, 'ok', ok);
-      return recovery.finish(this.definition, this.topic, this.receiver, response, reply, () => this.sendPendingPushes());
+      return recovery.finish(this.definition, this.topic, this, response, reply, () => this.sendPendingPushes());
     }
-    this.broadcasts.fanout.add(this.topic, this.receiver);
+    this.broadcasts.fanout.add(this.topic, this);
     if (message.ref !== null) this.sendReply(message.joinRef, message.ref, 'ok', response ?? {});
     this.sendPendingPushes();
   }
@@ -305,7 +302,7 @@ export class ChannelProcess implements SocketOwner, ReplyTarget, MailboxOwner {
     this.state = 'closed';
     this.endReason = reason;
     this.pendingPushes = null;
-    this.broadcasts.fanout.remove(this.topic, this.receiver);
+    this.broadcasts.fanout.remove(this.topic, this);
     if (notify) {
       const ref = this.joinRef;
       this.host.send(this.host.serializer.encodeMessage({ joinRef: ref, ref, topic: this.topic, event: notify, payload: {} }));

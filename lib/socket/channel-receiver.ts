@@ -10,9 +10,10 @@ const HOLD_ALL = { has: () => true };
 /**
  * The broadcast side of one joined channel, as the fan-out sees it: events nobody intercepts go
  * straight to the connection (fastlane), intercepted ones to `@HandleOut` in the channel's turn,
- * and while a join on a history topic reads the history, all of them wait here.
+ * and while a join on a history topic reads the history, all of them wait here. The channel
+ * process extends it: one object per idle channel rather than two.
  */
-export class ChannelReceiver implements FanoutMember {
+export abstract class ChannelReceiver implements FanoutMember {
   private held: BroadcastMessage[] | null = null;
 
   constructor(
@@ -20,9 +21,10 @@ export class ChannelReceiver implements FanoutMember {
     readonly subscriberId: string,
     readonly target: ChannelHost,
     private readonly handleOut: ReadonlyMap<string, ChannelHandlerFn>,
-    /** Runs `@HandleOut` for `message` in the channel's turn (an object, not a closure: one less per idle channel). */
-    private readonly channel: { handleOutLater(handler: ChannelHandlerFn, message: BroadcastMessage): void },
   ) {}
+
+  /** Runs `@HandleOut` for `message` in the channel's turn. */
+  abstract handleOutLater(handler: ChannelHandlerFn, message: BroadcastMessage): void;
 
   get intercepts(): { has(event: string): boolean } {
     return this.held === null ? this.handleOut : HOLD_ALL;
@@ -34,7 +36,7 @@ export class ChannelReceiver implements FanoutMember {
       return;
     }
     const handler = this.handleOut.get(message.event);
-    if (handler) this.channel.handleOutLater(handler, message);
+    if (handler) this.handleOutLater(handler, message);
   }
 
   /** Holds every broadcast from now on, until `release`. */
