@@ -49,7 +49,7 @@ export class ChannelProcess extends ChannelReceiver implements SocketOwner, Repl
   private termination: LazyCompletion | typeof ENDED | undefined;
 
   constructor(
-    private readonly host: ChannelHost,
+    host: ChannelHost,
     private readonly definition: ChannelDefinition,
     readonly topic: string,
     readonly joinRef: string | null,
@@ -126,7 +126,7 @@ export class ChannelProcess extends ChannelReceiver implements SocketOwner, Repl
     const ref = position === undefined ? null : formatPosition(position);
     const message: OutboundMessage = { joinRef: this.joinRef, ref, topic: this.topic, event, payload };
     if (this.pendingPushes) this.pendingPushes.push(message);
-    else this.host.send(encodeOutbound(this.host.serializer, message));
+    else this.target.send(encodeOutbound(this.target.serializer, message));
   }
 
   broadcast(event: string, payload: unknown, excludeSelf: boolean): void {
@@ -158,7 +158,7 @@ export class ChannelProcess extends ChannelReceiver implements SocketOwner, Repl
   private runJoin(message: InboundMessage): Promise<void> {
     if (!joinsObserved()) return this.joinNow(message);
     const { pattern } = this.definition;
-    return observeJoin(pattern, this.topic, this.host.transportName, message.payload, (event) => this.joinNow(message, event));
+    return observeJoin(pattern, this.topic, this.target.transportName, message.payload, (event) => this.joinNow(message, event));
   }
 
   /** The join; `event` (when observed) learns its outcome. */
@@ -184,7 +184,7 @@ export class ChannelProcess extends ChannelReceiver implements SocketOwner, Repl
       this.state = 'closed';
       this.pendingPushes = null;
       this.broadcasts.fanout.remove(this.topic, this);
-      this.host.channelEnded(this);
+      this.target.channelEnded(this);
       this.socket.markEnded('join_failed');
       this.completeTermination();
       if (message.ref !== null) this.sendReply(message.joinRef, message.ref, 'error', reply ?? { reason: 'join crashed' });
@@ -211,7 +211,7 @@ export class ChannelProcess extends ChannelReceiver implements SocketOwner, Repl
   private sendPendingPushes(): void {
     const pending = this.pendingPushes ?? [];
     this.pendingPushes = null;
-    for (const push of pending) this.host.send(encodeOutbound(this.host.serializer, push));
+    for (const push of pending) this.target.send(encodeOutbound(this.target.serializer, push));
   }
 
   /** Returns a promise only while an asynchronous handler runs: the mailbox goes on at once after a synchronous one. */
@@ -228,7 +228,7 @@ export class ChannelProcess extends ChannelReceiver implements SocketOwner, Repl
     if (!handleInsObserved()) return this.handleInWith(handler, message);
     const { pattern: channel, handleIn } = this.definition;
     const { event, payload } = message;
-    const fields = { channel, topic: this.topic, event, catchAll: !handleIn.has(event), transport: this.host.transportName, payload };
+    const fields = { channel, topic: this.topic, event, catchAll: !handleIn.has(event), transport: this.target.transportName, payload };
     return observeHandleIn(fields, async (observed) => this.handleInWith(handler, message, observed));
   }
 
@@ -257,7 +257,7 @@ export class ChannelProcess extends ChannelReceiver implements SocketOwner, Repl
       if (event) event.outcome = 'ok';
       this.sendReply(message.joinRef, message.ref, 'ok', result);
     } else {
-      this.host.handled?.(message);
+      this.target.handled?.(message);
     }
   }
 
@@ -305,11 +305,11 @@ export class ChannelProcess extends ChannelReceiver implements SocketOwner, Repl
     this.broadcasts.fanout.remove(this.topic, this);
     if (notify) {
       const ref = this.joinRef;
-      this.host.send(this.host.serializer.encodeMessage({ joinRef: ref, ref, topic: this.topic, event: notify, payload: {} }));
+      this.target.send(this.target.serializer.encodeMessage({ joinRef: ref, ref, topic: this.topic, event: notify, payload: {} }));
     }
-    this.host.channelEnded(this);
+    this.target.channelEnded(this);
     this.socket.markEnded(reason);
-    if (wasJoined) publishLeave(this.definition.pattern, this.topic, this.host.transportName, reason);
+    if (wasJoined) publishLeave(this.definition.pattern, this.topic, this.target.transportName, reason);
     if (wasJoined && this.definition.terminate) this.enqueue(() => this.runTerminate(reason));
     // A join still running settles `terminated` itself when it returns.
     else if (wasJoined) this.completeTermination();
@@ -326,7 +326,7 @@ export class ChannelProcess extends ChannelReceiver implements SocketOwner, Repl
   }
 
   private sendReply(joinRef: string | null, ref: string, status: ReplyStatus, response: unknown): void {
-    this.host.send(this.host.serializer.encodeReply({ joinRef, ref, topic: this.topic, status, response }), 'reply');
+    this.target.send(this.target.serializer.encodeReply({ joinRef, ref, topic: this.topic, status, response }), 'reply');
   }
 }
 
