@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { ExternalContextCreator } from '@nestjs/core';
+import { RESOLVED_OPTIONS } from '../channels.tokens.js';
 import { CHANNELS_CONTEXT_TYPE } from '../constants.js';
+import type { ResolvedChannelsOptions } from '../interfaces/channels-options.interface.js';
 import type { ChannelHandlerFn } from '../discovery/channel-definition.js';
 import { ChannelParamsFactory } from './channel-params-factory.js';
 import { EnhancerLookup, type HandlerHost, type HandlerOptions } from './enhancer-lookup.js';
@@ -22,8 +24,14 @@ export class ChannelContextCreator {
   private readonly paramsFactory = new ChannelParamsFactory();
   private readonly lookup: EnhancerLookup;
 
-  constructor(private readonly externalContextCreator: ExternalContextCreator) {
+  private readonly compileValidationPipes: boolean;
+
+  constructor(
+    private readonly externalContextCreator: ExternalContextCreator,
+    @Optional() @Inject(RESOLVED_OPTIONS) options?: Pick<ResolvedChannelsOptions, 'compileValidationPipes'>,
+  ) {
     this.lookup = new EnhancerLookup(externalContextCreator);
+    this.compileValidationPipes = options?.compileValidationPipes ?? true;
   }
 
   /** For `@Join` and `@HandleIn`: the full request pipeline. `host`: the module providing the channel. */
@@ -40,7 +48,7 @@ export class ChannelContextCreator {
   }
 
   private create(instance: object, methodName: string, options: HandlerOptions, host: HandlerHost | undefined): ChannelHandlerFn {
-    const lean = host && createLeanHandler(this.externalContextCreator, this.lookup, this.paramsFactory, instance, methodName, host, options);
+    const lean = host && createLeanHandler(this.externalContextCreator, this.lookup, this.paramsFactory, instance, methodName, host, { ...options, compileValidationPipes: this.compileValidationPipes });
     if (lean) return lean;
     const callback = (instance as Record<string, (...args: unknown[]) => unknown>)[methodName];
     return this.externalContextCreator.create(

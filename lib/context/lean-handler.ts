@@ -1,4 +1,4 @@
-import type { PipeTransform } from '@nestjs/common';
+import type { ArgumentMetadata, PipeTransform } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import type { ExternalContextCreator, ParamsFactory } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
@@ -9,6 +9,7 @@ import { CHANNELS_CONTEXT_TYPE } from '../constants.js';
 import type { ChannelHandlerFn } from '../discovery/channel-definition.js';
 import { isThenable } from '../socket/thenable.js';
 import type { EnhancerLookup, HandlerHost, HandlerOptions } from './enhancer-lookup.js';
+import { compileValidationPipe } from './validation/compiled-validation-pipe.js';
 
 type Method = (...args: unknown[]) => unknown;
 
@@ -47,23 +48,23 @@ export function createLeanHandler(
   instance: object,
   methodName: string,
   host: HandlerHost,
-  options: HandlerOptions,
+  options: HandlerOptions & { compileValidationPipes: boolean },
 ): ChannelHandlerFn | null {
   const callback = (instance as Record<string, Method>)[methodName]!;
   const enhancers = lookup.enhancers(instance, callback, host, options);
   if (!enhancers) return null;
   const { argsLength, paramtypes, getParamsMetadata } = ecc.getMetadata(instance, methodName, ROUTE_ARGS_METADATA, paramsFactory, CHANNELS_CONTEXT_TYPE);
-  const params: LeanParam[] = (getParamsMetadata(host.moduleKey, STATIC_CONTEXT, host.inquirerId) ?? []).map((param) => ({
-    index: param.index,
-    extractValue: param.extractValue,
-    metadata: {
+  const params: LeanParam[] = (getParamsMetadata(host.moduleKey, STATIC_CONTEXT, host.inquirerId) ?? []).map((param) => {
+    const metadata: PipeMetadata = {
       metatype: paramtypes?.[param.index],
       type: paramsTokens.exchangeEnumForString(param.type as never),
       data: param.data,
       schema: (param as { schema?: unknown }).schema,
-    },
-    pipes: enhancers.pipes.concat(param.pipes),
-  }));
+    };
+    const pipes = enhancers.pipes.concat(param.pipes);
+    const compiled = options.compileValidationPipes ? pipes.map((pipe) => compileValidationPipe(pipe, metadata as ArgumentMetadata)) : pipes;
+    return { index: param.index, extractValue: param.extractValue, metadata, pipes: compiled };
+  });
   lookup.warnOnMissingParamtypes(instance, methodName, paramtypes, enhancers.pipes, params);
 
   const exceptions = enhancers.exceptions;

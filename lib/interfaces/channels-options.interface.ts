@@ -141,6 +141,15 @@ export interface ChannelsModuleOptions {
    */
   maxTotalUnfinishedBytes?: number;
   /**
+   * Whether Nest's `ValidationPipe` on a handler without guards or interceptors reads each DTO's
+   * class-validator rules once, not on every message: a payload that passes is answered
+   * synchronously with what the pipe would return, and any other goes through the pipe itself, so
+   * its errors are unchanged (docs/channels.md says which pipes and rules qualify). `false`
+   * runs every payload through `ValidationPipe.transform`, for instance for a pipe built with its
+   * own `validatorPackage`. Default `true`.
+   */
+  compileValidationPipes?: boolean;
+  /**
    * Negotiates `permessage-deflate` with WebSocket clients that offer it (every browser does):
    * `true` for the defaults, or {@link CompressionOptions}. Broadcasts are compressed once per
    * wire format and shared by every subscriber; clients that offer nothing get uncompressed

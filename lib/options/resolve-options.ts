@@ -11,6 +11,7 @@ import { aBoolean, aFunction, anObject, anyOf, listOf, nonEmptyString, oneOf, Op
 
 const DEFAULTS: Omit<ResolvedChannelsOptions, 'socketHandler' | 'pubsub' | 'presence' | 'history' | 'stomp' | 'serializers'> & { serializers: SerializerVersion[] } = {
   compression: false,
+  compileValidationPipes: true,
   path: '/socket',
   transports: ['websocket'],
   idleTimeoutMs: 60_000,
@@ -101,6 +102,7 @@ export function resolveOptions(options: ChannelsModuleOptions = {}): ResolvedCha
   }
   const secretFix = 'Give every node the same random secret, e.g. randomBytes(32).toString("base64url").';
   check.at('longpoll').optional('secret', resolved.longpoll.secret, longpollSecret, secretFix);
+  check.check('compileValidationPipes', resolved.compileValidationPipes, aBoolean, orDefault(DEFAULTS.compileValidationPipes));
   check.check('checkOrigin', resolved.checkOrigin, originCheck, 'For example ["https://example.com", "https://*.example.com"].');
   resolved.compression = resolveCompressionOption(resolved.compression, check);
   if (resolved.presence !== undefined) resolvePresenceOptions(resolved.presence, check.at('presence'));

@@ -26,6 +26,7 @@ import { ChannelParamsFactory } from '../../lib/context/channel-params-factory.j
 import { handlerHost } from '../../lib/context/enhancer-lookup.js';
 import type { ChannelHandlerFn } from '../../lib/discovery/channel-definition.js';
 import { Event, Payload } from '../../lib/decorators/params.decorators.js';
+import { loadValidationPackages } from '../../lib/context/validation/validation-packages.js';
 
 class ChatMessage {
   @IsString()
@@ -211,5 +212,17 @@ describe('channel handlers without guards or interceptors (the lean wrapper)', (
     const guarded = ours.createRequestHandler(instance, 'guarded', host)({}, {}, null, 'ev') as Promise<unknown>;
     guarded.catch(() => undefined);
     expect(guarded).toBeInstanceOf(Promise);
+  });
+
+  test('ValidationPipe, compiled: a valid payload is answered synchronously; with compileValidationPipes: false, through the pipe\'s promise', async () => {
+    await loadValidationPackages();
+    const compiled = ours.createRequestHandler(instance, 'validated', host);
+    expect(compiled({}, { body: 'hello' }, null, 'ev')).toEqual({ len: 5 });
+    const uncompiled = new ChannelContextCreator(ecc, { compileValidationPipes: false }).createRequestHandler(instance, 'validated', host);
+    const answer = uncompiled({}, { body: 'hello' }, null, 'ev');
+    expect(answer).toBeInstanceOf(Promise);
+    expect(await answer).toEqual({ len: 5 });
+    // An invalid payload gets the pipe's own exception either way.
+    expect(await outcome(compiled, [{}, { body: 42 }, null, 'ev'])).toEqual(await outcome(uncompiled, [{}, { body: 42 }, null, 'ev']));
   });
 });
