@@ -22,7 +22,7 @@ export const REGISTRY_VERSIONS = { typescript: '5.9.3', vitest: '4.1.12', vite: 
 
 /** A Nest app's dependencies on the packed `tarball` and on Nest, as the repo has them. */
 export function appDependencies(tarball: string): Record<string, string> {
-  const nest = ['@nestjs/common', '@nestjs/core', '@nestjs/platform-express', '@nestjs/websockets', 'reflect-metadata', 'rxjs'];
+  const nest = ['@nestjs/common', '@nestjs/core', '@nestjs/platform-express', '@nestjs/websockets', 'reflect-metadata', 'rxjs', 'class-validator', 'class-transformer'];
   return { 'nestjs-channels': `file:${tarball}`, ...Object.fromEntries(nest.map((name) => [name, installedVersion(name)])) };
 }
 
@@ -45,10 +45,18 @@ export const CHECK_ONLY = { noEmit: true, skipLibCheck: true };
 
 /**
  * `src/echo.channel.ts`: one channel whose service comes in through its constructor, so Nest
- * resolves it only when the compiler emitted the decorators' design-time metadata.
+ * resolves it only when the compiler emitted the decorators' design-time metadata, and a handler
+ * whose DTO goes through \`ValidationPipe\` (which nestjs-channels compiles, loading class-validator
+ * and class-transformer from the app).
  */
-export const ECHO_CHANNEL_TS = `import { Injectable, Module } from '@nestjs/common';
+export const ECHO_CHANNEL_TS = `import { Injectable, Module, UsePipes, ValidationPipe } from '@nestjs/common';
+import { IsString } from 'class-validator';
 import { Channel, ChannelsModule, HandleIn, Join, Payload, Topic } from 'nestjs-channels';
+
+export class SayDto {
+  @IsString()
+  text!: string;
+}
 
 @Injectable()
 export class Counter {
@@ -69,6 +77,12 @@ export class EchoChannel {
   @HandleIn('ping')
   ping(@Payload('n') n: number): { pong: number } {
     return { pong: this.counter.next(n) };
+  }
+
+  @HandleIn('say')
+  @UsePipes(new ValidationPipe())
+  say(@Payload() say: SayDto): { said: string } {
+    return { said: say.text };
   }
 }
 

@@ -174,6 +174,8 @@ async function expectEchoOverPhoenix(port: number): Promise<void> {
     const channel = socket.channel('echo:42');
     expect(await joinChannel(channel, REPLY_MS)).toEqual({ status: 'ok', response: { joined: 'echo:42' } });
     expect(await push(channel, 'ping', { n: 41 }, REPLY_MS)).toEqual({ status: 'ok', response: { pong: 42 } });
+    expect(await push(channel, 'say', { text: 'hi' }, REPLY_MS)).toEqual({ status: 'ok', response: { said: 'hi' } });
+    expect(await push(channel, 'say', { text: 1 }, REPLY_MS)).toEqual({ status: 'error', response: { reason: 'invalid', errors: ['text must be a string'] } });
   } finally {
     socket.disconnect();
   }
