@@ -36,10 +36,11 @@ const ignore = () => undefined;
  * The handler `ExternalContextCreator.create` would build for a method that no guard and no
  * interceptor applies to, without the machinery those need: the same parameters, pipes
  * (`PipesConsumer`, global, class, method and parameter pipes in Nest's order; `ValidationPipe`
- * compiled per DTO, see `compileValidationPipe`) and exception filters (`ExternalExceptionsHandler`), and an Observable result read to its last value, but
- * with no promise hop where nothing is asynchronous: a handler whose parameters and pipes are all
- * synchronous returns its result synchronously. Returns null when guards or interceptors apply: Nest's
- * own handler serves those (see `ChannelContextCreator`).
+ * compiled per DTO, see `compileValidationPipe`) and exception filters
+ * (`ExternalExceptionsHandler`), and an Observable result read to its last value, but with no
+ * promise hop where nothing is asynchronous: a handler whose parameters and pipes are all
+ * synchronous returns its result synchronously. Returns null when guards or interceptors apply:
+ * Nest's own handler serves those (see `ChannelContextCreator`).
  */
 export function createLeanHandler(
   ecc: ExternalContextCreator,
