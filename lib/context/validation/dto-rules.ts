@@ -1,3 +1,4 @@
+import { isThenable } from '../../socket/thenable.js';
 import type { ClassValidatorLike, ConstraintMetadataLike, ValidationMetadataLike } from './validation-packages.js';
 
 // class-validator's metadata types (`ValidationTypes`).
@@ -19,14 +20,18 @@ export interface RuleOptions {
   skipUndefinedProperties?: boolean;
 }
 
+/** A rule with the constraints class-validator registered for it (one, but for `@Validate` classes). */
+interface Rule {
+  metadata: ValidationMetadataLike;
+  constraints: ConstraintMetadataLike[];
+}
+
 interface PropertyRules {
   name: string;
   conditions: ValidationMetadataLike[];
-  defined: ValidationMetadataLike[];
-  custom: ValidationMetadataLike[];
+  defined: Rule[];
+  custom: Rule[];
 }
-
-type Storage = ReturnType<ClassValidatorLike['getMetadataStorage']>;
 
 /**
  * A DTO class's class-validator rules, looked up and grouped by property once, as class-validator's
@@ -36,7 +41,6 @@ type Storage = ReturnType<ClassValidatorLike['getMetadataStorage']>;
  */
 export class DtoRules {
   private constructor(
-    private readonly storage: Storage,
     private readonly properties: PropertyRules[],
     private readonly allowed: Record<string, ValidationMetadataLike[]>,
     private readonly options: RuleOptions,
@@ -50,18 +54,20 @@ export class DtoRules {
     const storage = validator.getMetadataStorage();
     const metadatas = storage.getTargetValidationMetadatas(metatype, undefined, options.always ?? false, options.strictGroups ?? false, options.groups);
     if (metadatas.length === 0) return null;
-    for (const metadata of metadatas) {
-      if (!SUPPORTED_TYPES.has(metadata.type)) return null;
-      if (storage.getTargetValidatorConstraints(metadata.constraintCls).some((constraint) => constraint.async)) return null;
+    const constraints = new Map(metadatas.map((metadata) => [metadata, storage.getTargetValidatorConstraints(metadata.constraintCls)]));
+    for (const [metadata, ofMetadata] of constraints) {
+      if (!SUPPORTED_TYPES.has(metadata.type) || ofMetadata.some((constraint) => constraint.async)) return null;
     }
+    const rulesOfType = (all: ValidationMetadataLike[], type: string): Rule[] =>
+      all.filter((metadata) => metadata.type === type).map((metadata) => ({ metadata, constraints: constraints.get(metadata)! }));
     const grouped = storage.groupByPropertyName(metadatas);
-    const properties = Object.entries(grouped).map(([name, rules]) => ({
+    const properties = Object.entries(grouped).map(([name, all]) => ({
       name,
-      conditions: rules.filter((rule) => rule.type === CONDITIONAL_VALIDATION),
-      defined: rules.filter((rule) => rule.type === IS_DEFINED),
-      custom: rules.filter((rule) => rule.type === CUSTOM_VALIDATION),
+      conditions: all.filter((metadata) => metadata.type === CONDITIONAL_VALIDATION),
+      defined: rulesOfType(all, IS_DEFINED),
+      custom: rulesOfType(all, CUSTOM_VALIDATION),
     }));
-    return new DtoRules(storage, properties, grouped, options);
+    return new DtoRules(properties, grouped, options);
   }
 
   /**
@@ -94,18 +100,18 @@ export class DtoRules {
     return true;
   }
 
-  private check(entity: Record<string, unknown>, value: unknown, rules: ValidationMetadataLike[]): boolean {
-    for (const rule of rules) {
-      if (rule.validateIf && !rule.validateIf(entity, value)) continue;
-      for (const constraint of this.storage.getTargetValidatorConstraints(rule.constraintCls)) {
+  private check(entity: Record<string, unknown>, value: unknown, rules: Rule[]): boolean {
+    for (const { metadata, constraints } of rules) {
+      if (metadata.validateIf && !metadata.validateIf(entity, value)) continue;
+      for (const constraint of constraints) {
         const args = {
           targetName: entity.constructor ? entity.constructor.name : undefined,
-          property: rule.propertyName,
+          property: metadata.propertyName,
           object: entity,
           value,
-          constraints: rule.constraints,
+          constraints: metadata.constraints,
         };
-        if (!passesConstraint(constraint, rule, value, args)) return false;
+        if (!passesConstraint(constraint, metadata, value, args)) return false;
       }
     }
     return true;
@@ -117,20 +123,15 @@ function passesConstraint(constraint: ConstraintMetadataLike, rule: ValidationMe
   const instance = constraint.instance;
   if (!rule.each || !(Array.isArray(value) || value instanceof Set || value instanceof Map)) {
     const answer = instance.validate(value, args);
-    return isPromise(answer) ? pending([answer]) : Boolean(answer);
+    return isThenable(answer) ? pending([answer]) : Boolean(answer);
   }
   const items: unknown[] = value instanceof Map ? Array.from(value.values()) : Array.isArray(value) ? value : Array.from(value);
   const answers = items.map((item) => instance.validate(item, args));
-  return answers.some(isPromise) ? pending(answers) : answers.every(Boolean);
-}
-
-/** class-validator's test for an asynchronous answer. */
-function isPromise(answer: unknown): answer is Promise<unknown> {
-  return answer !== null && typeof answer === 'object' && typeof (answer as { then?: unknown }).then === 'function';
+  return answers.some(isThenable) ? pending(answers) : answers.every(Boolean);
 }
 
 /** A promised answer (from a constraint not declared async) is left to `ValidationPipe`, which awaits it: not a pass here. */
 function pending(answers: unknown[]): false {
-  for (const answer of answers) if (isPromise(answer)) answer.then(undefined, () => undefined);
+  for (const answer of answers) if (isThenable(answer)) Promise.resolve(answer).catch(() => undefined);
   return false;
 }

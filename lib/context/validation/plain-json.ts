@@ -7,7 +7,7 @@ const STRIPPED_KEYS = new Set(['__proto__', 'prototype', 'constructor']);
  * without those keys, dense arrays, strings, numbers, booleans and null, at most `depth` levels deep.
  */
 export function isPlainJsonObject(value: unknown, depth: number): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype && isPlainJson(value, depth);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && isPlainJson(value, depth);
 }
 
 function isPlainJson(value: unknown, depth: number): boolean {
